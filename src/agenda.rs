@@ -1,0 +1,212 @@
+//! What is open for whom, and how urgent it is (`ft next`).
+//!
+//! Urgency, highest first (documented in the README):
+//! * overdue: 100 + 2 per day late (up to 30 days; hours and minutes count as fractions of a day);
+//! * due: 50 - 1.5 per day until due (down to 5 at 30 days);
+//! * no due date (no SLA, or its anchor has not happened): 3, or 1 while waiting for an anchor;
+//! * +4 when mandatory; +2 when the task is in the engagement's current stage
+//!   (the first stage with open mandatory work); -0.5 per stage beyond it;
+//! * + up to 3 for waiting time: 0.1 per day since the item's clock started.
+
+use serde::Serialize;
+
+use crate::calendar::Calendar;
+use crate::engagement::{Engagement, Status as EStatus};
+use crate::playbook::{applies, Catalog, Playbook};
+use crate::sla::{self, Due, Status};
+use crate::time::When;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Task,
+    Cadence,
+    Dibs,
+}
+
+/// One line of `ft next`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub engagement: String,
+    pub customer: String,
+    pub kind: Kind,
+    pub task: Option<String>,
+    pub name: String,
+    pub role: String,
+    pub mandatory: bool,
+    pub due: Option<Due>,
+    pub overdue: bool,
+    pub urgency: f64,
+    pub reason: String,
+    #[serde(skip)]
+    pub status: Status,
+}
+
+/// The first stage with open mandatory work that applies to the engagement.
+pub fn current_stage(p: &Playbook, e: &Engagement) -> Option<usize> {
+    p.stages.iter().position(|s| {
+        s.tasks
+            .iter()
+            .any(|t| t.mandatory && applies(&t.services, &e.services) && e.task_state(&t.id).is_none())
+    })
+}
+
+/// Everything open for `person` across the engagements.
+pub fn items_for(person: &str, engagements: &[Engagement], catalog: &Catalog, cal: &Calendar, now: When) -> Vec<Item> {
+    let mut items = Vec::new();
+    for e in engagements {
+        if e.status == EStatus::OnHold {
+            continue;
+        }
+        let Some(p) = catalog.get(&e.playbook) else { continue };
+        let roles: Vec<&str> = e.roles_of(person).collect();
+        if roles.is_empty() {
+            continue;
+        }
+        engagement_items(p, e, &roles, cal, now, &mut items);
+    }
+    sort(&mut items);
+    items
+}
+
+pub fn sort(items: &mut [Item]) {
+    items.sort_by(|a, b| {
+        b.urgency
+            .total_cmp(&a.urgency)
+            .then_with(|| a.due.map(|d| d.date()).cmp(&b.due.map(|d| d.date())))
+            .then_with(|| a.engagement.cmp(&b.engagement))
+    });
+}
+
+fn engagement_items(p: &Playbook, e: &Engagement, roles: &[&str], cal: &Calendar, now: When, out: &mut Vec<Item>) {
+    let closed = e.status == EStatus::Closed;
+    let current = current_stage(p, e);
+    for (index, stage) in p.stages.iter().enumerate() {
+        for t in &stage.tasks {
+            if !roles.contains(&t.role.as_str()) || !applies(&t.services, &e.services) {
+                continue;
+            }
+            let (status, clock) = sla::task_status(t, e, cal, now);
+            if !status.is_open() {
+                continue;
+            }
+            let due = clock.as_ref().and_then(|c| c.due);
+            // After the end, only work with a running clock (closing report...) is still asked for.
+            if closed && due.is_none() {
+                continue;
+            }
+            let stage_bonus = match current {
+                Some(c) if index == c => 2.0,
+                Some(c) if index > c => -0.5 * (index - c) as f64,
+                _ => 0.0,
+            };
+            let reason = match &clock {
+                Some(c) => {
+                    let rule = sla::rule_words(&c.rule, c.start, p);
+                    if c.start.is_none() {
+                        format!("{rule}; the clock starts when {} is recorded", sla::anchor_words(&c.rule.after, p))
+                    } else {
+                        format!("{rule}; {}", sla::status_words(&status, due, now))
+                    }
+                }
+                None => format!("{} stage; no SLA", stage.name),
+            };
+            let started = clock.as_ref().and_then(|c| c.start).or(e.opened());
+            let urgency = score(&status, due, now, t.mandatory, stage_bonus, started);
+            out.push(Item {
+                engagement: e.id.clone(),
+                customer: e.customer.clone(),
+                kind: Kind::Task,
+                task: Some(t.id.clone()),
+                name: t.name.clone(),
+                role: t.role.clone(),
+                mandatory: t.mandatory,
+                due,
+                overdue: status.is_overdue(),
+                urgency,
+                reason,
+                status,
+            });
+        }
+    }
+    if !closed && sla::cadence_active(e) {
+        for c in &p.cadences {
+            if !roles.contains(&c.role.as_str()) || !applies(&c.services, &e.services) {
+                continue;
+            }
+            let st = sla::cadence_state(c, e, cal, now);
+            if !matches!(st.status, Status::DueSoon | Status::Overdue { .. }) {
+                continue;
+            }
+            let since = match (st.last, st.from) {
+                (Some(l), _) => format!("last held {}", sla::when_words(l)),
+                (None, Some(f)) => format!("none held since {} on {}", sla::anchor_words(&c.after, p), sla::when_words(f)),
+                (None, None) => String::new(),
+            };
+            let reason = format!("{}; {since}; {}", c.every.words(), sla::status_words(&st.status, st.due, now));
+            out.push(Item {
+                engagement: e.id.clone(),
+                customer: e.customer.clone(),
+                kind: Kind::Cadence,
+                task: Some(c.id.clone()),
+                name: c.name.clone(),
+                role: c.role.clone(),
+                mandatory: true,
+                due: st.due,
+                overdue: st.status.is_overdue(),
+                urgency: score(&st.status, st.due, now, true, 0.0, st.from),
+                reason,
+                status: st.status,
+            });
+        }
+    }
+    if let Some(rule) = p.dibs.as_ref().filter(|r| r.required) {
+        let owner = p.primary_role.as_deref();
+        let missing = e.dibs.missing();
+        if closed || missing.is_empty() || !owner.is_some_and(|o| roles.contains(&o)) {
+            return;
+        }
+        let start = rule.due.as_ref().and_then(|m| e.milestones.get(m)).copied();
+        let due = start.map(|s| Due::Day(s.date()));
+        let status = match due {
+            None => Status::Waiting,
+            Some(d) if sla::is_past(d, now) => Status::Overdue {
+                by: sla::lateness(d, now, crate::duration::Unit::Days, cal),
+            },
+            Some(d) if d.days_from(now) <= sla::SOON_DAYS => Status::DueSoon,
+            Some(_) => Status::Upcoming,
+        };
+        let names: Vec<&str> = missing.iter().map(|(_, label)| *label).collect();
+        let by = rule.due.as_deref().map(|m| format!("; due by {}", m.replace('_', " "))).unwrap_or_default();
+        let when = match due {
+            Some(_) => format!("; {}", sla::status_words(&status, due, now)),
+            None => String::new(),
+        };
+        out.push(Item {
+            engagement: e.id.clone(),
+            customer: e.customer.clone(),
+            kind: Kind::Dibs,
+            task: None,
+            name: format!("Complete DIBS: {}", names.join(", ")),
+            role: owner.unwrap_or_default().to_string(),
+            mandatory: true,
+            due,
+            overdue: status.is_overdue(),
+            urgency: score(&status, due, now, true, 1.0, start.or(e.opened())),
+            reason: format!("missing {}{by}{when}", names.join(", ")),
+            status,
+        });
+    }
+}
+
+fn score(status: &Status, due: Option<Due>, now: When, mandatory: bool, stage_bonus: f64, started: Option<When>) -> f64 {
+    let base = match (status, due) {
+        (Status::Overdue { .. }, Some(d)) => 100.0 + 2.0 * (-d.days_from(now)).clamp(0.0, 30.0),
+        (_, Some(d)) => 50.0 - 1.5 * d.days_from(now).clamp(0.0, 30.0),
+        (Status::Waiting, None) => 1.0,
+        _ => 3.0,
+    };
+    let waited = started.map_or(0.0, |s| ((now.instant() - s.instant()).num_hours() as f64 / 24.0).clamp(0.0, 30.0));
+    let m = if mandatory { 4.0 } else { 0.0 };
+    ((base + m + stage_bonus + 0.1 * waited) * 100.0).round() / 100.0
+}

@@ -1,0 +1,73 @@
+//! `ft blocker ID TEXT` / `ft blocker ID --resolve N`: track blockers.
+
+use anyhow::Result;
+use toml_edit::Value;
+
+use super::label;
+use crate::error::{user, user_hint};
+use crate::render::{Grid, Tone};
+use crate::time::When;
+use crate::Context;
+
+/// Record a blocker, resolve one by number (--resolve N), or list them (no text)
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Engagement id
+    pub id: String,
+
+    /// What blocks progress; several words are joined with spaces
+    pub text: Vec<String>,
+
+    /// Mark blocker number N resolved (numbers as `ft blocker ID` lists them)
+    #[arg(long, value_name = "N", conflicts_with = "text")]
+    pub resolve: Option<usize>,
+}
+
+pub fn run(ctx: &Context, args: Args) -> Result<i32> {
+    let ws = ctx.workspace()?;
+    if args.text.is_empty() && args.resolve.is_none() {
+        let e = ws.store.load(&args.id, &ws.catalog)?;
+        if e.blockers.is_empty() {
+            ctx.say(&format!("{}: no blockers", label(&e)))?;
+            return Ok(0);
+        }
+        let mut grid = Grid::new(&["#", "Opened", "Blocker", "By", "Resolved"]);
+        for (i, b) in e.blockers.iter().enumerate() {
+            let tone = if b.resolved.is_some() { Tone::Dim } else { Tone::Warn };
+            grid.row(vec![
+                ((i + 1).to_string(), Tone::Plain),
+                (b.opened.to_string(), Tone::Plain),
+                (b.text.clone(), tone),
+                (b.by.clone().unwrap_or_default(), Tone::Plain),
+                (b.resolved.map_or("open".to_string(), |d| d.to_string()), tone),
+            ]);
+        }
+        ctx.print(&grid.render(ctx.format, ctx.color))?;
+        return Ok(0);
+    }
+    let line = ws.store.update(&args.id, &ws.catalog, |e, doc| {
+        let today = When::Date(ctx.today).to_toml();
+        if let Some(n) = args.resolve {
+            let Some(b) = n.checked_sub(1).and_then(|i| e.blockers.get(i)) else {
+                return Err(user_hint(
+                    format!("{} has no blocker {n}", e.id),
+                    format!("`ft blocker {}` lists them", e.id),
+                ));
+            };
+            if let Some(on) = b.resolved {
+                return Err(user(format!("blocker {n} of {} was already resolved on {on}", e.id)));
+            }
+            doc.set_in_entry("blockers", n - 1, "resolved", today).map_err(user)?;
+            return Ok(format!("{}: resolved blocker {n}: {}", label(e), b.text));
+        }
+        let text = args.text.join(" ");
+        let mut entry = vec![("opened", today), ("text", Value::from(text.as_str()))];
+        if let Some(me) = ctx.me_opt() {
+            entry.push(("by", Value::from(me)));
+        }
+        doc.push_entry("blockers", &entry).map_err(user)?;
+        Ok(format!("{}: blocker {} recorded", label(e), e.blockers.len() + 1))
+    })?;
+    ctx.say(&line)?;
+    Ok(0)
+}

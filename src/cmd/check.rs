@@ -1,0 +1,59 @@
+//! `ft check`: validate every file in the workspace.
+
+use anyhow::Result;
+
+use crate::error::{Diagnostic, Severity};
+use crate::render::{json, paint, Format, Tone};
+use crate::Context;
+
+/// Validate ft.toml, local playbooks and every engagement file; print
+/// `path:line:col: severity[code]: message` for each problem and exit 1 on errors
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(ctx: &Context, _args: Args) -> Result<i32> {
+    let ws = crate::workspace::Workspace::open(ctx_root(ctx)?.as_path())?;
+    let mut problems: Vec<Diagnostic> = ws.problems.clone();
+    let (engagements, eproblems) = ws.load_all()?;
+    problems.extend(eproblems);
+    let files = ws.store.files()?.len();
+    for d in &mut problems {
+        d.path = ws.rel(&d.path).to_path_buf();
+    }
+    let errors = problems.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = problems.len() - errors;
+    if ctx.format == Format::Json {
+        ctx.print(&json(&problems))?;
+    } else {
+        let mut out = String::new();
+        for d in &problems {
+            let sev = match d.severity {
+                Severity::Error => paint("error", Tone::Bad, ctx.color),
+                Severity::Warning => paint("warning", Tone::Warn, ctx.color),
+            };
+            out.push_str(&format!(
+                "{}:{}:{}: {sev}[{}]: {}\n",
+                d.path.display(),
+                d.line,
+                d.column,
+                d.code,
+                d.message
+            ));
+            if let Some(h) = &d.hint {
+                out.push_str(&format!("  hint: {h}\n"));
+            }
+        }
+        let local = ws.catalog.playbooks.iter().filter(|p| !p.is_builtin()).count();
+        out.push_str(&format!(
+            "checked {files} engagement files ({} usable) and {local} local playbooks: {errors} errors, {warnings} warnings\n",
+            engagements.len()
+        ));
+        ctx.print(&out)?;
+    }
+    Ok(i32::from(errors > 0))
+}
+
+fn ctx_root(ctx: &Context) -> Result<std::path::PathBuf> {
+    // Open through the context for its resolution rules, without its stderr warnings.
+    ctx.workspace_root()
+}

@@ -1,0 +1,113 @@
+//! `ft next`: my prioritised action list.
+
+use anyhow::Result;
+
+use super::split_list;
+use crate::agenda::{self, Item, Kind};
+use crate::duration::Period;
+use crate::error::user;
+use crate::render::{json, Format, Grid, Tone};
+use crate::sla::{self, Status};
+use crate::Context;
+
+/// What to do next: open tasks, due cadences and missing DIBS across my engagements, most urgent first
+///
+/// Lists tasks whose role you hold and that apply to the engagement's
+/// services, cadence meetings that are due, and missing DIBS, ordered by
+/// urgency: overdue first (by how far), then soonest due, mandatory before
+/// optional, current stage before later ones.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Show every item instead of the first --limit
+    #[arg(long)]
+    pub all: bool,
+
+    /// How many items to show
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+
+    /// Only items due within DUR (e.g. 2d, 1w) or already overdue
+    #[arg(long, value_name = "DUR")]
+    pub within: Option<String>,
+
+    /// Only these engagements (comma-separated)
+    #[arg(long, short, value_delimiter = ',')]
+    pub engagement: Vec<String>,
+
+    /// Only items for this role (alias or full name)
+    #[arg(long, short)]
+    pub role: Option<String>,
+}
+
+pub fn run(ctx: &Context, args: Args) -> Result<i32> {
+    let me = ctx.me()?.to_string();
+    let ws = ctx.workspace()?;
+    let only = split_list(&args.engagement);
+    let mut engagements = ctx.engagements(&ws)?;
+    if !only.is_empty() {
+        for id in &only {
+            if !engagements.iter().any(|e| &e.id == id) {
+                return Err(user(format!("no engagement `{id}`")));
+            }
+        }
+        engagements.retain(|e| only.contains(&e.id));
+    }
+    let mut items = agenda::items_for(&me, &engagements, &ws.catalog, &ws.settings.calendar, ctx.now);
+    if let Some(role) = &args.role {
+        let aliases: Vec<String> = ws
+            .catalog
+            .playbooks
+            .iter()
+            .filter_map(|p| p.role(role).map(|r| r.alias.clone()))
+            .collect();
+        if aliases.is_empty() {
+            return Err(user(format!("no playbook has a role `{role}`")));
+        }
+        items.retain(|i| aliases.contains(&i.role));
+    }
+    if let Some(within) = &args.within {
+        let period: Period = within.parse().map_err(|e| user(format!("--within: {e}")))?;
+        let horizon = sla::add(ctx.now, period, &ws.settings.calendar);
+        items.retain(|i| i.due.is_some_and(|d| i.overdue || d.days_from(ctx.now) <= horizon.days_from(ctx.now)));
+    }
+    let total = items.len();
+    if !args.all {
+        items.truncate(args.limit);
+    }
+    if ctx.format == Format::Json {
+        ctx.print(&json(&items))?;
+        return Ok(0);
+    }
+    if items.is_empty() {
+        ctx.say(&format!("Nothing to do for {me}. Unassigned work that fits you: ft assign"))?;
+        return Ok(0);
+    }
+    ctx.print(&grid(&items).render(ctx.format, ctx.color))?;
+    if total > items.len() && ctx.format == Format::Table {
+        ctx.say(&format!("{} more; --all shows everything", total - items.len()))?;
+    }
+    Ok(0)
+}
+
+fn grid(items: &[Item]) -> Grid {
+    let mut g = Grid::new(&["Due", "Engagement", "Item", "Why"]);
+    for i in items {
+        let tone = match i.status {
+            Status::Overdue { .. } => Tone::Bad,
+            Status::DueSoon => Tone::Warn,
+            _ => Tone::Plain,
+        };
+        let what = match (i.kind, &i.task) {
+            (Kind::Task, Some(id)) => format!("{id} {}{}", i.name, if i.mandatory { "" } else { " (optional)" }),
+            (Kind::Cadence, Some(id)) => format!("{id}: {}", i.name),
+            _ => i.name.clone(),
+        };
+        g.row(vec![
+            (i.due.map_or("-".to_string(), sla::due_words), tone),
+            (i.engagement.clone(), Tone::Strong),
+            (format!("{what} [{}]", i.role), Tone::Plain),
+            (i.reason.clone(), tone),
+        ]);
+    }
+    g
+}

@@ -1,0 +1,332 @@
+//! `ft playbook list|show|check`: inspect and validate playbooks.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use super::catalog_or_builtin;
+use crate::engagement::store;
+use crate::error::{suggest, user_hint, Diagnostics};
+use crate::playbook::{load, Playbook, Source};
+use crate::render::{json, paint, Format, Grid, Tone};
+use crate::Context;
+
+/// Inspect playbooks: list them, show one, or check a YAML file
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Sub,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Sub {
+    /// List built-in and workspace playbooks (a workspace playbook with a built-in id overrides it)
+    List,
+    /// Show a playbook's roles, milestones, stages, tasks with SLAs, and cadences
+    Show {
+        /// Playbook id, or a path to a YAML file
+        playbook: String,
+    },
+    /// Validate a playbook YAML file; print every problem with line and column
+    Check {
+        /// Path to the YAML file
+        file: PathBuf,
+    },
+}
+
+pub fn run(ctx: &Context, args: Args) -> Result<i32> {
+    match args.command {
+        Sub::List => list(ctx),
+        Sub::Show { playbook } => show(ctx, &playbook),
+        Sub::Check { file } => check(ctx, &file),
+    }
+}
+
+#[derive(Serialize)]
+struct ListRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    version: &'a str,
+    source: String,
+    overrides_builtin: bool,
+    stages: usize,
+    tasks: usize,
+    cadences: usize,
+}
+
+fn list(ctx: &Context) -> Result<i32> {
+    let (ws, catalog) = catalog_or_builtin(ctx);
+    let rows: Vec<ListRow> = catalog
+        .playbooks
+        .iter()
+        .map(|p| ListRow {
+            id: &p.id,
+            name: &p.name,
+            version: &p.version,
+            source: match (&p.source, &ws) {
+                (Source::Builtin, _) => "built-in".into(),
+                (Source::File(f), Some(ws)) => ws.rel(f).display().to_string(),
+                (Source::File(f), None) => f.display().to_string(),
+            },
+            overrides_builtin: catalog.overridden.contains(&p.id),
+            stages: p.stages.len(),
+            tasks: p.tasks().count(),
+            cadences: p.cadences.len(),
+        })
+        .collect();
+    if ctx.format == Format::Json {
+        return ctx.print(&json(&rows)).map(|()| 0);
+    }
+    let mut g = Grid::new(&["ID", "Name", "Version", "Source", "Stages", "Tasks", "Cadences"]);
+    for r in &rows {
+        let source = if r.overrides_builtin { format!("{} (overrides built-in)", r.source) } else { r.source.clone() };
+        g.row(vec![
+            (r.id.to_string(), Tone::Strong),
+            (r.name.to_string(), Tone::Plain),
+            (r.version.to_string(), Tone::Plain),
+            (source, if r.overrides_builtin { Tone::Warn } else { Tone::Plain }),
+            (r.stages.to_string(), Tone::Plain),
+            (r.tasks.to_string(), Tone::Plain),
+            (r.cadences.to_string(), Tone::Plain),
+        ]);
+    }
+    ctx.print(&g.render(ctx.format, ctx.color))?;
+    Ok(0)
+}
+
+fn looks_like_path(s: &str) -> bool {
+    s.contains('/') || s.contains('\\') || s.ends_with(".yaml") || s.ends_with(".yml")
+}
+
+fn parse_file(path: &Path) -> Result<Playbook> {
+    let text = store::read(path)?;
+    load::parse(path, &text, Source::File(path.to_path_buf())).map_err(|d| Diagnostics(d).into())
+}
+
+fn show(ctx: &Context, which: &str) -> Result<i32> {
+    let p = if looks_like_path(which) && Path::new(which).exists() {
+        parse_file(Path::new(which))?
+    } else {
+        let (_, catalog) = catalog_or_builtin(ctx);
+        match catalog.get(which) {
+            Some(p) => p.clone(),
+            None => {
+                let hint = suggest(which, catalog.ids())
+                    .unwrap_or_else(|| format!("known playbooks: {}", catalog.ids().collect::<Vec<_>>().join(", ")));
+                return Err(user_hint(format!("no playbook `{which}`"), hint));
+            }
+        }
+    };
+    let view = view(&p);
+    if ctx.format == Format::Json {
+        return ctx.print(&json(&view)).map(|()| 0);
+    }
+    ctx.print(&render(&p, &view, ctx.format, ctx.color))?;
+    Ok(0)
+}
+
+fn check(ctx: &Context, file: &Path) -> Result<i32> {
+    let text = store::read(file)?;
+    match load::parse(file, &text, Source::File(file.to_path_buf())) {
+        Ok(p) => {
+            ctx.say(&format!(
+                "{}: ok: playbook `{}`, {} stages, {} tasks, {} cadences",
+                file.display(),
+                p.id,
+                p.stages.len(),
+                p.tasks().count(),
+                p.cadences.len()
+            ))?;
+            Ok(0)
+        }
+        Err(problems) => {
+            let mut out = String::new();
+            for d in &problems {
+                out.push_str(&format!("{d}\n"));
+            }
+            out.push_str(&format!("{}: {} problems\n", file.display(), problems.len()));
+            ctx.print(&out)?;
+            Ok(1)
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct View {
+    id: String,
+    name: String,
+    version: String,
+    roles: IndexMap<String, String>,
+    milestones: Vec<String>,
+    fields: IndexMap<String, Vec<String>>,
+    stages: Vec<StageView>,
+    cadences: Vec<CadenceView>,
+    dibs: Option<DibsView>,
+    ssat: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct StageView {
+    id: String,
+    name: String,
+    tasks: Vec<TaskView>,
+}
+
+#[derive(Serialize)]
+struct TaskView {
+    id: String,
+    name: String,
+    mandatory: bool,
+    role: String,
+    services: Vec<String>,
+    due: Option<Vec<DueView>>,
+}
+
+#[derive(Serialize)]
+struct DueView {
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    when: IndexMap<String, Vec<String>>,
+    within: String,
+    after: String,
+}
+
+#[derive(Serialize)]
+struct CadenceView {
+    id: String,
+    name: String,
+    role: String,
+    every: String,
+    after: String,
+    services: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct DibsView {
+    required: bool,
+    due_at: Option<String>,
+}
+
+pub fn view(p: &Playbook) -> View {
+    View {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        version: p.version.clone(),
+        roles: p.roles.iter().map(|r| (r.alias.clone(), r.name.clone())).collect(),
+        milestones: p.milestones.iter().map(|m| m.id.clone()).collect(),
+        fields: p.fields.clone(),
+        stages: p
+            .stages
+            .iter()
+            .map(|s| StageView {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                tasks: s
+                    .tasks
+                    .iter()
+                    .map(|t| TaskView {
+                        id: t.id.clone(),
+                        name: t.name.clone(),
+                        mandatory: t.mandatory,
+                        role: p.role_name(&t.role).to_string(),
+                        services: t.services.clone(),
+                        due: (!t.due.is_empty()).then(|| {
+                            t.due
+                                .iter()
+                                .map(|d| DueView {
+                                    when: d.when.iter().cloned().collect(),
+                                    within: d.within.to_string(),
+                                    after: d.after.to_string(),
+                                })
+                                .collect()
+                        }),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        cadences: p
+            .cadences
+            .iter()
+            .map(|c| CadenceView {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                role: p.role_name(&c.role).to_string(),
+                every: c.every.to_string(),
+                after: c.after.to_string(),
+                services: c.services.clone(),
+            })
+            .collect(),
+        dibs: p.dibs.as_ref().map(|d| DibsView {
+            required: d.required,
+            due_at: d.due.clone(),
+        }),
+        ssat: p.ssat.clone(),
+    }
+}
+
+fn render(p: &Playbook, v: &View, format: Format, color: bool) -> String {
+    let mut out = format!("{} {} (version {})\n", paint(&p.id, Tone::Strong, color), p.name, p.version);
+    if let Some(d) = &p.description {
+        out.push_str(&format!("{d}\n"));
+    }
+    let roles = p.roles.iter().map(|r| format!("{} = {}", r.alias, r.name)).collect::<Vec<_>>().join(", ");
+    out.push_str(&format!("Roles: {roles}\n"));
+    out.push_str(&format!("Milestones: {}\n", v.milestones.join(", ")));
+    for (f, values) in &p.fields {
+        out.push_str(&format!("Field {f}: {}\n", values.join(", ")));
+    }
+    if let Some(d) = &p.dibs {
+        out.push_str(&format!(
+            "DIBS: {}{}\n",
+            if d.required { "required" } else { "optional" },
+            d.due.as_deref().map(|m| format!(", by {m}")).unwrap_or_default()
+        ));
+    }
+    if !p.ssat.is_empty() {
+        out.push_str(&format!("SSAT: {}\n", p.ssat.join(", ")));
+    }
+    let mut g = Grid::new(&["Stage", "Task", "Name", "M/O", "Role", "Services", "SLA"]);
+    for s in &p.stages {
+        for t in &s.tasks {
+            let sla = t
+                .due
+                .iter()
+                .map(|d| {
+                    let when = d
+                        .when
+                        .iter()
+                        .map(|(f, vals)| format!("{f} {}: ", vals.join("/")))
+                        .collect::<String>();
+                    format!("{when}{} after {}", d.within, d.after)
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            g.row(vec![
+                (s.name.clone(), Tone::Plain),
+                (t.id.clone(), Tone::Strong),
+                (t.name.clone(), Tone::Plain),
+                ((if t.mandatory { "M" } else { "O" }).into(), Tone::Plain),
+                (t.role.clone(), Tone::Plain),
+                (t.services.join(" / "), Tone::Plain),
+                (if sla.is_empty() { "-".into() } else { sla }, Tone::Plain),
+            ]);
+        }
+    }
+    out.push_str(&g.render(format, color));
+    if !p.cadences.is_empty() {
+        let mut g = Grid::new(&["Cadence", "Name", "Role", "Every", "After", "Services"]);
+        for c in &p.cadences {
+            g.plain_row(vec![
+                c.id.clone(),
+                c.name.clone(),
+                c.role.clone(),
+                c.every.to_string(),
+                c.after.to_string(),
+                c.services.join(" / "),
+            ]);
+        }
+        out.push_str(&g.render(format, color));
+    }
+    out
+}

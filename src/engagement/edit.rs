@@ -1,0 +1,240 @@
+//! Comment-preserving edits of an engagement file.
+//!
+//! Commands change only the values they touch; a person's comments, key
+//! order, blank lines and unknown keys are kept as written. Replacing a value
+//! keeps its decoration (the trailing comment on its line).
+
+use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
+
+pub struct EditDoc {
+    doc: DocumentMut,
+}
+
+impl EditDoc {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        text.parse::<DocumentMut>()
+            .map(|doc| Self { doc })
+            .map_err(|e| e.message().to_string())
+    }
+
+    pub fn get(&self, path: &[&str]) -> Option<&Item> {
+        let (last, parents) = path.split_last()?;
+        let mut table: &dyn TableLike = self.doc.as_table();
+        for key in parents {
+            table = table.get(key)?.as_table_like()?;
+        }
+        table.get(last)
+    }
+
+    /// Set a value, creating the tables on the way (`[tasks]`, then inline tables).
+    pub fn set(&mut self, path: &[&str], value: impl Into<Value>) -> Result<(), String> {
+        let mut value = value.into();
+        let (last, parents) = path.split_last().ok_or("empty path")?;
+        let table = self.table_mut(parents)?;
+        match table.get_mut(last) {
+            Some(Item::Value(old)) => {
+                let decor = old.decor().clone();
+                *value.decor_mut() = decor;
+                *old = value;
+            }
+            Some(Item::Table(_) | Item::ArrayOfTables(_)) => {
+                return Err(format!("`{}` is a table, not a value", path.join(".")));
+            }
+            _ => {
+                table.insert(last, Item::Value(value));
+            }
+        }
+        Ok(())
+    }
+
+    /// Remove a key; `true` if it was there. Empty inline tables left behind are removed too.
+    pub fn remove(&mut self, path: &[&str]) -> bool {
+        let Some((last, parents)) = path.split_last() else { return false };
+        let Ok(table) = self.table_mut_existing(parents) else { return false };
+        let removed = table.remove(last).is_some();
+        if removed && parents.len() >= 2 {
+            let empty = self
+                .get(parents)
+                .and_then(Item::as_inline_table)
+                .is_some_and(InlineTable::is_empty);
+            if empty {
+                self.remove(parents);
+            }
+        }
+        removed
+    }
+
+    /// Append to an array value, creating it when absent.
+    pub fn push(&mut self, path: &[&str], value: impl Into<Value>) -> Result<(), String> {
+        let (last, parents) = path.split_last().ok_or("empty path")?;
+        let table = self.table_mut(parents)?;
+        if table.get(last).is_none() {
+            table.insert(last, Item::Value(Value::Array(toml_edit::Array::new())));
+        }
+        match table.get_mut(last).and_then(Item::as_array_mut) {
+            Some(array) => {
+                array.push(value);
+                Ok(())
+            }
+            None => Err(format!("`{}` is not a list", path.join("."))),
+        }
+    }
+
+    /// Remove the last element of an array value that prints as `text`; `false` if none does.
+    pub fn remove_value(&mut self, path: &[&str], text: &str) -> bool {
+        let Some((last, parents)) = path.split_last() else { return false };
+        let Ok(table) = self.table_mut_existing(parents) else { return false };
+        let Some(array) = table.get_mut(last).and_then(Item::as_array_mut) else { return false };
+        match array.iter().enumerate().filter(|(_, v)| v.to_string().trim() == text).map(|(i, _)| i).last() {
+            Some(i) => {
+                array.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Append an entry to a top-level list of tables (`[[notes]]`), or to an
+    /// inline array of tables if the person wrote it that way.
+    pub fn push_entry(&mut self, key: &str, entries: &[(&str, Value)]) -> Result<(), String> {
+        let root = self.doc.as_table_mut();
+        if root.get(key).is_none() {
+            root.insert(key, Item::ArrayOfTables(ArrayOfTables::new()));
+        }
+        match root.get_mut(key) {
+            Some(Item::ArrayOfTables(aot)) => {
+                let mut t = Table::new();
+                for (k, v) in entries {
+                    t.insert(k, Item::Value(v.clone()));
+                }
+                aot.push(t);
+                Ok(())
+            }
+            Some(Item::Value(Value::Array(array))) => {
+                let mut t = InlineTable::new();
+                for (k, v) in entries {
+                    t.insert(*k, v.clone());
+                }
+                array.push(t);
+                Ok(())
+            }
+            _ => Err(format!("`{key}` is not a list of tables")),
+        }
+    }
+
+    /// Set a key in the `index`-th (0-based) entry of a top-level list of tables.
+    pub fn set_in_entry(&mut self, key: &str, index: usize, field: &str, value: Value) -> Result<(), String> {
+        let entry: &mut dyn TableLike = match self.doc.as_table_mut().get_mut(key) {
+            Some(Item::ArrayOfTables(aot)) => aot.get_mut(index).map(|t| t as &mut dyn TableLike),
+            Some(Item::Value(Value::Array(array))) => array
+                .get_mut(index)
+                .and_then(Value::as_inline_table_mut)
+                .map(|t| t as &mut dyn TableLike),
+            _ => None,
+        }
+        .ok_or_else(|| format!("no entry {} in `{key}`", index + 1))?;
+        match entry.get_mut(field) {
+            Some(Item::Value(old)) => {
+                let mut value = value;
+                *value.decor_mut() = old.decor().clone();
+                *old = value;
+            }
+            _ => {
+                entry.insert(field, Item::Value(value));
+            }
+        }
+        Ok(())
+    }
+
+    fn table_mut(&mut self, path: &[&str]) -> Result<&mut dyn TableLike, String> {
+        let mut table: &mut dyn TableLike = self.doc.as_table_mut();
+        for (depth, key) in path.iter().enumerate() {
+            if table.get(key).is_none() {
+                let item = if depth == 0 {
+                    Item::Table(Table::new())
+                } else {
+                    Item::Value(Value::InlineTable(InlineTable::new()))
+                };
+                table.insert(key, item);
+            }
+            table = table
+                .get_mut(key)
+                .and_then(Item::as_table_like_mut)
+                .ok_or_else(|| format!("`{}` is not a table", path[..=depth].join(".")))?;
+        }
+        Ok(table)
+    }
+
+    fn table_mut_existing(&mut self, path: &[&str]) -> Result<&mut dyn TableLike, String> {
+        let mut table: &mut dyn TableLike = self.doc.as_table_mut();
+        for key in path {
+            table = table.get_mut(key).and_then(Item::as_table_like_mut).ok_or("missing")?;
+        }
+        Ok(table)
+    }
+}
+
+impl std::fmt::Display for EditDoc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.doc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "\
+# Contoso: hand-written header
+customer = \"Contoso\"   # the legal name
+playbook = \"m365-general-engagement\"
+custom_key = [1, 2]      # unknown to ft
+
+[tasks]
+# kickoff done early
+994 = { done = 2026-11-02, note = \"went well\" }  # keep me
+
+[[notes]]
+on = 2026-11-01
+text = \"first\"
+";
+
+    #[test]
+    fn set_keeps_comments_and_unknown_keys() {
+        let mut doc = EditDoc::parse(TEXT).unwrap();
+        doc.set(&["customer"], "Contoso Ltd").unwrap();
+        doc.set(&["tasks", "994", "done"], "2026-11-03".parse::<toml_edit::Datetime>().unwrap()).unwrap();
+        doc.set(&["tasks", "3616", "done"], "2026-11-04".parse::<toml_edit::Datetime>().unwrap()).unwrap();
+        let out = doc.to_string();
+        assert_eq!(
+            out,
+            TEXT.replace("\"Contoso\"   #", "\"Contoso Ltd\"   #")
+                .replace("994 = { done = 2026-11-02,", "994 = { done = 2026-11-03,")
+                .replace("# keep me\n", "# keep me\n3616 = { done = 2026-11-04 }\n")
+        );
+    }
+
+    #[test]
+    fn new_tables_and_entries() {
+        let mut doc = EditDoc::parse(TEXT).unwrap();
+        doc.set(&["milestones", "kickoff"], "2026-11-02".parse::<toml_edit::Datetime>().unwrap()).unwrap();
+        doc.push_entry("notes", &[("on", "2026-11-05".parse::<toml_edit::Datetime>().unwrap().into()), ("text", "second".into())])
+            .unwrap();
+        doc.push(&["cadences", "checkpoint"], "2026-11-09".parse::<toml_edit::Datetime>().unwrap()).unwrap();
+        let out = doc.to_string();
+        assert!(out.starts_with(TEXT), "{out}");
+        assert!(out.contains("[[notes]]\non = 2026-11-05\ntext = \"second\"\n"), "{out}");
+        assert!(out.contains("[milestones]\nkickoff = 2026-11-02\n"), "{out}");
+        assert!(out.contains("[cadences]\ncheckpoint = [2026-11-09]\n"), "{out}");
+    }
+
+    #[test]
+    fn remove_cleans_up_empty_records() {
+        let mut doc = EditDoc::parse(TEXT).unwrap();
+        assert!(doc.remove(&["tasks", "994", "done"]));
+        assert!(doc.get(&["tasks", "994"]).is_some(), "the note is kept");
+        assert!(doc.remove(&["tasks", "994", "note"]));
+        assert!(doc.get(&["tasks", "994"]).is_none());
+        assert!(!doc.remove(&["tasks", "994", "note"]));
+    }
+}

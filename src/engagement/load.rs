@@ -1,0 +1,538 @@
+//! Engagement TOML -> raw serde types (with spans) -> validated [`Engagement`].
+//!
+//! Unknown keys are allowed and ignored here (the editor keeps them); known
+//! keys are checked against the engagement's playbook, and every problem is
+//! reported with `path:line:col`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::value::Datetime;
+use toml::Spanned;
+
+use super::{Blocker, Dibs, Engagement, HealthEntry, Member, Note, Status, TaskRecord, TaskState};
+use crate::error::{line_col, suggest, Diagnostic};
+use crate::playbook::{Catalog, Playbook};
+use crate::time::When;
+
+/// Largest engagement file accepted.
+pub const MAX_BYTES: usize = 1 << 20;
+
+#[derive(Deserialize)]
+struct RawEngagement {
+    id: Option<Spanned<String>>,
+    customer: Option<Spanned<String>>,
+    playbook: Option<Spanned<String>>,
+    #[serde(default)]
+    services: Option<Spanned<Vec<String>>>,
+    seats: Option<u32>,
+    active_users: Option<u32>,
+    status: Option<Spanned<String>>,
+    #[serde(default)]
+    fields: IndexMap<Spanned<String>, Spanned<toml::Value>>,
+    #[serde(default)]
+    team: IndexMap<Spanned<String>, Spanned<RawMember>>,
+    #[serde(default)]
+    milestones: IndexMap<Spanned<String>, Spanned<Datetime>>,
+    #[serde(default)]
+    tasks: IndexMap<Spanned<String>, Spanned<RawTaskRecord>>,
+    #[serde(default)]
+    cadences: IndexMap<Spanned<String>, Vec<Spanned<Datetime>>>,
+    #[serde(default)]
+    dibs: RawDibs,
+    #[serde(default)]
+    ssat: IndexMap<Spanned<String>, bool>,
+    #[serde(default)]
+    health: Vec<Spanned<RawHealth>>,
+    #[serde(default)]
+    blockers: Vec<Spanned<RawBlocker>>,
+    #[serde(default)]
+    notes: Vec<Spanned<RawNote>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawMember {
+    Person(String),
+    Full { person: String, since: Option<Datetime> },
+}
+
+#[derive(Deserialize)]
+struct RawTaskRecord {
+    done: Option<Datetime>,
+    skipped: Option<Datetime>,
+    reason: Option<String>,
+    #[serde(default)]
+    forced: bool,
+    note: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawDibs {
+    date: Option<Spanned<Datetime>>,
+    intent: Option<String>,
+    business_reason: Option<String>,
+    success_owner: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawHealth {
+    on: Datetime,
+    status: String,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawBlocker {
+    opened: Datetime,
+    text: String,
+    by: Option<String>,
+    resolved: Option<Datetime>,
+}
+
+#[derive(Deserialize)]
+struct RawNote {
+    on: Datetime,
+    by: Option<String>,
+    text: String,
+}
+
+/// The result of loading one file: the engagement when it is usable, and every problem found.
+#[derive(Debug)]
+pub struct Loaded {
+    pub engagement: Option<Engagement>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Lines that git writes around a merge conflict.
+pub fn conflict_marker_line(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| l.starts_with("<<<<<<< ") || l == "<<<<<<<" || l.starts_with(">>>>>>> ") || l == "=======")
+        .map(|i| i + 1)
+}
+
+pub fn conflict_diagnostic(path: &Path, line: usize) -> Diagnostic {
+    Diagnostic::error(path, (line, 1), "conflict", "the file contains git conflict markers").with_hint(Some(
+        "finish the merge: edit the file to keep the right lines (or `git checkout --ours/--theirs`), then `git add` it".into(),
+    ))
+}
+
+/// Parse and validate one engagement file.
+pub fn parse(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Loaded {
+    let fail = |d: Diagnostic| Loaded {
+        engagement: None,
+        problems: vec![d],
+    };
+    if text.len() > MAX_BYTES {
+        return fail(Diagnostic::error(
+            path,
+            (1, 1),
+            "too-large",
+            format!("file is {} bytes; engagement files are limited to {MAX_BYTES} bytes", text.len()),
+        ));
+    }
+    if let Some(line) = conflict_marker_line(text) {
+        return fail(conflict_diagnostic(path, line));
+    }
+    let raw: RawEngagement = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let at = e.span().map_or((1, 1), |s| line_col(text, s.start));
+            let message = e.message().trim_end().to_string();
+            return fail(
+                Diagnostic::error(path, at, "toml", message)
+                    .with_hint(Some("fix the TOML syntax; `ft check` lists every problem".into())),
+            );
+        }
+    };
+    Checker {
+        path,
+        text,
+        problems: Vec::new(),
+    }
+    .engagement(id, raw, catalog)
+}
+
+struct Checker<'a> {
+    path: &'a Path,
+    text: &'a str,
+    problems: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn at<T>(&self, s: &Spanned<T>) -> (usize, usize) {
+        line_col(self.text, s.span().start)
+    }
+
+    fn error<T>(&mut self, at: &Spanned<T>, code: &'static str, message: String, hint: Option<String>) {
+        let d = Diagnostic::error(self.path, self.at(at), code, message).with_hint(hint);
+        self.problems.push(d);
+    }
+
+    fn warning<T>(&mut self, at: &Spanned<T>, code: &'static str, message: String, hint: Option<String>) {
+        let d = Diagnostic::warning(self.path, self.at(at), code, message).with_hint(hint);
+        self.problems.push(d);
+    }
+
+    fn when<T>(&mut self, at: &Spanned<T>, dt: &Datetime) -> Option<When> {
+        When::from_toml(dt)
+            .map_err(|e| self.error(at, "date", e, None))
+            .ok()
+    }
+
+    fn date<T>(&mut self, at: &Spanned<T>, dt: &Datetime) -> Option<chrono::NaiveDate> {
+        let w = self.when(at, dt)?;
+        if w.has_time() {
+            self.error(at, "date", format!("`{dt}` should be a date without a time, e.g. {}", w.date()), None);
+        }
+        Some(w.date())
+    }
+
+    fn engagement(mut self, id: &str, raw: RawEngagement, catalog: &Catalog) -> Loaded {
+        let top = |problems: Vec<Diagnostic>| Loaded {
+            engagement: None,
+            problems,
+        };
+        if let Some(file_id) = &raw.id
+            && file_id.get_ref() != id
+        {
+            self.error(
+                file_id,
+                "id-mismatch",
+                format!("id `{}` differs from the file name `{id}.toml`", file_id.get_ref()),
+                Some(format!("set `id = \"{id}\"` or rename the file")),
+            );
+        }
+        let Some(customer) = raw.customer.as_ref().map(|c| c.get_ref().clone()) else {
+            self.problems.push(
+                Diagnostic::error(self.path, (1, 1), "missing-key", "the file has no `customer`")
+                    .with_hint(Some("add `customer = \"Customer name\"`".into())),
+            );
+            return top(self.problems);
+        };
+        let Some(playbook_key) = &raw.playbook else {
+            self.problems.push(
+                Diagnostic::error(self.path, (1, 1), "missing-key", "the file has no `playbook`").with_hint(Some(
+                    format!("add `playbook = \"...\"`; known: {}", catalog.ids().collect::<Vec<_>>().join(", ")),
+                )),
+            );
+            return top(self.problems);
+        };
+        let Some(playbook) = catalog.get(playbook_key.get_ref()) else {
+            let hint = suggest(playbook_key.get_ref(), catalog.ids())
+                .or_else(|| Some(format!("known playbooks: {}", catalog.ids().collect::<Vec<_>>().join(", "))));
+            self.error(
+                playbook_key,
+                "unknown-playbook",
+                format!("no playbook `{}`", playbook_key.get_ref()),
+                hint,
+            );
+            return top(self.problems);
+        };
+        let status = match &raw.status {
+            None => Status::Active,
+            Some(s) => match s.get_ref().parse::<Status>() {
+                Ok(st) => st,
+                Err(e) => {
+                    self.error(s, "status", e, None);
+                    return top(self.problems);
+                }
+            },
+        };
+
+        let services = self.services(playbook, raw.services.as_ref());
+        let fields = self.fields(playbook, &raw.fields);
+        let team = self.team(playbook, &raw.team);
+        let milestones = self.milestones(playbook, &raw.milestones);
+        let opened = milestones.get("opened").copied();
+        let tasks = self.tasks(playbook, &raw.tasks, opened);
+        let cadences = self.cadences(playbook, &raw.cadences, opened);
+
+        let dibs = Dibs {
+            date: raw.dibs.date.as_ref().and_then(|d| self.date(d, d.get_ref())),
+            intent: raw.dibs.intent,
+            business_reason: raw.dibs.business_reason,
+            success_owner: raw.dibs.success_owner,
+        };
+        let mut ssat = BTreeMap::new();
+        for (item, done) in &raw.ssat {
+            if !playbook.ssat.is_empty() && !playbook.ssat.contains(item.get_ref()) {
+                let hint = suggest(item.get_ref(), playbook.ssat.iter().map(String::as_str));
+                self.warning(item, "unknown-ssat", format!("`{}` is not an SSAT item of the playbook", item.get_ref()), hint);
+            }
+            ssat.insert(item.get_ref().clone(), *done);
+        }
+        let mut health = Vec::new();
+        for h in &raw.health {
+            let entry = h.get_ref();
+            let on = self.date(h, &entry.on);
+            match entry.status.parse() {
+                Ok(status) => {
+                    if let Some(on) = on {
+                        health.push(HealthEntry {
+                            on,
+                            status,
+                            note: entry.note.clone(),
+                        });
+                    }
+                }
+                Err(e) => self.error(h, "health", e, None),
+            }
+        }
+        let mut blockers = Vec::new();
+        for b in &raw.blockers {
+            let r = b.get_ref();
+            let opened = self.date(b, &r.opened);
+            let resolved = r.resolved.as_ref().and_then(|d| self.date(b, d));
+            if let Some(opened) = opened {
+                blockers.push(Blocker {
+                    opened,
+                    text: r.text.clone(),
+                    by: r.by.clone(),
+                    resolved,
+                });
+            }
+        }
+        let mut notes = Vec::new();
+        for n in &raw.notes {
+            let r = n.get_ref();
+            if let Some(on) = self.date(n, &r.on) {
+                notes.push(Note {
+                    on,
+                    by: r.by.clone(),
+                    text: r.text.clone(),
+                });
+            }
+        }
+
+        let engagement = Engagement {
+            id: id.to_string(),
+            path: self.path.to_path_buf(),
+            customer,
+            playbook: playbook.id.clone(),
+            services,
+            seats: raw.seats,
+            active_users: raw.active_users,
+            status,
+            fields,
+            team,
+            milestones,
+            tasks,
+            cadences,
+            dibs,
+            ssat,
+            health,
+            blockers,
+            notes,
+        };
+        Loaded {
+            engagement: Some(engagement),
+            problems: self.problems,
+        }
+    }
+
+    fn services(&mut self, playbook: &Playbook, raw: Option<&Spanned<Vec<String>>>) -> Vec<String> {
+        let Some(raw) = raw else { return Vec::new() };
+        let mut out = Vec::new();
+        for s in raw.get_ref() {
+            if playbook.services.is_empty() {
+                out.push(s.clone());
+            } else if let Some(canonical) = playbook.service(s) {
+                out.push(canonical.to_string());
+            } else {
+                let hint = suggest(s, playbook.services.iter().map(String::as_str))
+                    .or_else(|| Some(format!("services of `{}`: {}", playbook.id, playbook.services.join(", "))));
+                self.error(raw, "unknown-service", format!("`{s}` is not a service of playbook `{}`", playbook.id), hint);
+            }
+        }
+        out
+    }
+
+    fn fields(
+        &mut self,
+        playbook: &Playbook,
+        raw: &IndexMap<Spanned<String>, Spanned<toml::Value>>,
+    ) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for (name, value) in raw {
+            let text = match value.get_ref() {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Float(f) => f.to_string(),
+                other => {
+                    self.error(value, "field-value", format!("`{}` must be a string, not {}", name.get_ref(), other.type_str()), None);
+                    continue;
+                }
+            };
+            match playbook.fields.get(name.get_ref()) {
+                None => {
+                    let hint = suggest(name.get_ref(), playbook.fields.keys().map(String::as_str));
+                    self.warning(
+                        name,
+                        "unknown-field",
+                        format!("playbook `{}` declares no field `{}`; it is kept but unused", playbook.id, name.get_ref()),
+                        hint,
+                    );
+                }
+                Some(allowed) if !allowed.is_empty() && !allowed.contains(&text) => {
+                    self.error(
+                        value,
+                        "field-value",
+                        format!("`{text}` is not a value of `{}` (allowed: {})", name.get_ref(), allowed.join(", ")),
+                        None,
+                    );
+                    continue;
+                }
+                Some(_) => {}
+            }
+            out.insert(name.get_ref().clone(), text);
+        }
+        out
+    }
+
+    fn team(
+        &mut self,
+        playbook: &Playbook,
+        raw: &IndexMap<Spanned<String>, Spanned<RawMember>>,
+    ) -> IndexMap<String, Member> {
+        let mut out = IndexMap::new();
+        for (role, member) in raw {
+            let Some(r) = playbook.role(role.get_ref()) else {
+                let names = playbook.roles.iter().map(|r| r.alias.as_str());
+                let hint = suggest(role.get_ref(), names).or_else(|| {
+                    Some(format!(
+                        "roles of `{}`: {}",
+                        playbook.id,
+                        playbook.roles.iter().map(|r| r.alias.as_str()).collect::<Vec<_>>().join(", ")
+                    ))
+                });
+                self.error(role, "unknown-role", format!("`{}` is not a role of playbook `{}`", role.get_ref(), playbook.id), hint);
+                continue;
+            };
+            let (person, since) = match member.get_ref() {
+                RawMember::Person(p) => (p.clone(), None),
+                RawMember::Full { person, since } => (person.clone(), since.as_ref().and_then(|d| self.date(member, d))),
+            };
+            if person.trim().is_empty() {
+                continue;
+            }
+            out.insert(r.alias.clone(), Member { person, since });
+        }
+        out
+    }
+
+    fn milestones(
+        &mut self,
+        playbook: &Playbook,
+        raw: &IndexMap<Spanned<String>, Spanned<Datetime>>,
+    ) -> BTreeMap<String, When> {
+        let mut out = BTreeMap::new();
+        for (name, value) in raw {
+            if !playbook.has_milestone(name.get_ref()) {
+                let hint = suggest(name.get_ref(), playbook.milestones.iter().map(|m| m.id.as_str()));
+                self.error(name, "unknown-milestone", format!("playbook `{}` has no milestone `{}`", playbook.id, name.get_ref()), hint);
+                continue;
+            }
+            if let Some(w) = self.when(value, value.get_ref()) {
+                out.insert(name.get_ref().clone(), w);
+            }
+        }
+        out
+    }
+
+    fn tasks(
+        &mut self,
+        playbook: &Playbook,
+        raw: &IndexMap<Spanned<String>, Spanned<RawTaskRecord>>,
+        opened: Option<When>,
+    ) -> BTreeMap<String, TaskRecord> {
+        let mut out = BTreeMap::new();
+        for (id, record) in raw {
+            let Some(task) = playbook.task(id.get_ref()) else {
+                let hint = suggest(id.get_ref(), playbook.task_ids().chain(playbook.cadences.iter().map(|c| c.id.as_str())));
+                let message = if playbook.cadence(id.get_ref()).is_some() {
+                    format!("`{}` is a cadence; list its occurrences under [cadences]", id.get_ref())
+                } else {
+                    format!("playbook `{}` has no task `{}`", playbook.id, id.get_ref())
+                };
+                self.error(id, "unknown-task", message, hint);
+                continue;
+            };
+            let r = record.get_ref();
+            let state = match (&r.done, &r.skipped) {
+                (Some(_), Some(_)) => {
+                    self.error(record, "task-state", format!("task `{}` is both done and skipped", id.get_ref()), Some("keep one of `done` and `skipped`".into()));
+                    None
+                }
+                (Some(done), None) => self.when(record, done).map(TaskState::Done),
+                (None, Some(skipped)) => {
+                    let on = self.when(record, skipped);
+                    if task.mandatory && !r.forced {
+                        self.error(
+                            record,
+                            "skipped-mandatory",
+                            format!("task `{}` is mandatory and cannot be skipped", id.get_ref()),
+                            Some(format!("reopen it (`ft reopen ID {}`), or skip with `--force` to record why", id.get_ref())),
+                        );
+                    }
+                    Some(TaskState::Skipped {
+                        on,
+                        reason: r.reason.clone().unwrap_or_default(),
+                        forced: r.forced,
+                    })
+                }
+                (None, None) => None,
+            };
+            if let (Some(TaskState::Done(done)), Some(opened)) = (&state, opened)
+                && done.date() < opened.date()
+            {
+                self.error(
+                    record,
+                    "done-before-opened",
+                    format!("task `{}` is done on {done}, before the engagement opened on {opened}", id.get_ref()),
+                    None,
+                );
+            }
+            out.insert(
+                id.get_ref().clone(),
+                TaskRecord {
+                    state,
+                    note: r.note.clone(),
+                },
+            );
+        }
+        out
+    }
+
+    fn cadences(
+        &mut self,
+        playbook: &Playbook,
+        raw: &IndexMap<Spanned<String>, Vec<Spanned<Datetime>>>,
+        opened: Option<When>,
+    ) -> BTreeMap<String, Vec<When>> {
+        let mut out = BTreeMap::new();
+        for (id, dates) in raw {
+            if playbook.cadence(id.get_ref()).is_none() {
+                let hint = suggest(id.get_ref(), playbook.cadences.iter().map(|c| c.id.as_str()));
+                self.error(id, "unknown-cadence", format!("playbook `{}` has no cadence `{}`", playbook.id, id.get_ref()), hint);
+                continue;
+            }
+            let mut list = Vec::new();
+            for d in dates {
+                if let Some(w) = self.when(d, d.get_ref()) {
+                    if let Some(opened) = opened
+                        && w.date() < opened.date()
+                    {
+                        self.error(d, "done-before-opened", format!("occurrence on {w} is before the engagement opened on {opened}"), None);
+                    }
+                    list.push(w);
+                }
+            }
+            list.sort();
+            out.insert(id.get_ref().clone(), list);
+        }
+        out
+    }
+}

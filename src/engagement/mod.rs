@@ -1,0 +1,263 @@
+//! Engagements: one customer project or incident worked through a playbook (pure data).
+
+pub mod edit;
+pub mod load;
+pub mod store;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use indexmap::IndexMap;
+
+use crate::time::When;
+
+#[derive(Debug, Clone)]
+pub struct Engagement {
+    pub id: String,
+    pub path: PathBuf,
+    pub customer: String,
+    pub playbook: String,
+    pub services: Vec<String>,
+    pub seats: Option<u32>,
+    pub active_users: Option<u32>,
+    pub status: Status,
+    /// Engagement fields such as `severity`.
+    pub fields: BTreeMap<String, String>,
+    /// Role alias -> member.
+    pub team: IndexMap<String, Member>,
+    pub milestones: BTreeMap<String, When>,
+    pub tasks: BTreeMap<String, TaskRecord>,
+    pub cadences: BTreeMap<String, Vec<When>>,
+    pub dibs: Dibs,
+    pub ssat: BTreeMap<String, bool>,
+    pub health: Vec<HealthEntry>,
+    pub blockers: Vec<Blocker>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Unassigned,
+    Active,
+    OnHold,
+    Closed,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [Status::Unassigned, Status::Active, Status::OnHold, Status::Closed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Unassigned => "unassigned",
+            Status::Active => "active",
+            Status::OnHold => "on-hold",
+            Status::Closed => "closed",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("`{s}` is not a status; use unassigned, active, on-hold or closed"))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub person: String,
+    pub since: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskState {
+    Done(When),
+    Skipped { on: Option<When>, reason: String, forced: bool },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskRecord {
+    pub state: Option<TaskState>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dibs {
+    pub date: Option<NaiveDate>,
+    pub intent: Option<String>,
+    pub business_reason: Option<String>,
+    pub success_owner: Option<String>,
+}
+
+impl Dibs {
+    /// `(key, label)` of each DIBS field that is not filled in.
+    pub fn missing(&self) -> Vec<(&'static str, &'static str)> {
+        let filled = [
+            self.date.is_some(),
+            has_text(self.intent.as_ref()),
+            has_text(self.business_reason.as_ref()),
+            has_text(self.success_owner.as_ref()),
+        ];
+        crate::playbook::DIBS_FIELDS
+            .into_iter()
+            .zip(filled)
+            .filter(|(_, ok)| !ok)
+            .map(|(f, _)| f)
+            .collect()
+    }
+}
+
+fn has_text(s: Option<&String>) -> bool {
+    s.is_some_and(|s| !s.trim().is_empty())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Health {
+    Red,
+    Yellow,
+    Green,
+}
+
+impl Health {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::Red => "red",
+            Health::Yellow => "yellow",
+            Health::Green => "green",
+        }
+    }
+}
+
+impl FromStr for Health {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "red" => Ok(Health::Red),
+            "yellow" | "amber" => Ok(Health::Yellow),
+            "green" => Ok(Health::Green),
+            _ => Err(format!("`{s}` is not a health; use red, yellow or green")),
+        }
+    }
+}
+
+impl fmt::Display for Health {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthEntry {
+    pub on: NaiveDate,
+    pub status: Health,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocker {
+    pub opened: NaiveDate,
+    pub text: String,
+    pub by: Option<String>,
+    pub resolved: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub on: NaiveDate,
+    pub by: Option<String>,
+    pub text: String,
+}
+
+impl Engagement {
+    /// The person holding a role (by alias).
+    pub fn holder(&self, role: &str) -> Option<&str> {
+        self.team.get(role).map(|m| m.person.as_str())
+    }
+
+    /// Role aliases `person` holds.
+    pub fn roles_of<'a>(&'a self, person: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.team
+            .iter()
+            .filter(move |(_, m)| m.person.eq_ignore_ascii_case(person))
+            .map(|(r, _)| r.as_str())
+    }
+
+    pub fn opened(&self) -> Option<When> {
+        self.milestones.get("opened").copied()
+    }
+
+    pub fn latest_health(&self) -> Option<&HealthEntry> {
+        self.health.iter().max_by_key(|h| h.on)
+    }
+
+    pub fn open_blockers(&self) -> impl Iterator<Item = (usize, &Blocker)> {
+        self.blockers.iter().enumerate().filter(|(_, b)| b.resolved.is_none()).map(|(i, b)| (i + 1, b))
+    }
+
+    pub fn task_state(&self, id: &str) -> Option<&TaskState> {
+        self.tasks.get(id).and_then(|r| r.state.as_ref())
+    }
+}
+
+/// Engagement (and playbook) ids are plain names: ASCII letters, digits, `-`,
+/// `_` and `.`, not starting with `.`, so they are always safe as file names.
+pub fn check_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err("an id cannot be empty".into());
+    }
+    if id.len() > 100 {
+        return Err(format!("id `{}...` is longer than 100 characters", &id[..20]));
+    }
+    if id.starts_with('.') {
+        return Err(format!("id `{id}` starts with `.`; ids are plain names such as `contoso-teams`"));
+    }
+    if let Some(bad) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
+        return Err(format!(
+            "id `{}` contains `{}`; use letters, digits, `-`, `_` and `.` only",
+            id.escape_debug(),
+            bad.escape_debug()
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_plain_names() {
+        for ok in ["contoso", "contoso-teams", "a.b", "A_1", "3616"] {
+            assert!(check_id(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "../x", "a/b", ".hidden", "a b", "a\\b", "é", "a\0b", "..", "."] {
+            assert!(check_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dibs_missing_fields() {
+        let mut d = Dibs::default();
+        assert_eq!(d.missing().len(), 4);
+        d.intent = Some("  ".into());
+        d.date = NaiveDate::from_ymd_opt(2027, 1, 1);
+        let missing: Vec<&str> = d.missing().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(missing, ["intent", "business_reason", "success_owner"]);
+    }
+}

@@ -1,0 +1,201 @@
+//! Engagement files on disk: listing, reading, locking and atomic saving.
+//!
+//! Every mutating command goes through [`Store::update`] or [`Store::create`]:
+//! the workspace lock is held, the file is re-read and re-validated, the edit
+//! is applied to the `toml_edit` document and saved once, atomically
+//! (temporary file in the same directory, fsync, rename, fsync the directory).
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use super::edit::EditDoc;
+use super::load::{self, conflict_diagnostic, conflict_marker_line, Loaded};
+use super::{check_id, Engagement};
+use crate::error::{user, user_hint, Diagnostics};
+use crate::playbook::Catalog;
+
+pub const DIR: &str = "engagements";
+
+pub struct Store {
+    root: PathBuf,
+    dir: PathBuf,
+}
+
+/// Held while a command changes the workspace; released on drop.
+pub struct Lock {
+    _file: File,
+}
+
+impl Store {
+    pub fn new(root: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            dir: root.join(DIR),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file of an engagement id; refuses ids that are not plain names.
+    pub fn path(&self, id: &str) -> Result<PathBuf> {
+        check_id(id).map_err(|e| user_hint(e, "engagement ids look like `contoso-teams` or `fabrikam.2026`"))?;
+        Ok(self.dir.join(format!("{id}.toml")))
+    }
+
+    /// `(id, path)` of every `*.toml` file in `engagements/`, sorted by id.
+    /// Files whose names are not valid ids are returned with `Err`.
+    pub fn files(&self) -> Result<Vec<(Result<String, String>, PathBuf)>> {
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", self.dir.display())),
+        };
+        let mut out = Vec::new();
+        for entry in entries {
+            let entry = entry.with_context(|| format!("cannot read `{}`", self.dir.display()))?;
+            let path = entry.path();
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+            let Some(stem) = name.strip_suffix(".toml") else { continue };
+            if name.starts_with('.') {
+                continue;
+            }
+            out.push((check_id(stem).map(|()| stem.to_string()), path));
+        }
+        out.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(out)
+    }
+
+    /// Load one engagement by id, failing with its diagnostics when it is unusable.
+    pub fn load(&self, id: &str, catalog: &Catalog) -> Result<Engagement> {
+        let path = self.path(id)?;
+        let text = read(&path).map_err(|e| match e.downcast_ref::<std::io::Error>() {
+            Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                user_hint(format!("no engagement `{id}`"), "`ft list` shows the engagements; `ft new` creates one")
+            }
+            _ => e,
+        })?;
+        let Loaded { engagement, problems } = load::parse(&path, id, &text, catalog);
+        match engagement {
+            Some(e) => Ok(e),
+            None => Err(Diagnostics(problems).into()),
+        }
+    }
+
+    /// Take the workspace lock, waiting for another `ft` to finish.
+    pub fn lock(&self) -> Result<Lock> {
+        let dir = self.root.join(".ft");
+        fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+        let path = dir.join("lock");
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open lock file `{}`", path.display()))?;
+        file.lock().with_context(|| format!("cannot lock `{}`", path.display()))?;
+        Ok(Lock { _file: file })
+    }
+
+    /// Change one engagement under the lock. `edit` sees the validated
+    /// engagement and the document, and returns a value for the command; the
+    /// file is written only if the document changed.
+    pub fn update<T>(
+        &self,
+        id: &str,
+        catalog: &Catalog,
+        edit: impl FnOnce(&Engagement, &mut EditDoc) -> Result<T>,
+    ) -> Result<T> {
+        let _lock = self.lock()?;
+        let path = self.path(id)?;
+        refuse_symlink(&path)?;
+        let engagement = self.load(id, catalog)?;
+        let text = read(&path)?;
+        if let Some(line) = conflict_marker_line(&text) {
+            return Err(Diagnostics(vec![conflict_diagnostic(&path, line)]).into());
+        }
+        let mut doc = EditDoc::parse(&text).map_err(|e| user(format!("cannot parse `{}`: {e}", path.display())))?;
+        let result = edit(&engagement, &mut doc)?;
+        let new_text = doc.to_string();
+        if new_text != text {
+            write_atomic(&path, new_text.as_bytes())?;
+        }
+        Ok(result)
+    }
+
+    /// Create a new engagement file; refuses to replace an existing one.
+    pub fn create(&self, id: &str, text: &str) -> Result<PathBuf> {
+        let path = self.path(id)?;
+        let _lock = self.lock()?;
+        if fs::symlink_metadata(&path).is_ok() {
+            return Err(user_hint(
+                format!("engagement `{id}` already exists"),
+                format!("see it with `ft show {id}`, or pick another id"),
+            ));
+        }
+        fs::create_dir_all(&self.dir).with_context(|| format!("cannot create `{}`", self.dir.display()))?;
+        write_atomic(&path, text.as_bytes())?;
+        Ok(path)
+    }
+}
+
+fn refuse_symlink(path: &Path) -> Result<()> {
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(user_hint(
+            format!("`{}` is a symbolic link; ft does not write through links", path.display()),
+            "replace the link with the file itself",
+        ));
+    }
+    Ok(())
+}
+
+/// Read a text file, refusing directories, oversize files and invalid UTF-8, naming the path.
+pub fn read(path: &Path) -> Result<String> {
+    let meta = fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    if meta.is_dir() {
+        return Err(user(format!("`{}` is a directory, not a file", path.display())));
+    }
+    if meta.len() > load::MAX_BYTES as u64 {
+        return Err(user(format!(
+            "`{}` is {} bytes; files over {} bytes are refused",
+            path.display(),
+            meta.len(),
+            load::MAX_BYTES
+        )));
+    }
+    let bytes = fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, col) = crate::error::line_col(
+            &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
+            e.utf8_error().valid_up_to(),
+        );
+        user(format!("{}:{line}:{col}: the file is not valid UTF-8", path.display()))
+    })
+}
+
+/// Write a file atomically: temporary file in the same directory, fsync, rename, fsync the directory.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ft-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    if let Ok(meta) = fs::metadata(path) {
+        let _ = fs::set_permissions(tmp.path(), meta.permissions());
+    }
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace `{}`", path.display()))?;
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}

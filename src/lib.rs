@@ -1,0 +1,265 @@
+//! `ft`: engagement playbooks, SLAs and daily action lists.
+//!
+//! `run` parses the command line, builds the [`Context`] (workspace, personal
+//! config, today, output settings) and dispatches to one module per command.
+//! Only this module reads the clock and the environment.
+
+pub mod calendar;
+pub mod agenda;
+pub mod cli;
+pub mod cmd;
+pub mod demo;
+pub mod duration;
+pub mod engagement;
+pub mod error;
+pub mod playbook;
+pub mod render;
+pub mod sla;
+pub mod time;
+pub mod workspace;
+pub mod yaml;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use clap::Parser;
+
+use crate::cli::{Cli, ColorChoice, Command, Global};
+use crate::error::{user_hint, Diagnostic, Diagnostics, UserError};
+use crate::render::Format;
+use crate::time::When;
+use crate::workspace::{Config, Found, Workspace};
+
+/// Everything a command needs besides its own arguments.
+pub struct Context {
+    pub format: Format,
+    pub color: bool,
+    pub quiet: bool,
+    pub now: When,
+    pub today: NaiveDate,
+    pub config: Config,
+    me: Option<String>,
+    workspace: Option<(PathBuf, Found)>,
+}
+
+impl Context {
+    /// The current workspace; warns on stderr about broken settings or playbooks.
+    pub fn workspace(&self) -> Result<Workspace> {
+        let Some((root, found)) = &self.workspace else {
+            return Err(user_hint(
+                "no workspace found",
+                "create one with `ft init DIR`, or point to one with -w DIR or FT_WORKSPACE",
+            ));
+        };
+        let ws = Workspace::open(root).map_err(|e| {
+            if *found == Found::DataDir {
+                user_hint(
+                    format!("no workspace here or above, and none at `{}`", root.display()),
+                    "create one with `ft init`, or point to one with -w DIR or FT_WORKSPACE",
+                )
+            } else {
+                e
+            }
+        })?;
+        self.warn_all(&ws, &ws.problems);
+        Ok(ws)
+    }
+
+    /// The resolved workspace directory, without opening it.
+    pub fn workspace_root(&self) -> Result<PathBuf> {
+        match &self.workspace {
+            Some((root, _)) => Ok(root.clone()),
+            None => Err(user_hint(
+                "no workspace found",
+                "create one with `ft init DIR`, or point to one with -w DIR or FT_WORKSPACE",
+            )),
+        }
+    }
+
+    /// Who I am: `--as`, `FT_USER`, or `me` in the personal config.
+    pub fn me(&self) -> Result<&str> {
+        self.me.as_deref().ok_or_else(|| {
+            let where_ = self
+                .config
+                .path
+                .as_ref()
+                .map_or("the personal config".to_string(), |p| format!("`{}`", p.display()));
+            user_hint(
+                "ft does not know who you are",
+                format!("pass --as NAME, set FT_USER, or add `me = \"NAME\"` to {where_}"),
+            )
+        })
+    }
+
+    pub fn me_opt(&self) -> Option<&str> {
+        self.me.as_deref()
+    }
+
+    /// Print data to stdout.
+    pub fn print(&self, text: &str) -> Result<()> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// Print a confirmation, unless `--quiet`.
+    pub fn say(&self, text: &str) -> Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        self.print(&format!("{text}\n"))
+    }
+
+    /// Name problem files on stderr without stopping.
+    pub fn warn_all(&self, ws: &Workspace, problems: &[Diagnostic]) {
+        for d in problems.iter().filter(|d| d.is_error()) {
+            eprintln!(
+                "warning: skipping {}:{}:{}: {} (run `ft check`)",
+                ws.rel(&d.path).display(),
+                d.line,
+                d.column,
+                d.message
+            );
+        }
+    }
+
+    /// Load every engagement, naming unusable files on stderr.
+    pub fn engagements(&self, ws: &Workspace) -> Result<Vec<engagement::Engagement>> {
+        let (list, problems) = ws.load_all()?;
+        let broken: Vec<Diagnostic> = problems
+            .into_iter()
+            .filter(|d| d.is_error() && !list.iter().any(|e| e.path == d.path))
+            .collect();
+        self.warn_all(ws, &broken);
+        Ok(list)
+    }
+}
+
+fn build_context(global: &Global) -> Result<Context> {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let dirs = directories::ProjectDirs::from("", "", "ft");
+    let config_path = env("FT_CONFIG")
+        .map(PathBuf::from)
+        .or_else(|| dirs.as_ref().map(|d| d.config_dir().join("config.toml")));
+    let config = match &config_path {
+        Some(p) => Config::load(p)?,
+        None => Config::default(),
+    };
+    let now = match global.today.clone().or_else(|| env("FT_TODAY")) {
+        Some(s) => s
+            .parse::<When>()
+            .map_err(|e| user_hint(format!("--today: {e}"), "e.g. --today 2026-11-20"))?,
+        None => When::At(chrono::Local::now().fixed_offset()),
+    };
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let env_ws = env("FT_WORKSPACE").map(PathBuf::from);
+    let data_dir = dirs.as_ref().map(|d| d.data_dir().to_path_buf());
+    let workspace = workspace::resolve(
+        global.workspace.as_deref(),
+        env_ws.as_deref(),
+        &cwd,
+        config.workspace.as_deref(),
+        data_dir.as_deref(),
+    );
+    let no_color = env("NO_COLOR").is_some();
+    let color = !no_color
+        && match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => std::io::stdout().is_terminal() && env("TERM").as_deref() != Some("dumb"),
+        };
+    let me = global
+        .as_person
+        .clone()
+        .or_else(|| env("FT_USER"))
+        .or_else(|| config.me.clone());
+    Ok(Context {
+        format: global.format,
+        color,
+        quiet: global.quiet,
+        today: now.date(),
+        now,
+        config,
+        me,
+        workspace,
+    })
+}
+
+/// Parse arguments, run the command, and return its exit code.
+pub fn run(args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>) -> Result<i32> {
+    let cli = Cli::parse_from(args);
+    let ctx = build_context(&cli.global)?;
+    match cli.command {
+        Command::Init(a) => cmd::init::run(&ctx, a),
+        Command::New(a) => cmd::new::run(&ctx, a),
+        Command::List(a) => cmd::list::run(&ctx, a),
+        Command::Show(a) => cmd::show::run(&ctx, a),
+        Command::Next(a) => cmd::next::run(&ctx, a),
+        Command::Done(a) => cmd::done::run(&ctx, a),
+        Command::Skip(a) => cmd::skip::run(&ctx, a),
+        Command::Reopen(a) => cmd::reopen::run(&ctx, a),
+        Command::Milestone(a) => cmd::milestone::run(&ctx, a),
+        Command::Dibs(a) => cmd::dibs::run(&ctx, a),
+        Command::Set(a) => cmd::set::run(&ctx, a),
+        Command::Note(a) => cmd::note::run(&ctx, a),
+        Command::Blocker(a) => cmd::blocker::run(&ctx, a),
+        Command::Health(a) => cmd::health::run(&ctx, a),
+        Command::Close(a) => cmd::close::run(&ctx, a),
+        Command::Check(a) => cmd::check::run(&ctx, a),
+        Command::Playbook(a) => cmd::playbook::run(&ctx, a),
+        Command::Completions(a) => cmd::completions::run(a),
+    }
+}
+
+/// Run with the process arguments; print errors; map them to exit codes
+/// (0 ok, 1 a check found problems, 2 bad usage or input).
+pub fn main_exit_code() -> u8 {
+    match run(std::env::args_os()) {
+        Ok(code) => u8::try_from(code).unwrap_or(2),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return 0;
+            }
+            report(&err);
+            2
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn report(err: &anyhow::Error) {
+    if let Some(diags) = err.downcast_ref::<Diagnostics>() {
+        for d in &diags.0 {
+            eprintln!("error: {}", display_path_diag(d));
+        }
+        return;
+    }
+    eprintln!("error: {err:#}");
+    if let Some(hint) = err.chain().find_map(|e| e.downcast_ref::<UserError>()).and_then(|u| u.hint.as_ref()) {
+        eprintln!("hint: {hint}");
+    }
+}
+
+fn display_path_diag(d: &Diagnostic) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let path = d.path.strip_prefix(&cwd).unwrap_or(&d.path);
+    let mut s = format!("{}:{}:{}: {}", path.display(), d.line, d.column, d.message);
+    if let Some(h) = &d.hint {
+        s.push_str(&format!("\nhint: {h}"));
+    }
+    s
+}
+
+/// Relative display of a path under `root`.
+pub fn rel(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}

@@ -1,0 +1,539 @@
+//! Playbook YAML -> raw serde types -> validated [`Playbook`].
+//!
+//! Raw types are strict (unknown keys are errors) and keep source positions,
+//! so every validation problem names `path:line:col`.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::{
+    Anchor, Cadence, DibsRule, DueRule, Enablement, Milestone, Playbook, Role, Source, Stage, Task, ALL_SERVICES,
+};
+use crate::duration::{Interval, Period};
+use crate::error::{suggest, Diagnostic};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlaybook {
+    id: Spanned<String>,
+    name: String,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    roles: Spanned<IndexMap<String, String>>,
+    #[serde(default)]
+    primary_role: Option<Spanned<String>>,
+    #[serde(default)]
+    milestones: Vec<Spanned<RawMilestone>>,
+    #[serde(default)]
+    fields: IndexMap<String, Vec<String>>,
+    #[serde(default)]
+    services: Vec<String>,
+    stages: Vec<RawStage>,
+    #[serde(default)]
+    cadences: Vec<RawCadence>,
+    #[serde(default)]
+    dibs: Option<Spanned<RawDibs>>,
+    #[serde(default)]
+    ssat: Vec<String>,
+    #[serde(default)]
+    enablement: Option<RawEnablement>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawMilestone {
+    Id(String),
+    Named { id: String, name: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStage {
+    id: Spanned<String>,
+    name: String,
+    #[serde(default)]
+    phase: Option<String>,
+    #[serde(default)]
+    tasks: Vec<RawTask>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTask {
+    id: Spanned<String>,
+    name: String,
+    #[serde(default)]
+    step: Option<String>,
+    mandatory: bool,
+    role: Spanned<String>,
+    #[serde(default)]
+    services: Option<Vec<String>>,
+    #[serde(default)]
+    due: Option<OneOrMany<RawDue>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDue {
+    #[serde(default)]
+    when: Option<Spanned<IndexMap<String, Vec<String>>>>,
+    #[serde(default)]
+    within: Option<Spanned<String>>,
+    #[serde(default)]
+    after: Option<Spanned<String>>,
+    /// `at: MILESTONE` is shorthand for `within: 0d, after: MILESTONE`.
+    #[serde(default)]
+    at: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCadence {
+    id: Spanned<String>,
+    name: String,
+    role: Spanned<String>,
+    every: Spanned<String>,
+    after: Spanned<String>,
+    #[serde(default)]
+    services: Option<Vec<String>>,
+    #[serde(default)]
+    stage: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDibs {
+    #[serde(default = "yes")]
+    required: bool,
+    #[serde(default)]
+    due: Option<RawDibsDue>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDibsDue {
+    at: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEnablement {
+    active_users: u32,
+    seat_percent: u32,
+    small_below: u32,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A single value or a list of them.
+struct OneOrMany<T>(Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a due rule or a list of due rules")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| OneOrMany(vec![t]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Vec::<T>::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(OneOrMany)
+            }
+        }
+        deserializer.deserialize_any(V(PhantomData))
+    }
+}
+
+fn pos<T>(s: &Spanned<T>) -> (usize, usize) {
+    (s.referenced.line() as usize, s.referenced.column() as usize)
+}
+
+/// Parse and validate a playbook. On failure, every problem found is returned.
+pub fn parse(path: &Path, text: &str, source: Source) -> Result<Playbook, Vec<Diagnostic>> {
+    let raw: RawPlaybook = crate::yaml::from_str(text).map_err(|e| {
+        let hint = unknown_field_hint(&e.message);
+        vec![Diagnostic::error(path, (e.line, e.column), "yaml", e.message).with_hint(hint)]
+    })?;
+    Validator { path, problems: Vec::new() }.playbook(raw, source)
+}
+
+/// serde says "unknown field `x`, expected one of a, b"; suggest the closest.
+fn unknown_field_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let expected = rest.split_once("expected ")?.1;
+    let expected = expected.strip_prefix("one of ").unwrap_or(expected);
+    let candidates: Vec<&str> = expected.split(", ").map(|s| s.trim_matches('`')).collect();
+    suggest(field, candidates)
+}
+
+struct Validator<'a> {
+    path: &'a Path,
+    problems: Vec<Diagnostic>,
+}
+
+impl Validator<'_> {
+    fn error(&mut self, at: (usize, usize), code: &'static str, message: String, hint: Option<String>) {
+        self.problems.push(Diagnostic::error(self.path, at, code, message).with_hint(hint));
+    }
+
+    fn playbook(mut self, raw: RawPlaybook, source: Source) -> Result<Playbook, Vec<Diagnostic>> {
+        if let Err(e) = crate::engagement::check_id(&raw.id.value) {
+            self.error(pos(&raw.id), "playbook-id", e, None);
+        }
+        let roles: Vec<Role> = raw
+            .roles
+            .value
+            .iter()
+            .map(|(alias, name)| Role {
+                alias: alias.clone(),
+                name: name.clone(),
+            })
+            .collect();
+        if roles.is_empty() {
+            self.error(pos(&raw.roles), "no-roles", "a playbook needs at least one role".into(), None);
+        }
+        let milestones: Vec<Milestone> = raw
+            .milestones
+            .iter()
+            .map(|m| match &m.value {
+                RawMilestone::Id(id) => Milestone {
+                    id: id.clone(),
+                    name: id.replace('_', " "),
+                },
+                RawMilestone::Named { id, name } => Milestone {
+                    id: id.clone(),
+                    name: name.clone(),
+                },
+            })
+            .collect();
+        if !milestones.iter().any(|m| m.id == "opened") {
+            let at = raw.milestones.first().map_or((1, 1), pos);
+            self.error(
+                at,
+                "milestone-opened",
+                "the milestones must include `opened`, the date an engagement starts".into(),
+                None,
+            );
+        }
+        let mut ctx = Names {
+            roles: &roles,
+            milestones: &milestones,
+            fields: &raw.fields,
+            task_ids: raw.stages.iter().flat_map(|s| s.tasks.iter().map(|t| t.id.value.clone())).collect(),
+        };
+        let primary_role = raw.primary_role.as_ref().and_then(|r| self.role(&ctx, r));
+
+        let mut seen_stages = HashSet::new();
+        let mut seen_tasks = HashSet::new();
+        let mut stages = Vec::new();
+        for rs in raw.stages {
+            if !seen_stages.insert(rs.id.value.clone()) {
+                self.error(pos(&rs.id), "duplicate-stage", format!("stage `{}` is declared twice", rs.id.value), None);
+            }
+            let mut tasks = Vec::new();
+            for rt in rs.tasks {
+                if !seen_tasks.insert(rt.id.value.clone()) {
+                    self.error(
+                        pos(&rt.id),
+                        "duplicate-task",
+                        format!("task id `{}` is used twice; ids must be unique in a playbook", rt.id.value),
+                        None,
+                    );
+                }
+                if let Some(t) = self.task(&ctx, rt) {
+                    tasks.push(t);
+                }
+            }
+            stages.push(Stage {
+                id: rs.id.value,
+                name: rs.name,
+                phase: rs.phase,
+                tasks,
+            });
+        }
+        ctx.task_ids = seen_tasks;
+
+        let mut cadences = Vec::new();
+        for rc in raw.cadences {
+            if ctx.task_ids.contains(&rc.id.value) || cadences.iter().any(|c: &Cadence| c.id == rc.id.value) {
+                self.error(
+                    pos(&rc.id),
+                    "duplicate-cadence",
+                    format!("cadence id `{}` is already used by a task or cadence", rc.id.value),
+                    None,
+                );
+            }
+            let role = self.role(&ctx, &rc.role);
+            let every = rc.every.value.parse::<Interval>().map_err(|e| self.error(pos(&rc.every), "duration", e, None));
+            let after = self.anchor(&ctx, &rc.after);
+            if let Some(stage) = &rc.stage
+                && !seen_stages.contains(&stage.value)
+            {
+                let hint = suggest(&stage.value, seen_stages.iter().map(String::as_str));
+                self.error(pos(stage), "unknown-stage", format!("no stage `{}` in this playbook", stage.value), hint);
+            }
+            if let (Some(role), Ok(every), Some(after)) = (role, every, after) {
+                cadences.push(Cadence {
+                    id: rc.id.value,
+                    name: rc.name,
+                    role,
+                    every,
+                    after,
+                    services: rc.services.unwrap_or_else(|| vec![ALL_SERVICES.to_string()]),
+                    stage: rc.stage.map(|s| s.value),
+                });
+            }
+        }
+
+        let dibs = raw.dibs.map(|d| {
+            let at = pos(&d);
+            let due = d.value.due.map(|due| due.at);
+            if let Some(m) = &due
+                && !ctx.milestones.iter().any(|x| &x.id == m)
+            {
+                let hint = suggest(m, ctx.milestones.iter().map(|x| x.id.as_str()));
+                self.error(at, "unknown-milestone", format!("DIBS are due at `{m}`, which is not a declared milestone"), hint);
+            }
+            DibsRule {
+                required: d.value.required,
+                due,
+            }
+        });
+
+        if !self.problems.is_empty() {
+            return Err(self.problems);
+        }
+        Ok(Playbook {
+            id: raw.id.value,
+            name: raw.name,
+            version: raw.version.unwrap_or_default(),
+            description: raw.description,
+            source,
+            roles,
+            primary_role,
+            milestones,
+            fields: raw.fields,
+            services: raw.services,
+            stages,
+            cadences,
+            dibs,
+            ssat: raw.ssat,
+            enablement: raw.enablement.map(|e| Enablement {
+                active_users: e.active_users,
+                seat_percent: e.seat_percent,
+                small_below: e.small_below,
+            }),
+        })
+    }
+
+    fn role(&mut self, ctx: &Names, raw: &Spanned<String>) -> Option<String> {
+        let found = ctx
+            .roles
+            .iter()
+            .find(|r| r.alias.eq_ignore_ascii_case(&raw.value) || r.name.eq_ignore_ascii_case(&raw.value));
+        if found.is_none() {
+            let names = ctx.roles.iter().flat_map(|r| [r.alias.as_str(), r.name.as_str()]);
+            let hint = suggest(&raw.value, names).or_else(|| {
+                Some(format!(
+                    "declare it under `roles:`; declared: {}",
+                    ctx.roles.iter().map(|r| r.alias.as_str()).collect::<Vec<_>>().join(", ")
+                ))
+            });
+            self.error(pos(raw), "unknown-role", format!("role `{}` is not declared in `roles`", raw.value), hint);
+        }
+        found.map(|r| r.alias.clone())
+    }
+
+    fn anchor(&mut self, ctx: &Names, raw: &Spanned<String>) -> Option<Anchor> {
+        let text = raw.value.trim();
+        if let Some(task) = text.strip_prefix("task:") {
+            let task = task.trim();
+            if ctx.task_ids.contains(task) {
+                return Some(Anchor::Task(task.to_string()));
+            }
+            let hint = suggest(task, ctx.task_ids.iter().map(String::as_str));
+            self.error(pos(raw), "unknown-task", format!("`after: task:{task}` names no task of this playbook"), hint);
+            return None;
+        }
+        if ctx.milestones.iter().any(|m| m.id == text) {
+            return Some(Anchor::Milestone(text.to_string()));
+        }
+        let hint = suggest(text, ctx.milestones.iter().map(|m| m.id.as_str())).or_else(|| {
+            Some("an anchor is a milestone from `milestones:` or `task:ID`".to_string())
+        });
+        self.error(pos(raw), "unknown-milestone", format!("`{text}` is not a declared milestone"), hint);
+        None
+    }
+
+    fn task(&mut self, ctx: &Names, rt: RawTask) -> Option<Task> {
+        let role = self.role(ctx, &rt.role);
+        let mut due = Vec::new();
+        let mut ok = true;
+        for rd in rt.due.map(|d| d.0).unwrap_or_default() {
+            match self.due(ctx, &rt.id, rd) {
+                Some(rule) => due.push(rule),
+                None => ok = false,
+            }
+        }
+        Some(Task {
+            id: rt.id.value,
+            name: rt.name,
+            step: rt.step,
+            mandatory: rt.mandatory,
+            role: role?,
+            services: rt.services.unwrap_or_else(|| vec![ALL_SERVICES.to_string()]),
+            due,
+        })
+        .filter(|_| ok)
+    }
+
+    fn due(&mut self, ctx: &Names, task: &Spanned<String>, rd: RawDue) -> Option<DueRule> {
+        let (within, after) = match (rd.within, rd.after, rd.at) {
+            (None, None, Some(at)) => (Ok(Period::new(0, crate::duration::Unit::Days)), self.anchor(ctx, &at)),
+            (Some(within), Some(after), None) => (
+                within.value.parse::<Period>().map_err(|e| self.error(pos(&within), "duration", e, None)),
+                self.anchor(ctx, &after),
+            ),
+            _ => {
+                self.error(
+                    pos(task),
+                    "due-shape",
+                    format!("task `{}`: a due rule needs `within` and `after`, or `at`", task.value),
+                    Some("e.g. `due: { within: 2bd, after: assigned }`".into()),
+                );
+                return None;
+            }
+        };
+        let mut when = Vec::new();
+        if let Some(w) = rd.when {
+            for (field, values) in &w.value {
+                match ctx.fields.get(field) {
+                    None => {
+                        let hint = suggest(field, ctx.fields.keys().map(String::as_str))
+                            .or_else(|| Some("declare it under `fields:`".to_string()));
+                        self.error(pos(&w), "unknown-field", format!("`when` uses field `{field}`, which is not declared"), hint);
+                    }
+                    Some(allowed) => {
+                        for v in values {
+                            if !allowed.is_empty() && !allowed.contains(v) {
+                                self.error(
+                                    pos(&w),
+                                    "field-value",
+                                    format!("`{v}` is not a value of `{field}` (allowed: {})", allowed.join(", ")),
+                                    None,
+                                );
+                            }
+                        }
+                    }
+                }
+                when.push((field.clone(), values.clone()));
+            }
+        }
+        Some(DueRule {
+            when,
+            within: within.ok()?,
+            after: after?,
+        })
+    }
+}
+
+struct Names<'a> {
+    roles: &'a [Role],
+    milestones: &'a [Milestone],
+    fields: &'a IndexMap<String, Vec<String>>,
+    task_ids: HashSet<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(yaml: &str) -> Result<Playbook, Vec<Diagnostic>> {
+        parse(Path::new("p.yaml"), yaml, Source::File("p.yaml".into()))
+    }
+
+    const MINIMAL: &str = "\
+id: demo
+name: Demo
+roles: { FE: FastTrack Engineer, PM: Program Manager }
+milestones: [opened, assigned, end]
+fields: { severity: ['1', '2', '3'] }
+stages:
+  - id: s1
+    name: First
+    tasks:
+      - id: 3616
+        name: Reach out
+        mandatory: true
+        role: FastTrack Engineer
+        due: { within: 2bd, after: assigned }
+      - id: ack
+        name: Acknowledge
+        mandatory: true
+        role: PM
+        due:
+          - { when: { severity: ['1', '2'] }, within: 15m, after: opened }
+          - { within: 24h, after: task:3616 }
+cadences:
+  - { id: checkin, name: Check-in, role: PM, every: 1w..2w, after: assigned }
+";
+
+    #[test]
+    fn loads_a_valid_playbook() {
+        let p = check(MINIMAL).unwrap();
+        let t = p.task("3616").unwrap();
+        assert_eq!(t.role, "FE");
+        assert_eq!(t.due[0].within.to_string(), "2bd");
+        let ack = p.task("ack").unwrap();
+        assert_eq!(ack.due.len(), 2);
+        assert_eq!(ack.due[1].after, Anchor::Task("3616".into()));
+        assert_eq!(p.cadences[0].every.to_string(), "1w..2w");
+    }
+
+    #[test]
+    fn reports_every_problem_with_position() {
+        let bad = MINIMAL
+            .replace("role: PM\n        due:", "role: PMM\n        due:")
+            .replace("after: assigned }\n      - id: ack", "after: asigned }\n      - id: ack")
+            .replace("every: 1w..2w", "every: 1x");
+        let problems = check(&bad).unwrap_err();
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 3, "{text:#?}");
+        assert!(text[0].starts_with("p.yaml:14:"), "{}", text[0]);
+        assert!(text[0].contains("did you mean `assigned`"), "{}", text[0]);
+        assert!(text.iter().any(|t| t.contains("role `PMM`")));
+        assert!(text.iter().any(|t| t.contains("`1x` is not a duration")));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_suggestion() {
+        let bad = MINIMAL.replace("mandatory: true\n        role: PM", "mandatry: true\n        role: PM");
+        let problems = check(&bad).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, 18);
+        assert!(problems[0].message.contains("unknown field `mandatry`"));
+        assert_eq!(problems[0].hint.as_deref(), Some("did you mean `mandatory`?"));
+    }
+
+    #[test]
+    fn duplicate_task_ids_are_refused() {
+        let bad = MINIMAL.replace("id: ack", "id: 3616");
+        let problems = check(&bad).unwrap_err();
+        assert!(problems.iter().any(|p| p.code == "duplicate-task"));
+    }
+}

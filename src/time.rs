@@ -1,0 +1,164 @@
+//! Points in time as people write them: a date, or an RFC 3339 date-time with offset.
+//!
+//! Day-level SLAs work on dates; minute and hour SLAs (escalations) need the
+//! time of day. Keeping both forms explicit avoids inventing a time zone.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+
+/// A date, or an instant with its UTC offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum When {
+    Date(NaiveDate),
+    At(DateTime<FixedOffset>),
+}
+
+impl When {
+    /// The calendar date (for an instant: the date in its own offset).
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            When::Date(d) => *d,
+            When::At(t) => t.date_naive(),
+        }
+    }
+
+    /// The instant; a bare date counts from the start of that day, UTC.
+    pub fn instant(&self) -> DateTime<FixedOffset> {
+        match self {
+            When::Date(d) => start_of_day(*d),
+            When::At(t) => *t,
+        }
+    }
+
+    pub fn has_time(&self) -> bool {
+        matches!(self, When::At(_))
+    }
+
+    /// Convert a TOML date or offset date-time.
+    pub fn from_toml(dt: &toml::value::Datetime) -> Result<When, String> {
+        let Some(d) = dt.date else {
+            return Err(format!("`{dt}` is a time without a date; write a date such as 2026-11-20"));
+        };
+        let date = NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+            .ok_or_else(|| format!("`{d}` is not a date that exists"))?;
+        let Some(t) = dt.time else {
+            return Ok(When::Date(date));
+        };
+        let time = NaiveTime::from_hms_nano_opt(
+            u32::from(t.hour),
+            u32::from(t.minute),
+            u32::from(t.second.unwrap_or(0)),
+            t.nanosecond.unwrap_or(0),
+        )
+        .ok_or_else(|| format!("`{t}` is not a time of day"))?;
+        let minutes = match dt.offset {
+            Some(toml::value::Offset::Z) => 0,
+            Some(toml::value::Offset::Custom { minutes }) => i32::from(minutes),
+            None => {
+                return Err(format!(
+                    "`{dt}` has no UTC offset; add one, e.g. `{dt}Z` or `{dt}+01:00`"
+                ));
+            }
+        };
+        let offset = FixedOffset::east_opt(minutes * 60).ok_or("offset out of range")?;
+        offset
+            .from_local_datetime(&date.and_time(time))
+            .single()
+            .map(When::At)
+            .ok_or_else(|| format!("`{dt}` is not a valid date-time"))
+    }
+
+    /// The TOML value of just the date.
+    pub fn date_toml(&self) -> toml_edit::Value {
+        When::Date(self.date()).to_toml()
+    }
+
+    /// The TOML value for this point in time (a bare date or an offset date-time).
+    pub fn to_toml(&self) -> toml_edit::Value {
+        let text = self.to_string();
+        let dt: toml_edit::Datetime = text.parse().expect("When prints valid TOML date-times");
+        toml_edit::Value::from(dt)
+    }
+}
+
+pub fn start_of_day(d: NaiveDate) -> DateTime<FixedOffset> {
+    let utc = FixedOffset::east_opt(0).expect("zero offset");
+    utc.from_utc_datetime(&d.and_time(NaiveTime::MIN))
+}
+
+impl fmt::Display for When {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            When::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            When::At(t) => {
+                if t.offset().local_minus_utc() == 0 {
+                    write!(f, "{}", t.format("%Y-%m-%dT%H:%M:%SZ"))
+                } else {
+                    write!(f, "{}", t.format("%Y-%m-%dT%H:%M:%S%:z"))
+                }
+            }
+        }
+    }
+}
+
+impl FromStr for When {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            return Ok(When::Date(d));
+        }
+        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            return Ok(When::At(t));
+        }
+        Err(format!(
+            "`{s}` is not a date (YYYY-MM-DD) or date-time with offset (2026-11-20T09:00:00Z)"
+        ))
+    }
+}
+
+impl PartialOrd for When {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for When {
+    /// Instants compare by instant; a bare date sorts at the start of its day.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.instant().cmp(&other.instant())
+    }
+}
+
+/// Parse a date for a command-line flag.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD, e.g. 2026-11-20"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_both_forms() {
+        for s in ["2026-11-20", "2026-11-20T09:15:00Z", "2026-11-20T09:15:00+01:00"] {
+            let w: When = s.parse().unwrap();
+            assert_eq!(w.to_string(), s);
+            assert_eq!(w.to_toml().to_string(), s);
+        }
+        assert!("2026-02-30".parse::<When>().is_err());
+        assert!("tomorrow".parse::<When>().is_err());
+    }
+
+    #[test]
+    fn toml_local_datetime_needs_offset() {
+        let dt: toml::value::Datetime = "2026-11-20T09:00:00".parse().unwrap();
+        assert!(When::from_toml(&dt).unwrap_err().contains("offset"));
+        let dt: toml::value::Datetime = "2026-11-20T09:00:00Z".parse().unwrap();
+        assert_eq!(When::from_toml(&dt).unwrap().to_string(), "2026-11-20T09:00:00Z");
+    }
+}

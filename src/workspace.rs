@@ -1,0 +1,345 @@
+//! Finding the workspace and the personal config, and loading what is in them.
+//!
+//! Workspace resolution, first match wins: `--workspace`, `FT_WORKSPACE`, the
+//! nearest ancestor holding `ft.toml`, `workspace` in the personal config,
+//! then the platform data directory.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::calendar::{parse_weekday, Calendar};
+use crate::engagement::load::{self as eload, Loaded};
+use crate::engagement::store::{self, Store};
+use crate::engagement::Engagement;
+use crate::error::{line_col, user_hint, Diagnostic};
+use crate::playbook::{builtin, load as pload, Catalog, Source};
+use crate::time::When;
+
+pub const FILE: &str = "ft.toml";
+pub const PLAYBOOK_DIR: &str = "playbooks";
+
+/// Where the workspace was found, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    Flag,
+    Env,
+    Ancestor,
+    Config,
+    DataDir,
+}
+
+/// Resolve the workspace directory. Pure apart from checking for `ft.toml` upward from `cwd`.
+pub fn resolve(
+    flag: Option<&Path>,
+    env: Option<&Path>,
+    cwd: &Path,
+    config: Option<&Path>,
+    data_dir: Option<&Path>,
+) -> Option<(PathBuf, Found)> {
+    if let Some(p) = flag {
+        return Some((p.to_path_buf(), Found::Flag));
+    }
+    if let Some(p) = env.filter(|p| !p.as_os_str().is_empty()) {
+        return Some((p.to_path_buf(), Found::Env));
+    }
+    if let Some(dir) = cwd.ancestors().find(|d| d.join(FILE).is_file()) {
+        return Some((dir.to_path_buf(), Found::Ancestor));
+    }
+    if let Some(p) = config {
+        return Some((p.to_path_buf(), Found::Config));
+    }
+    data_dir.map(|p| (p.to_path_buf(), Found::DataDir))
+}
+
+/// Workspace settings from `ft.toml`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub calendar: Calendar,
+    pub default_playbook: Option<String>,
+    /// Commit each change when the workspace is a git work tree.
+    pub git_commit: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            calendar: Calendar::default(),
+            default_playbook: None,
+            git_commit: true,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    #[serde(default)]
+    calendar: RawCalendar,
+    default_playbook: Option<String>,
+    #[serde(default)]
+    git: RawGit,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCalendar {
+    weekend: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    holidays: Vec<Spanned<toml::value::Datetime>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawGit {
+    commit: Option<bool>,
+}
+
+/// Parse `ft.toml`; problems name `path:line:col`.
+pub fn parse_settings(path: &Path, text: &str) -> Result<Settings, Vec<Diagnostic>> {
+    let raw: RawSettings = toml::from_str(text).map_err(|e| {
+        let at = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        vec![Diagnostic::error(path, at, "toml", e.message().trim_end())]
+    })?;
+    let mut problems = Vec::new();
+    let mut weekend = Vec::new();
+    match &raw.calendar.weekend {
+        None => weekend = vec![chrono::Weekday::Sat, chrono::Weekday::Sun],
+        Some(days) => {
+            for d in days.get_ref() {
+                match parse_weekday(d) {
+                    Ok(w) => weekend.push(w),
+                    Err(e) => problems.push(Diagnostic::error(path, line_col(text, days.span().start), "weekday", e)),
+                }
+            }
+        }
+    }
+    let mut holidays = Vec::new();
+    for h in &raw.calendar.holidays {
+        match When::from_toml(h.get_ref()) {
+            Ok(When::Date(d)) => holidays.push(d),
+            Ok(When::At(_)) => problems.push(Diagnostic::error(
+                path,
+                line_col(text, h.span().start),
+                "date",
+                "holidays are dates, without a time",
+            )),
+            Err(e) => problems.push(Diagnostic::error(path, line_col(text, h.span().start), "date", e)),
+        }
+    }
+    let calendar = Calendar::new(&weekend, holidays).map_err(|e| {
+        let at = raw.calendar.weekend.as_ref().map_or((1, 1), |w| line_col(text, w.span().start));
+        problems.push(Diagnostic::error(path, at, "weekday", e));
+    });
+    match calendar {
+        Ok(calendar) if problems.is_empty() => Ok(Settings {
+            calendar,
+            default_playbook: raw.default_playbook,
+            git_commit: raw.git.commit.unwrap_or(true),
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// Personal settings: who I am, my role, skills, capacity, default workspace.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub path: Option<PathBuf>,
+    pub me: Option<String>,
+    pub role: Option<String>,
+    /// Service -> level (1-4; 3 when not given).
+    pub skills: BTreeMap<String, u8>,
+    pub capacity: Option<u32>,
+    pub workspace: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    me: Option<String>,
+    role: Option<String>,
+    #[serde(default)]
+    skills: Option<RawSkills>,
+    capacity: Option<u32>,
+    workspace: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawSkills {
+    List(Vec<String>),
+    Levels(BTreeMap<String, u8>),
+}
+
+impl Config {
+    /// Load the personal config; a missing file is an empty config.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
+        };
+        let raw: RawConfig = toml::from_str(&text).map_err(|e| {
+            let (line, col) = e.span().map_or((1, 1), |s| line_col(&text, s.start));
+            user_hint(
+                format!("{}:{line}:{col}: {}", path.display(), e.message().trim_end()),
+                "the personal config takes `me`, `role`, `skills`, `capacity` and `workspace`",
+            )
+        })?;
+        let skills = match raw.skills {
+            None => BTreeMap::new(),
+            Some(RawSkills::List(list)) => list.into_iter().map(|s| (s, 3)).collect(),
+            Some(RawSkills::Levels(map)) => map,
+        };
+        let base = path.parent().unwrap_or(Path::new("."));
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            me: raw.me,
+            role: raw.role,
+            skills,
+            capacity: raw.capacity,
+            workspace: raw.workspace.map(|w| base.join(w)),
+        })
+    }
+}
+
+/// A resolved workspace with its settings and playbooks.
+pub struct Workspace {
+    pub root: PathBuf,
+    pub settings: Settings,
+    pub catalog: Catalog,
+    /// Problems in `ft.toml` and local playbooks (those playbooks are skipped).
+    pub problems: Vec<Diagnostic>,
+    pub store: Store,
+}
+
+impl Workspace {
+    /// Open a workspace directory that holds `ft.toml`.
+    pub fn open(root: &Path) -> Result<Workspace> {
+        let file = root.join(FILE);
+        if !file.is_file() {
+            return Err(user_hint(
+                format!("no workspace at `{}` (no {FILE})", root.display()),
+                format!("create one with `ft init {}`, or point to one with -w DIR", root.display()),
+            ));
+        }
+        let mut problems = Vec::new();
+        let text = store::read(&file)?;
+        let settings = parse_settings(&file, &text).unwrap_or_else(|p| {
+            problems.extend(p);
+            Settings::default()
+        });
+        let mut catalog = Catalog::default();
+        for p in builtin::all() {
+            catalog.insert(p);
+        }
+        for path in playbook_files(&root.join(PLAYBOOK_DIR))? {
+            let text = match store::read(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    problems.push(Diagnostic::error(&path, (1, 1), "read", format!("{e:#}")));
+                    continue;
+                }
+            };
+            match pload::parse(&path, &text, Source::File(path.clone())) {
+                Ok(p) => catalog.insert(p),
+                Err(p) => problems.extend(p),
+            }
+        }
+        Ok(Workspace {
+            root: root.to_path_buf(),
+            settings,
+            catalog,
+            problems,
+            store: Store::new(root),
+        })
+    }
+
+    /// Load every engagement file. Unusable files are returned as diagnostics.
+    pub fn load_all(&self) -> Result<(Vec<Engagement>, Vec<Diagnostic>)> {
+        let mut engagements = Vec::new();
+        let mut problems = Vec::new();
+        for (id, path) in self.store.files()? {
+            let id = match id {
+                Ok(id) => id,
+                Err(e) => {
+                    problems.push(Diagnostic::error(&path, (1, 1), "file-name", e).with_hint(Some(
+                        "rename the file to a plain name such as `contoso-teams.toml`".into(),
+                    )));
+                    continue;
+                }
+            };
+            let text = match store::read(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    problems.push(Diagnostic::error(&path, (1, 1), "read", format!("{e:#}")));
+                    continue;
+                }
+            };
+            let Loaded { engagement, problems: p } = eload::parse(&path, &id, &text, &self.catalog);
+            problems.extend(p);
+            engagements.extend(engagement);
+        }
+        Ok((engagements, problems))
+    }
+
+    /// Path relative to the workspace root, for display.
+    pub fn rel<'a>(&self, path: &'a Path) -> &'a Path {
+        path.strip_prefix(&self.root).unwrap_or(path)
+    }
+}
+
+/// `*.yaml` / `*.yml` files in a directory, sorted.
+pub fn playbook_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", dir.display())),
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolution_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = tmp.path().join("ws");
+        let deep = ws.join("engagements/sub");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(ws.join(FILE), "").unwrap();
+        let flag = Path::new("/flag");
+        let env = Path::new("/env");
+        let cfg = Path::new("/cfg");
+        let data = Path::new("/data");
+        let r = |f, e, cwd: &Path, c, d| resolve(f, e, cwd, c, d).map(|(p, how)| (p, how));
+        assert_eq!(r(Some(flag), Some(env), &deep, Some(cfg), Some(data)).unwrap().1, Found::Flag);
+        assert_eq!(r(None, Some(env), &deep, Some(cfg), Some(data)).unwrap().1, Found::Env);
+        assert_eq!(r(None, None, &deep, Some(cfg), Some(data)).unwrap(), (ws.clone(), Found::Ancestor));
+        assert_eq!(r(None, None, tmp.path(), Some(cfg), Some(data)).unwrap().1, Found::Config);
+        assert_eq!(r(None, None, tmp.path(), None, Some(data)).unwrap().1, Found::DataDir);
+        assert!(r(None, None, tmp.path(), None, None).is_none());
+    }
+
+    #[test]
+    fn settings_calendar() {
+        let s = parse_settings(
+            Path::new("ft.toml"),
+            "[calendar]\nweekend = [\"Fri\", \"Sat\"]\nholidays = [2026-12-25]\n",
+        )
+        .unwrap();
+        assert_eq!(s.calendar.weekend_days(), [chrono::Weekday::Fri, chrono::Weekday::Sat]);
+        let bad = parse_settings(Path::new("ft.toml"), "[calendar]\nweekend = [\"Caturday\"]\n").unwrap_err();
+        assert_eq!(bad[0].line, 2);
+    }
+}
