@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::calendar::Calendar;
 use crate::engagement::{Engagement, Status as EStatus};
-use crate::playbook::{applies, Catalog, Playbook};
+use crate::playbook::{Catalog, Playbook, applies};
 use crate::sla::{self, Due, Status};
 use crate::time::When;
 
@@ -45,20 +45,28 @@ pub struct Item {
 /// The first stage with open mandatory work that applies to the engagement.
 pub fn current_stage(p: &Playbook, e: &Engagement) -> Option<usize> {
     p.stages.iter().position(|s| {
-        s.tasks
-            .iter()
-            .any(|t| t.mandatory && applies(&t.services, &e.services) && e.task_state(&t.id).is_none())
+        s.tasks.iter().any(|t| {
+            t.mandatory && applies(&t.services, &e.services) && e.task_state(&t.id).is_none()
+        })
     })
 }
 
 /// Everything open for `person` across the engagements.
-pub fn items_for(person: &str, engagements: &[Engagement], catalog: &Catalog, cal: &Calendar, now: When) -> Vec<Item> {
+pub fn items_for(
+    person: &str,
+    engagements: &[Engagement],
+    catalog: &Catalog,
+    cal: &Calendar,
+    now: When,
+) -> Vec<Item> {
     let mut items = Vec::new();
     for e in engagements {
         if e.status == EStatus::OnHold {
             continue;
         }
-        let Some(p) = catalog.get(&e.playbook) else { continue };
+        let Some(p) = catalog.get(&e.playbook) else {
+            continue;
+        };
         let roles: Vec<&str> = e.roles_of(person).collect();
         if roles.is_empty() {
             continue;
@@ -78,7 +86,14 @@ pub fn sort(items: &mut [Item]) {
     });
 }
 
-fn engagement_items(p: &Playbook, e: &Engagement, roles: &[&str], cal: &Calendar, now: When, out: &mut Vec<Item>) {
+fn engagement_items(
+    p: &Playbook,
+    e: &Engagement,
+    roles: &[&str],
+    cal: &Calendar,
+    now: When,
+    out: &mut Vec<Item>,
+) {
     let closed = e.status == EStatus::Closed;
     let current = current_stage(p, e);
     for (index, stage) in p.stages.iter().enumerate() {
@@ -104,7 +119,10 @@ fn engagement_items(p: &Playbook, e: &Engagement, roles: &[&str], cal: &Calendar
                 Some(c) => {
                     let rule = sla::rule_words(&c.rule, c.start, p);
                     if c.start.is_none() {
-                        format!("{rule}; the clock starts when {} is recorded", sla::anchor_words(&c.rule.after, p))
+                        format!(
+                            "{rule}; the clock starts when {} is recorded",
+                            sla::anchor_words(&c.rule.after, p)
+                        )
                     } else {
                         format!("{rule}; {}", sla::status_words(&status, due, now))
                     }
@@ -140,10 +158,18 @@ fn engagement_items(p: &Playbook, e: &Engagement, roles: &[&str], cal: &Calendar
             }
             let since = match (st.last, st.from) {
                 (Some(l), _) => format!("last held {}", sla::when_words(l)),
-                (None, Some(f)) => format!("none held since {} on {}", sla::anchor_words(&c.after, p), sla::when_words(f)),
+                (None, Some(f)) => format!(
+                    "none held since {} on {}",
+                    sla::anchor_words(&c.after, p),
+                    sla::when_words(f)
+                ),
                 (None, None) => String::new(),
             };
-            let reason = format!("{}; {since}; {}", c.every.words(), sla::status_words(&st.status, st.due, now));
+            let reason = format!(
+                "{}; {since}; {}",
+                c.every.words(),
+                sla::status_words(&st.status, st.due, now)
+            );
             out.push(Item {
                 engagement: e.id.clone(),
                 customer: e.customer.clone(),
@@ -177,7 +203,11 @@ fn engagement_items(p: &Playbook, e: &Engagement, roles: &[&str], cal: &Calendar
             Some(_) => Status::Upcoming,
         };
         let names: Vec<&str> = missing.iter().map(|(_, label)| *label).collect();
-        let by = rule.due.as_deref().map(|m| format!("; due by {}", m.replace('_', " "))).unwrap_or_default();
+        let by = rule
+            .due
+            .as_deref()
+            .map(|m| format!("; due by {}", m.replace('_', " ")))
+            .unwrap_or_default();
         let when = match due {
             Some(_) => format!("; {}", sla::status_words(&status, due, now)),
             None => String::new(),
@@ -199,14 +229,23 @@ fn engagement_items(p: &Playbook, e: &Engagement, roles: &[&str], cal: &Calendar
     }
 }
 
-fn score(status: &Status, due: Option<Due>, now: When, mandatory: bool, stage_bonus: f64, started: Option<When>) -> f64 {
+fn score(
+    status: &Status,
+    due: Option<Due>,
+    now: When,
+    mandatory: bool,
+    stage_bonus: f64,
+    started: Option<When>,
+) -> f64 {
     let base = match (status, due) {
         (Status::Overdue { .. }, Some(d)) => 100.0 + 2.0 * (-d.days_from(now)).clamp(0.0, 30.0),
         (_, Some(d)) => 50.0 - 1.5 * d.days_from(now).clamp(0.0, 30.0),
         (Status::Waiting, None) => 1.0,
         _ => 3.0,
     };
-    let waited = started.map_or(0.0, |s| ((now.instant() - s.instant()).num_hours() as f64 / 24.0).clamp(0.0, 30.0));
+    let waited = started.map_or(0.0, |s| {
+        ((now.instant() - s.instant()).num_hours() as f64 / 24.0).clamp(0.0, 30.0)
+    });
     let m = if mandatory { 4.0 } else { 0.0 };
     ((base + m + stage_bonus + 0.1 * waited) * 100.0).round() / 100.0
 }

@@ -22,13 +22,18 @@ impl Default for Calendar {
 
 impl Calendar {
     /// A calendar; refuses one where every weekday is a weekend day.
-    pub fn new(weekend: &[Weekday], holidays: impl IntoIterator<Item = NaiveDate>) -> Result<Self, String> {
+    pub fn new(
+        weekend: &[Weekday],
+        holidays: impl IntoIterator<Item = NaiveDate>,
+    ) -> Result<Self, String> {
         let mut days = [false; 7];
         for d in weekend {
             days[d.num_days_from_monday() as usize] = true;
         }
         if days.iter().all(|w| *w) {
-            return Err("every day of the week is a weekend day; leave at least one working day".into());
+            return Err(
+                "every day of the week is a weekend day; leave at least one working day".into(),
+            );
         }
         Ok(Self {
             weekend: days,
@@ -69,7 +74,11 @@ impl Calendar {
 
     /// Business days in `(from, to]`; negative when `to` is before `from`.
     pub fn business_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
-        let (lo, hi, sign) = if from <= to { (from, to, 1) } else { (to, from, -1) };
+        let (lo, hi, sign) = if from <= to {
+            (from, to, 1)
+        } else {
+            (to, from, -1)
+        };
         let mut count = 0;
         let mut day = lo;
         while day < hi {
@@ -109,7 +118,11 @@ mod tests {
     fn business_days_match_numpy() {
         // Expected values computed with numpy.busday_offset(D, N, roll='backward').
         let cal = Calendar::default();
-        let xmas = Calendar::new(&[Weekday::Sat, Weekday::Sun], [d("2026-12-25"), d("2027-01-01")]).unwrap();
+        let xmas = Calendar::new(
+            &[Weekday::Sat, Weekday::Sun],
+            [d("2026-12-25"), d("2027-01-01")],
+        )
+        .unwrap();
         let gulf = Calendar::new(&[Weekday::Fri, Weekday::Sat], []).unwrap();
         let cases = [
             (&cal, "2026-11-20", 2, "2026-11-24"), // Friday anchor
@@ -121,7 +134,7 @@ mod tests {
             (&xmas, "2026-12-24", 1, "2026-12-28"),
             (&xmas, "2026-12-25", 1, "2026-12-28"), // holiday anchor rolls back to the 24th
             (&xmas, "2026-12-31", 1, "2027-01-04"),
-            (&cal, "2028-02-28", 1, "2028-02-29"), // leap day
+            (&cal, "2028-02-28", 1, "2028-02-29"),  // leap day
             (&gulf, "2026-11-19", 1, "2026-11-22"), // Thursday -> Sunday
         ];
         for (cal, from, n, want) in cases {
@@ -132,9 +145,18 @@ mod tests {
     #[test]
     fn counts_between() {
         let cal = Calendar::default();
-        assert_eq!(cal.business_days_between(d("2026-11-24"), d("2026-11-25")), 1);
-        assert_eq!(cal.business_days_between(d("2026-11-20"), d("2026-11-23")), 1);
-        assert_eq!(cal.business_days_between(d("2026-11-23"), d("2026-11-20")), -1);
+        assert_eq!(
+            cal.business_days_between(d("2026-11-24"), d("2026-11-25")),
+            1
+        );
+        assert_eq!(
+            cal.business_days_between(d("2026-11-20"), d("2026-11-23")),
+            1
+        );
+        assert_eq!(
+            cal.business_days_between(d("2026-11-23"), d("2026-11-20")),
+            -1
+        );
     }
 
     #[test]

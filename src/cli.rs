@@ -92,7 +92,11 @@ mod tests {
     #[test]
     fn every_command_has_help() {
         for sub in Cli::command().get_subcommands() {
-            assert!(sub.get_about().is_some(), "`ft {}` has no help text", sub.get_name());
+            assert!(
+                sub.get_about().is_some(),
+                "`ft {}` has no help text",
+                sub.get_name()
+            );
         }
     }
 }

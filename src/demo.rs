@@ -10,7 +10,10 @@ pub const ENGAGEMENTS: [(&str, &str); 8] = [
     ("adatum-webapps", include_str!("demo/adatum-webapps.toml")),
     ("contoso-teams", include_str!("demo/contoso-teams.toml")),
     ("fabrikam-core", include_str!("demo/fabrikam-core.toml")),
-    ("litware-icm-4711", include_str!("demo/litware-icm-4711.toml")),
+    (
+        "litware-icm-4711",
+        include_str!("demo/litware-icm-4711.toml"),
+    ),
     ("northwind-aks", include_str!("demo/northwind-aks.toml")),
     ("relecloud-dfm", include_str!("demo/relecloud-dfm.toml")),
     ("tailspin-data", include_str!("demo/tailspin-data.toml")),
@@ -25,7 +28,10 @@ pub fn expand(template: &str, today: NaiveDate) -> String {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let Some(end) = after.find('}') else { break };
-        let offset: i64 = after[..end].trim_start_matches('+').parse().expect("demo offsets are numbers");
+        let offset: i64 = after[..end]
+            .trim_start_matches('+')
+            .parse()
+            .expect("demo offsets are numbers");
         let date = if offset >= 0 {
             today.checked_add_days(Days::new(offset.unsigned_abs()))
         } else {
@@ -46,6 +52,9 @@ mod tests {
     #[test]
     fn expands_offsets() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        assert_eq!(expand("a = {d-1}\nb = {d+0}T09:00:00Z\nc = {d+10}", today), "a = 2026-11-22\nb = 2026-11-23T09:00:00Z\nc = 2026-12-03");
+        assert_eq!(
+            expand("a = {d-1}\nb = {d+0}T09:00:00Z\nc = {d+10}", today),
+            "a = 2026-11-22\nb = 2026-11-23T09:00:00Z\nc = 2026-12-03"
+        );
     }
 }

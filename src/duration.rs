@@ -58,7 +58,11 @@ impl Period {
     /// "2 business days", "15 minutes", "1 month".
     pub fn words(&self) -> String {
         let (one, many) = self.unit.words();
-        format!("{} {}", self.amount, if self.amount == 1 { one } else { many })
+        format!(
+            "{} {}",
+            self.amount,
+            if self.amount == 1 { one } else { many }
+        )
     }
 }
 
@@ -92,7 +96,12 @@ impl FromStr for Period {
             .parse::<u32>()
             .ok()
             .filter(|n| *n <= 100_000)
-            .ok_or_else(|| format!("`{s}` needs a whole number up to 100000 before `{}`", unit.suffix()))?;
+            .ok_or_else(|| {
+                format!(
+                    "`{s}` needs a whole number up to 100000 before `{}`",
+                    unit.suffix()
+                )
+            })?;
         Ok(Period { amount, unit })
     }
 }
@@ -124,7 +133,12 @@ impl Interval {
                 format!("every {}", self.due.words())
             }
         } else if self.soon.unit == self.due.unit {
-            format!("every {}-{} {}", self.soon.amount, self.due.amount, self.due.unit.words().1)
+            format!(
+                "every {}-{} {}",
+                self.soon.amount,
+                self.due.amount,
+                self.due.unit.words().1
+            )
         } else {
             format!("every {} to {}", self.soon.words(), self.due.words())
         }
@@ -161,7 +175,10 @@ mod tests {
             assert_eq!(s.parse::<Period>().unwrap().to_string(), s);
         }
         assert_eq!("1w..2w".parse::<Interval>().unwrap().to_string(), "1w..2w");
-        assert_eq!("1w..2w".parse::<Interval>().unwrap().words(), "every 1-2 weeks");
+        assert_eq!(
+            "1w..2w".parse::<Interval>().unwrap().words(),
+            "every 1-2 weeks"
+        );
         assert_eq!("1mo".parse::<Interval>().unwrap().words(), "every month");
     }
 

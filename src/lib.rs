@@ -4,8 +4,8 @@
 //! config, today, output settings) and dispatches to one module per command.
 //! Only this module reads the clock and the environment.
 
-pub mod calendar;
 pub mod agenda;
+pub mod calendar;
 pub mod cli;
 pub mod cmd;
 pub mod demo;
@@ -27,7 +27,7 @@ use chrono::NaiveDate;
 use clap::Parser;
 
 use crate::cli::{Cli, ColorChoice, Command, Global};
-use crate::error::{user_hint, Diagnostic, Diagnostics, UserError};
+use crate::error::{Diagnostic, Diagnostics, UserError, user_hint};
 use crate::render::Format;
 use crate::time::When;
 use crate::workspace::{Config, Found, Workspace};
@@ -56,7 +56,10 @@ impl Context {
         let ws = Workspace::open(root).map_err(|e| {
             if *found == Found::DataDir {
                 user_hint(
-                    format!("no workspace here or above, and none at `{}`", root.display()),
+                    format!(
+                        "no workspace here or above, and none at `{}`",
+                        root.display()
+                    ),
                     "create one with `ft init`, or point to one with -w DIR or FT_WORKSPACE",
                 )
             } else {
@@ -85,7 +88,9 @@ impl Context {
                 .config
                 .path
                 .as_ref()
-                .map_or("the personal config".to_string(), |p| format!("`{}`", p.display()));
+                .map_or("the personal config".to_string(), |p| {
+                    format!("`{}`", p.display())
+                });
             user_hint(
                 "ft does not know who you are",
                 format!("pass --as NAME, set FT_USER, or add `me = \"NAME\"` to {where_}"),
@@ -169,7 +174,9 @@ fn build_context(global: &Global) -> Result<Context> {
         && match global.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => std::io::stdout().is_terminal() && env("TERM").as_deref() != Some("dumb"),
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal() && env("TERM").as_deref() != Some("dumb")
+            }
         };
     let me = global
         .as_person
@@ -244,7 +251,11 @@ fn report(err: &anyhow::Error) {
         return;
     }
     eprintln!("error: {err:#}");
-    if let Some(hint) = err.chain().find_map(|e| e.downcast_ref::<UserError>()).and_then(|u| u.hint.as_ref()) {
+    if let Some(hint) = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<UserError>())
+        .and_then(|u| u.hint.as_ref())
+    {
         eprintln!("hint: {hint}");
     }
 }

@@ -65,8 +65,14 @@ pub fn add(anchor: When, p: Period, cal: &Calendar) -> Due {
     match p.unit {
         Unit::Minutes => Due::At(at + TimeDelta::minutes(i64::from(n))),
         Unit::Hours => Due::At(at + TimeDelta::hours(i64::from(n))),
-        Unit::Days => calendar(anchor.date().checked_add_days(days(1)), at.checked_add_days(days(1))),
-        Unit::Weeks => calendar(anchor.date().checked_add_days(days(7)), at.checked_add_days(days(7))),
+        Unit::Days => calendar(
+            anchor.date().checked_add_days(days(1)),
+            at.checked_add_days(days(1)),
+        ),
+        Unit::Weeks => calendar(
+            anchor.date().checked_add_days(days(7)),
+            at.checked_add_days(days(7)),
+        ),
         Unit::Months => calendar(
             anchor.date().checked_add_months(Months::new(n)),
             at.checked_add_months(Months::new(n)),
@@ -90,7 +96,11 @@ fn unit_name<S: serde::Serializer>(u: &Unit, s: S) -> Result<S::Ok, S::Error> {
 impl Lateness {
     pub fn words(&self) -> String {
         let (one, many) = self.unit.words();
-        format!("{} {}", self.amount, if self.amount == 1 { one } else { many })
+        format!(
+            "{} {}",
+            self.amount,
+            if self.amount == 1 { one } else { many }
+        )
     }
 }
 
@@ -100,16 +110,28 @@ pub fn lateness(due: Due, at: When, unit: Unit, cal: &Calendar) -> Lateness {
         Due::At(t) => {
             let secs = (at.instant() - t).num_seconds();
             if unit == Unit::Minutes || secs.abs() < 3600 {
-                Lateness { amount: secs.div_euclid(60).max(0), unit: Unit::Minutes }
+                Lateness {
+                    amount: secs.div_euclid(60).max(0),
+                    unit: Unit::Minutes,
+                }
             } else {
-                Lateness { amount: secs / 3600, unit: Unit::Hours }
+                Lateness {
+                    amount: secs / 3600,
+                    unit: Unit::Hours,
+                }
             }
         }
         Due::Day(d) => {
             if unit == Unit::BusinessDays {
-                Lateness { amount: cal.business_days_between(d, at.date()), unit: Unit::BusinessDays }
+                Lateness {
+                    amount: cal.business_days_between(d, at.date()),
+                    unit: Unit::BusinessDays,
+                }
             } else {
-                Lateness { amount: (at.date() - d).num_days(), unit: Unit::Days }
+                Lateness {
+                    amount: (at.date() - d).num_days(),
+                    unit: Unit::Days,
+                }
             }
         }
     }
@@ -185,16 +207,35 @@ pub enum Status {
     Upcoming,
     /// Open and due within the "soon" window.
     DueSoon,
-    Overdue { by: Lateness },
-    Done { on: String },
-    DoneOnTime { on: String },
-    DoneLate { on: String, by: Lateness },
-    Skipped { reason: String, forced: bool },
+    Overdue {
+        by: Lateness,
+    },
+    Done {
+        on: String,
+    },
+    DoneOnTime {
+        on: String,
+    },
+    DoneLate {
+        on: String,
+        by: Lateness,
+    },
+    Skipped {
+        reason: String,
+        forced: bool,
+    },
 }
 
 impl Status {
     pub fn is_open(&self) -> bool {
-        matches!(self, Status::Open | Status::Waiting | Status::Upcoming | Status::DueSoon | Status::Overdue { .. })
+        matches!(
+            self,
+            Status::Open
+                | Status::Waiting
+                | Status::Upcoming
+                | Status::DueSoon
+                | Status::Overdue { .. }
+        )
     }
 
     pub fn is_overdue(&self) -> bool {
@@ -206,7 +247,12 @@ impl Status {
 pub const SOON_DAYS: f64 = 2.0;
 
 /// A task's status at `now`.
-pub fn task_status(task: &Task, e: &Engagement, cal: &Calendar, now: When) -> (Status, Option<Clock>) {
+pub fn task_status(
+    task: &Task,
+    e: &Engagement,
+    cal: &Calendar,
+    now: When,
+) -> (Status, Option<Clock>) {
     let clock = clock(task, e, cal);
     let due = clock.as_ref().and_then(|c| c.due);
     let unit = clock.as_ref().map_or(Unit::Days, |c| c.rule.within.unit);
@@ -276,10 +322,12 @@ pub fn cadence_state(c: &Cadence, e: &Engagement, cal: &Calendar, now: When) -> 
         Status::Overdue {
             by: lateness(due_at, now, due.unit, cal),
         }
-    } else if !is_past(soon_at, now) && soon_at != due_at && soon_at.days_from(now) > 0.0 {
-        if due_at.days_from(now) <= soon_window(due_at) { Status::DueSoon } else { Status::Upcoming }
-    } else {
+    } else if (soon_at != due_at && soon_at.days_from(now) <= 0.0)
+        || due_at.days_from(now) <= soon_window(due_at)
+    {
         Status::DueSoon
+    } else {
+        Status::Upcoming
     };
     CadenceState {
         last,
@@ -321,14 +369,20 @@ pub fn anchor_words(a: &Anchor, p: &Playbook) -> String {
 
 fn short(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
-    if words.len() <= 5 { name.to_string() } else { format!("{}...", words[..5].join(" ")) }
+    if words.len() <= 5 {
+        name.to_string()
+    } else {
+        format!("{}...", words[..5].join(" "))
+    }
 }
 
 /// "Fri 20 Nov" or "Fri 20 Nov 09:15Z".
 pub fn when_words(w: When) -> String {
     match w {
         When::Date(d) => d.format("%a %-d %b").to_string(),
-        When::At(t) if t.offset().local_minus_utc() == 0 => t.format("%a %-d %b %H:%MZ").to_string(),
+        When::At(t) if t.offset().local_minus_utc() == 0 => {
+            t.format("%a %-d %b %H:%MZ").to_string()
+        }
         When::At(t) => t.format("%a %-d %b %H:%M%:z").to_string(),
     }
 }
@@ -353,8 +407,12 @@ pub fn status_words(status: &Status, due: Option<Due>, now: When) -> String {
             Some(Due::At(t)) => {
                 let mins = (t - now.instant()).num_minutes();
                 match now {
-                    When::At(_) if mins < 120 => format!("due in {mins} min ({})", due_words(Due::At(t))),
-                    When::At(_) if mins < 48 * 60 => format!("due in {} h ({})", mins / 60, due_words(Due::At(t))),
+                    When::At(_) if mins < 120 => {
+                        format!("due in {mins} min ({})", due_words(Due::At(t)))
+                    }
+                    When::At(_) if mins < 48 * 60 => {
+                        format!("due in {} h ({})", mins / 60, due_words(Due::At(t)))
+                    }
                     _ => format!("due {}", due_words(Due::At(t))),
                 }
             }
@@ -367,7 +425,11 @@ pub fn status_words(status: &Status, due: Option<Due>, now: When) -> String {
         Status::DoneLate { on, by } => format!("done {on}, {} late", by.words()),
         Status::Skipped { reason, forced } => {
             let forced = if *forced { " (mandatory, forced)" } else { "" };
-            if reason.is_empty() { format!("skipped{forced}") } else { format!("skipped{forced}: {reason}") }
+            if reason.is_empty() {
+                format!("skipped{forced}")
+            } else {
+                format!("skipped{forced}: {reason}")
+            }
         }
     }
 }
@@ -388,19 +450,88 @@ mod tests {
     fn adds_each_unit() {
         let cal = Calendar::default();
         let p = |s: &str| s.parse::<Period>().unwrap();
-        assert_eq!(add(w("2026-11-20"), p("2bd"), &cal), Due::Day(d("2026-11-24")));
-        assert_eq!(add(w("2026-11-20"), p("3d"), &cal), Due::Day(d("2026-11-23")));
-        assert_eq!(add(w("2026-11-20"), p("2w"), &cal), Due::Day(d("2026-12-04")));
-        assert_eq!(add(w("2026-01-31"), p("1mo"), &cal), Due::Day(d("2026-02-28")));
-        assert_eq!(add(w("2028-01-31"), p("1mo"), &cal), Due::Day(d("2028-02-29")));
-        assert_eq!(add(w("2026-11-23T09:00:00Z"), p("15m"), &cal).to_string(), "2026-11-23T09:15:00Z");
-        assert_eq!(add(w("2026-11-23T09:00:00+02:00"), p("24h"), &cal).to_string(), "2026-11-24T09:00:00+02:00");
+        assert_eq!(
+            add(w("2026-11-20"), p("2bd"), &cal),
+            Due::Day(d("2026-11-24"))
+        );
+        assert_eq!(
+            add(w("2026-11-20"), p("3d"), &cal),
+            Due::Day(d("2026-11-23"))
+        );
+        assert_eq!(
+            add(w("2026-11-20"), p("2w"), &cal),
+            Due::Day(d("2026-12-04"))
+        );
+        assert_eq!(
+            add(w("2026-01-31"), p("1mo"), &cal),
+            Due::Day(d("2026-02-28"))
+        );
+        assert_eq!(
+            add(w("2028-01-31"), p("1mo"), &cal),
+            Due::Day(d("2028-02-29"))
+        );
+        assert_eq!(
+            add(w("2026-11-23T09:00:00Z"), p("15m"), &cal).to_string(),
+            "2026-11-23T09:15:00Z"
+        );
+        assert_eq!(
+            add(w("2026-11-23T09:00:00+02:00"), p("24h"), &cal).to_string(),
+            "2026-11-24T09:00:00+02:00"
+        );
         // An hour SLA on a date-only anchor counts from the start of that day.
-        assert_eq!(add(w("2026-11-23"), p("4h"), &cal).to_string(), "2026-11-23T04:00:00Z");
-        assert_eq!(add(w("2026-12-31T23:59:00Z"), p("1m"), &cal).to_string(), "2027-01-01T00:00:00Z");
+        assert_eq!(
+            add(w("2026-11-23"), p("4h"), &cal).to_string(),
+            "2026-11-23T04:00:00Z"
+        );
+        assert_eq!(
+            add(w("2026-12-31T23:59:00Z"), p("1m"), &cal).to_string(),
+            "2027-01-01T00:00:00Z"
+        );
         // Calendar days on an instant stay an instant (TTM 1d from 09:00 is 09:00 the next day).
-        assert_eq!(add(w("2026-11-23T09:00:00Z"), p("1d"), &cal).to_string(), "2026-11-24T09:00:00Z");
-        assert_eq!(add(w("2026-11-23T09:00:00Z"), p("2bd"), &cal), Due::Day(d("2026-11-25")));
+        assert_eq!(
+            add(w("2026-11-23T09:00:00Z"), p("1d"), &cal).to_string(),
+            "2026-11-24T09:00:00Z"
+        );
+        assert_eq!(
+            add(w("2026-11-23T09:00:00Z"), p("2bd"), &cal),
+            Due::Day(d("2026-11-25"))
+        );
+    }
+
+    #[test]
+    fn cadence_ranges_are_due_soon_from_the_lower_bound() {
+        let cal = Calendar::default();
+        let p: Playbook = crate::playbook::builtin::all().remove(0);
+        let c = p.cadence("governance-review").unwrap();
+        let mut e = crate::engagement::tests::engagement(&p.id);
+        e.milestones.insert("kickoff".into(), w("2026-11-02"));
+        let at = |e: &Engagement, today: &str| cadence_state(c, e, &cal, w(today)).status;
+        assert_eq!(at(&e, "2026-11-08"), Status::Upcoming);
+        assert_eq!(at(&e, "2026-11-09"), Status::DueSoon);
+        assert_eq!(at(&e, "2026-11-16"), Status::DueSoon);
+        let late = Lateness {
+            amount: 1,
+            unit: Unit::Days,
+        };
+        assert_eq!(at(&e, "2026-11-17"), Status::Overdue { by: late });
+        e.cadences.insert(c.id.clone(), vec![w("2026-11-12")]);
+        assert_eq!(at(&e, "2026-11-17"), Status::Upcoming);
+        assert_eq!(
+            cadence_state(c, &e, &cal, w("2026-11-17")).due,
+            Some(Due::Day(d("2026-11-26")))
+        );
+        let monthly = crate::playbook::builtin::all().remove(1);
+        let m = monthly.cadence("monthly-checkin").unwrap();
+        let mut e = crate::engagement::tests::engagement(&monthly.id);
+        e.milestones.insert("assigned".into(), w("2026-11-20"));
+        assert_eq!(
+            cadence_state(m, &e, &cal, w("2026-11-23")).status,
+            Status::Upcoming
+        );
+        assert_eq!(
+            cadence_state(m, &e, &cal, w("2026-12-18")).status,
+            Status::DueSoon
+        );
     }
 
     #[test]
@@ -409,14 +540,33 @@ mod tests {
         let due = Due::Day(d("2026-11-24"));
         assert!(!is_past(due, w("2026-11-24")));
         assert!(is_past(due, w("2026-11-25")));
-        assert_eq!(lateness(due, w("2026-11-25"), Unit::BusinessDays, &cal).words(), "1 business day");
-        assert_eq!(lateness(due, w("2026-11-30"), Unit::BusinessDays, &cal).words(), "4 business days");
-        assert_eq!(lateness(due, w("2026-11-30"), Unit::Days, &cal).words(), "6 days");
-        let at = Due::At("2026-11-23T09:15:00Z".parse::<DateTime<FixedOffset>>().unwrap());
+        assert_eq!(
+            lateness(due, w("2026-11-25"), Unit::BusinessDays, &cal).words(),
+            "1 business day"
+        );
+        assert_eq!(
+            lateness(due, w("2026-11-30"), Unit::BusinessDays, &cal).words(),
+            "4 business days"
+        );
+        assert_eq!(
+            lateness(due, w("2026-11-30"), Unit::Days, &cal).words(),
+            "6 days"
+        );
+        let at = Due::At(
+            "2026-11-23T09:15:00Z"
+                .parse::<DateTime<FixedOffset>>()
+                .unwrap(),
+        );
         assert!(!is_past(at, w("2026-11-23T09:15:00Z")));
         assert!(is_past(at, w("2026-11-23T09:16:00Z")));
         assert!(!is_past(at, w("2026-11-23")));
-        assert_eq!(lateness(at, w("2026-11-23T09:20:00Z"), Unit::Minutes, &cal).words(), "5 minutes");
-        assert_eq!(lateness(at, w("2026-11-23T12:20:00Z"), Unit::Hours, &cal).words(), "3 hours");
+        assert_eq!(
+            lateness(at, w("2026-11-23T09:20:00Z"), Unit::Minutes, &cal).words(),
+            "5 minutes"
+        );
+        assert_eq!(
+            lateness(at, w("2026-11-23T12:20:00Z"), Unit::Hours, &cal).words(),
+            "3 hours"
+        );
     }
 }

@@ -39,7 +39,9 @@ impl When {
     /// Convert a TOML date or offset date-time.
     pub fn from_toml(dt: &toml::value::Datetime) -> Result<When, String> {
         let Some(d) = dt.date else {
-            return Err(format!("`{dt}` is a time without a date; write a date such as 2026-11-20"));
+            return Err(format!(
+                "`{dt}` is a time without a date; write a date such as 2026-11-20"
+            ));
         };
         let date = NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
             .ok_or_else(|| format!("`{d}` is not a date that exists"))?;
@@ -145,7 +147,11 @@ mod tests {
 
     #[test]
     fn parses_and_prints_both_forms() {
-        for s in ["2026-11-20", "2026-11-20T09:15:00Z", "2026-11-20T09:15:00+01:00"] {
+        for s in [
+            "2026-11-20",
+            "2026-11-20T09:15:00Z",
+            "2026-11-20T09:15:00+01:00",
+        ] {
             let w: When = s.parse().unwrap();
             assert_eq!(w.to_string(), s);
             assert_eq!(w.to_toml().to_string(), s);
@@ -159,6 +165,9 @@ mod tests {
         let dt: toml::value::Datetime = "2026-11-20T09:00:00".parse().unwrap();
         assert!(When::from_toml(&dt).unwrap_err().contains("offset"));
         let dt: toml::value::Datetime = "2026-11-20T09:00:00Z".parse().unwrap();
-        assert_eq!(When::from_toml(&dt).unwrap().to_string(), "2026-11-20T09:00:00Z");
+        assert_eq!(
+            When::from_toml(&dt).unwrap().to_string(),
+            "2026-11-20T09:00:00Z"
+        );
     }
 }

@@ -11,12 +11,12 @@ use anyhow::{Context as _, Result};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::calendar::{parse_weekday, Calendar};
+use crate::calendar::{Calendar, parse_weekday};
+use crate::engagement::Engagement;
 use crate::engagement::load::{self as eload, Loaded};
 use crate::engagement::store::{self, Store};
-use crate::engagement::Engagement;
-use crate::error::{line_col, user_hint, Diagnostic};
-use crate::playbook::{builtin, load as pload, Catalog, Source};
+use crate::error::{Diagnostic, line_col, user_hint};
+use crate::playbook::{Catalog, Source, builtin, load as pload};
 use crate::time::When;
 
 pub const FILE: &str = "ft.toml";
@@ -112,7 +112,12 @@ pub fn parse_settings(path: &Path, text: &str) -> Result<Settings, Vec<Diagnosti
             for d in days.get_ref() {
                 match parse_weekday(d) {
                     Ok(w) => weekend.push(w),
-                    Err(e) => problems.push(Diagnostic::error(path, line_col(text, days.span().start), "weekday", e)),
+                    Err(e) => problems.push(Diagnostic::error(
+                        path,
+                        line_col(text, days.span().start),
+                        "weekday",
+                        e,
+                    )),
                 }
             }
         }
@@ -127,11 +132,20 @@ pub fn parse_settings(path: &Path, text: &str) -> Result<Settings, Vec<Diagnosti
                 "date",
                 "holidays are dates, without a time",
             )),
-            Err(e) => problems.push(Diagnostic::error(path, line_col(text, h.span().start), "date", e)),
+            Err(e) => problems.push(Diagnostic::error(
+                path,
+                line_col(text, h.span().start),
+                "date",
+                e,
+            )),
         }
     }
     let calendar = Calendar::new(&weekend, holidays).map_err(|e| {
-        let at = raw.calendar.weekend.as_ref().map_or((1, 1), |w| line_col(text, w.span().start));
+        let at = raw
+            .calendar
+            .weekend
+            .as_ref()
+            .map_or((1, 1), |w| line_col(text, w.span().start));
         problems.push(Diagnostic::error(path, at, "weekday", e));
     });
     match calendar {
@@ -185,7 +199,11 @@ impl Config {
         let raw: RawConfig = toml::from_str(&text).map_err(|e| {
             let (line, col) = e.span().map_or((1, 1), |s| line_col(&text, s.start));
             user_hint(
-                format!("{}:{line}:{col}: {}", path.display(), e.message().trim_end()),
+                format!(
+                    "{}:{line}:{col}: {}",
+                    path.display(),
+                    e.message().trim_end()
+                ),
                 "the personal config takes `me`, `role`, `skills`, `capacity` and `workspace`",
             )
         })?;
@@ -223,7 +241,10 @@ impl Workspace {
         if !file.is_file() {
             return Err(user_hint(
                 format!("no workspace at `{}` (no {FILE})", root.display()),
-                format!("create one with `ft init {}`, or point to one with -w DIR", root.display()),
+                format!(
+                    "create one with `ft init {}`, or point to one with -w DIR",
+                    root.display()
+                ),
             ));
         }
         let mut problems = Vec::new();
@@ -266,9 +287,9 @@ impl Workspace {
             let id = match id {
                 Ok(id) => id,
                 Err(e) => {
-                    problems.push(Diagnostic::error(&path, (1, 1), "file-name", e).with_hint(Some(
-                        "rename the file to a plain name such as `contoso-teams.toml`".into(),
-                    )));
+                    problems.push(Diagnostic::error(&path, (1, 1), "file-name", e).with_hint(
+                        Some("rename the file to a plain name such as `contoso-teams.toml`".into()),
+                    ));
                     continue;
                 }
             };
@@ -279,7 +300,10 @@ impl Workspace {
                     continue;
                 }
             };
-            let Loaded { engagement, problems: p } = eload::parse(&path, &id, &text, &self.catalog);
+            let Loaded {
+                engagement,
+                problems: p,
+            } = eload::parse(&path, &id, &text, &self.catalog);
             problems.extend(p);
             engagements.extend(engagement);
         }
@@ -322,12 +346,29 @@ mod tests {
         let env = Path::new("/env");
         let cfg = Path::new("/cfg");
         let data = Path::new("/data");
-        let r = |f, e, cwd: &Path, c, d| resolve(f, e, cwd, c, d).map(|(p, how)| (p, how));
-        assert_eq!(r(Some(flag), Some(env), &deep, Some(cfg), Some(data)).unwrap().1, Found::Flag);
-        assert_eq!(r(None, Some(env), &deep, Some(cfg), Some(data)).unwrap().1, Found::Env);
-        assert_eq!(r(None, None, &deep, Some(cfg), Some(data)).unwrap(), (ws.clone(), Found::Ancestor));
-        assert_eq!(r(None, None, tmp.path(), Some(cfg), Some(data)).unwrap().1, Found::Config);
-        assert_eq!(r(None, None, tmp.path(), None, Some(data)).unwrap().1, Found::DataDir);
+        let r = |f, e, cwd: &Path, c, d| resolve(f, e, cwd, c, d);
+        assert_eq!(
+            r(Some(flag), Some(env), &deep, Some(cfg), Some(data))
+                .unwrap()
+                .1,
+            Found::Flag
+        );
+        assert_eq!(
+            r(None, Some(env), &deep, Some(cfg), Some(data)).unwrap().1,
+            Found::Env
+        );
+        assert_eq!(
+            r(None, None, &deep, Some(cfg), Some(data)).unwrap(),
+            (ws.clone(), Found::Ancestor)
+        );
+        assert_eq!(
+            r(None, None, tmp.path(), Some(cfg), Some(data)).unwrap().1,
+            Found::Config
+        );
+        assert_eq!(
+            r(None, None, tmp.path(), None, Some(data)).unwrap().1,
+            Found::DataDir
+        );
         assert!(r(None, None, tmp.path(), None, None).is_none());
     }
 
@@ -338,8 +379,15 @@ mod tests {
             "[calendar]\nweekend = [\"Fri\", \"Sat\"]\nholidays = [2026-12-25]\n",
         )
         .unwrap();
-        assert_eq!(s.calendar.weekend_days(), [chrono::Weekday::Fri, chrono::Weekday::Sat]);
-        let bad = parse_settings(Path::new("ft.toml"), "[calendar]\nweekend = [\"Caturday\"]\n").unwrap_err();
+        assert_eq!(
+            s.calendar.weekend_days(),
+            [chrono::Weekday::Fri, chrono::Weekday::Sat]
+        );
+        let bad = parse_settings(
+            Path::new("ft.toml"),
+            "[calendar]\nweekend = [\"Caturday\"]\n",
+        )
+        .unwrap_err();
         assert_eq!(bad[0].line, 2);
     }
 }

@@ -22,7 +22,10 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
         return Err(YamlError {
             line: 1,
             column: 1,
-            message: format!("file is {} bytes; playbooks are limited to {MAX_BYTES} bytes", text.len()),
+            message: format!(
+                "file is {} bytes; playbooks are limited to {MAX_BYTES} bytes",
+                text.len()
+            ),
         });
     }
     let mut budget = serde_saphyr::Budget::default();
@@ -43,6 +46,10 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             Some(i) => plain[..i].to_string(),
             None => plain,
         };
-        YamlError { line, column, message }
+        YamlError {
+            line,
+            column,
+            message,
+        }
     })
 }

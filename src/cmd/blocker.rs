@@ -4,10 +4,10 @@ use anyhow::Result;
 use toml_edit::Value;
 
 use super::label;
+use crate::Context;
 use crate::error::{user, user_hint};
 use crate::render::{Grid, Tone};
 use crate::time::When;
-use crate::Context;
 
 /// Record a blocker, resolve one by number (--resolve N), or list them (no text)
 #[derive(Debug, clap::Args)]
@@ -33,13 +33,20 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         }
         let mut grid = Grid::new(&["#", "Opened", "Blocker", "By", "Resolved"]);
         for (i, b) in e.blockers.iter().enumerate() {
-            let tone = if b.resolved.is_some() { Tone::Dim } else { Tone::Warn };
+            let tone = if b.resolved.is_some() {
+                Tone::Dim
+            } else {
+                Tone::Warn
+            };
             grid.row(vec![
                 ((i + 1).to_string(), Tone::Plain),
                 (b.opened.to_string(), Tone::Plain),
                 (b.text.clone(), tone),
                 (b.by.clone().unwrap_or_default(), Tone::Plain),
-                (b.resolved.map_or("open".to_string(), |d| d.to_string()), tone),
+                (
+                    b.resolved.map_or("open".to_string(), |d| d.to_string()),
+                    tone,
+                ),
             ]);
         }
         ctx.print(&grid.render(ctx.format, ctx.color))?;
@@ -55,9 +62,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 ));
             };
             if let Some(on) = b.resolved {
-                return Err(user(format!("blocker {n} of {} was already resolved on {on}", e.id)));
+                return Err(user(format!(
+                    "blocker {n} of {} was already resolved on {on}",
+                    e.id
+                )));
             }
-            doc.set_in_entry("blockers", n - 1, "resolved", today).map_err(user)?;
+            doc.set_in_entry("blockers", n - 1, "resolved", today)
+                .map_err(user)?;
             return Ok(format!("{}: resolved blocker {n}: {}", label(e), b.text));
         }
         let text = args.text.join(" ");
@@ -66,7 +77,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             entry.push(("by", Value::from(me)));
         }
         doc.push_entry("blockers", &entry).map_err(user)?;
-        Ok(format!("{}: blocker {} recorded", label(e), e.blockers.len() + 1))
+        Ok(format!(
+            "{}: blocker {} recorded",
+            label(e),
+            e.blockers.len() + 1
+        ))
     })?;
     ctx.say(&line)?;
     Ok(0)

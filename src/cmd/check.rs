@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 
-use crate::error::{Diagnostic, Severity};
-use crate::render::{json, paint, Format, Tone};
 use crate::Context;
+use crate::error::{Diagnostic, Severity};
+use crate::render::{Format, Tone, json, paint};
 
 /// Validate ft.toml, local playbooks and every engagement file; print
 /// `path:line:col: severity[code]: message` for each problem and exit 1 on errors
@@ -20,7 +20,11 @@ pub fn run(ctx: &Context, _args: Args) -> Result<i32> {
     for d in &mut problems {
         d.path = ws.rel(&d.path).to_path_buf();
     }
-    let errors = problems.iter().filter(|d| d.severity == Severity::Error).count();
+    problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    let errors = problems
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = problems.len() - errors;
     if ctx.format == Format::Json {
         ctx.print(&json(&problems))?;
@@ -43,7 +47,12 @@ pub fn run(ctx: &Context, _args: Args) -> Result<i32> {
                 out.push_str(&format!("  hint: {h}\n"));
             }
         }
-        let local = ws.catalog.playbooks.iter().filter(|p| !p.is_builtin()).count();
+        let local = ws
+            .catalog
+            .playbooks
+            .iter()
+            .filter(|p| !p.is_builtin())
+            .count();
         out.push_str(&format!(
             "checked {files} engagement files ({} usable) and {local} local playbooks: {errors} errors, {warnings} warnings\n",
             engagements.len()

@@ -3,8 +3,8 @@
 use anyhow::Result;
 
 use super::{label, not_before_opened, playbook_of, when};
-use crate::error::{user, user_hint};
 use crate::Context;
+use crate::error::{user, user_hint};
 
 /// Close an engagement: set the `end` milestone and status closed; closing SLAs start counting
 #[derive(Debug, clap::Args)]
@@ -33,7 +33,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         doc.set(&["status"], "closed").map_err(user)?;
         let closing: Vec<String> = p
             .tasks()
-            .filter(|(_, t)| t.due.iter().any(|d| d.after == crate::playbook::Anchor::Milestone("end".into())))
+            .filter(|(_, t)| {
+                t.due
+                    .iter()
+                    .any(|d| d.after == crate::playbook::Anchor::Milestone("end".into()))
+            })
             .filter(|(_, t)| e.task_state(&t.id).is_none())
             .map(|(_, t)| format!("{} {}", t.id, t.name))
             .collect();

@@ -4,10 +4,10 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::label;
-use crate::error::user;
-use crate::render::{json, Format, Grid, Tone};
-use crate::time::{parse_date, When};
 use crate::Context;
+use crate::error::user;
+use crate::render::{Format, Grid, Tone, json};
+use crate::time::{When, parse_date};
 
 /// Show or set DIBS: target Date, Intent, Business reason, Success owner (sponsor)
 #[derive(Debug, clap::Args)]
@@ -44,12 +44,21 @@ struct View<'a> {
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
-    let setting = args.date.is_some() || args.intent.is_some() || args.business_reason.is_some() || args.success_owner.is_some();
+    let setting = args.date.is_some()
+        || args.intent.is_some()
+        || args.business_reason.is_some()
+        || args.success_owner.is_some();
     if setting {
-        let date = args.date.as_deref().map(parse_date).transpose().map_err(|e| user(format!("--date: {e}")))?;
+        let date = args
+            .date
+            .as_deref()
+            .map(parse_date)
+            .transpose()
+            .map_err(|e| user(format!("--date: {e}")))?;
         let line = ws.store.update(&args.id, &ws.catalog, |e, doc| {
             if let Some(d) = date {
-                doc.set(&["dibs", "date"], When::Date(d).to_toml()).map_err(user)?;
+                doc.set(&["dibs", "date"], When::Date(d).to_toml())
+                    .map_err(user)?;
             }
             for (key, v) in [
                 ("intent", &args.intent),
@@ -81,11 +90,22 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         return Ok(0);
     }
     let mut grid = Grid::new(&["DIBS", "Value"]);
-    let values = [view.date.as_deref(), view.intent, view.business_reason, view.success_owner];
+    let values = [
+        view.date.as_deref(),
+        view.intent,
+        view.business_reason,
+        view.success_owner,
+    ];
     for ((_, name), v) in crate::playbook::DIBS_FIELDS.iter().zip(values) {
         match v.filter(|s| !s.trim().is_empty()) {
-            Some(v) => grid.row(vec![(name.to_string(), Tone::Plain), (v.to_string(), Tone::Plain)]),
-            None => grid.row(vec![(name.to_string(), Tone::Warn), ("missing".into(), Tone::Bad)]),
+            Some(v) => grid.row(vec![
+                (name.to_string(), Tone::Plain),
+                (v.to_string(), Tone::Plain),
+            ]),
+            None => grid.row(vec![
+                (name.to_string(), Tone::Warn),
+                ("missing".into(), Tone::Bad),
+            ]),
         }
     }
     ctx.print(&grid.render(ctx.format, ctx.color))?;

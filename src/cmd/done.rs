@@ -4,9 +4,9 @@ use anyhow::Result;
 use toml_edit::Value;
 
 use super::{label, not_before_opened, playbook_of, unknown_item, when};
+use crate::Context;
 use crate::engagement::TaskState;
 use crate::error::user_hint;
-use crate::Context;
 
 /// Mark tasks done; a cadence id (e.g. checkpoint) logs an occurrence
 #[derive(Debug, clap::Args)]
@@ -37,7 +37,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 if let Some(TaskState::Done(on)) = e.task_state(id) {
                     return Err(user_hint(
                         format!("task {id} of {} is already done ({on})", e.id),
-                        format!("to change the date: ft reopen {} {id}, then ft done again", e.id),
+                        format!(
+                            "to change the date: ft reopen {} {id}, then ft done again",
+                            e.id
+                        ),
                     ));
                 }
                 let sub_day = task.due.iter().any(|d| d.within.unit.is_sub_day());
@@ -46,22 +49,29 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 for key in ["skipped", "reason", "forced"] {
                     doc.remove(&["tasks", id, key]);
                 }
-                doc.set(&["tasks", id, "done"], w.to_toml()).map_err(crate::error::user)?;
+                doc.set(&["tasks", id, "done"], w.to_toml())
+                    .map_err(crate::error::user)?;
                 if let Some(note) = &args.note {
-                    doc.set(&["tasks", id, "note"], note.as_str()).map_err(crate::error::user)?;
+                    doc.set(&["tasks", id, "note"], note.as_str())
+                        .map_err(crate::error::user)?;
                 }
                 lines.push(format!("{}: done {id} {} ({w})", label(e), task.name));
             } else if let Some(c) = p.cadence(id) {
                 let w = when(ctx, args.on.as_deref(), false)?;
                 not_before_opened(e, w)?;
-                doc.push(&["cadences", id], w.to_toml()).map_err(crate::error::user)?;
+                doc.push(&["cadences", id], w.to_toml())
+                    .map_err(crate::error::user)?;
                 if let Some(note) = &args.note {
                     let by = ctx.me_opt().map(Value::from);
-                    let mut entry = vec![("on", Value::from(w.date_toml())), ("text", Value::from(format!("{}: {note}", c.name)))];
+                    let mut entry = vec![
+                        ("on", w.date_toml()),
+                        ("text", Value::from(format!("{}: {note}", c.name))),
+                    ];
                     if let Some(by) = by {
                         entry.insert(1, ("by", by));
                     }
-                    doc.push_entry("notes", &entry).map_err(crate::error::user)?;
+                    doc.push_entry("notes", &entry)
+                        .map_err(crate::error::user)?;
                 }
                 lines.push(format!("{}: logged {id} {} ({w})", label(e), c.name));
             } else {

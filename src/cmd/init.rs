@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 
-use crate::engagement::store::{write_atomic, DIR};
+use crate::Context;
+use crate::engagement::store::{DIR, write_atomic};
 use crate::error::user_hint;
 use crate::workspace::{FILE, PLAYBOOK_DIR};
-use crate::Context;
 
 /// Create a workspace: ft.toml (settings and business calendar), engagements/ and playbooks/
 ///
@@ -62,7 +62,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
     }
     write_atomic(&settings, SETTINGS.as_bytes())?;
-    write_atomic(&root.join(PLAYBOOK_DIR).join("README.md"), PLAYBOOKS_README.as_bytes())?;
+    write_atomic(
+        &root.join(PLAYBOOK_DIR).join("README.md"),
+        PLAYBOOKS_README.as_bytes(),
+    )?;
     let gitignore = root.join(".gitignore");
     if !gitignore.exists() {
         write_atomic(&gitignore, b"# ft's lock file and cache\n.ft/\n")?;
@@ -73,7 +76,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             write_atomic(&path, crate::demo::expand(template, ctx.today).as_bytes())?;
         }
     }
-    let what = if args.demo { "demo workspace" } else { "workspace" };
+    let what = if args.demo {
+        "demo workspace"
+    } else {
+        "workspace"
+    };
     ctx.say(&format!("Created {what} in {}", root.display()))?;
     if args.demo {
         ctx.say(&format!(

@@ -5,10 +5,10 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::split_list;
+use crate::Context;
 use crate::engagement::{Engagement, Status};
 use crate::error::user;
-use crate::render::{json, Format, Grid, Tone};
-use crate::Context;
+use crate::render::{Format, Grid, Tone, json};
 
 /// List engagements, one per line (closed ones only with --all or --status closed)
 #[derive(Debug, clap::Args)]
@@ -76,7 +76,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             playbook: &e.playbook,
             status: e.status,
             services: &e.services,
-            team: e.team.iter().map(|(r, m)| (r.as_str(), m.person.as_str())).collect(),
+            team: e
+                .team
+                .iter()
+                .map(|(r, m)| (r.as_str(), m.person.as_str()))
+                .collect(),
             health: e.latest_health().map(|h| h.status.as_str()),
         })
         .collect();
@@ -87,7 +91,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         ctx.say("No engagements match. `ft new` creates one; --all includes closed ones.")?;
         return Ok(0);
     }
-    let mut grid = Grid::new(&["ID", "Customer", "Playbook", "Status", "Services", "Team", "Health"]);
+    let mut grid = Grid::new(&[
+        "ID", "Customer", "Playbook", "Status", "Services", "Team", "Health",
+    ]);
     for r in &rows {
         let health_tone = match r.health {
             Some("red") => Tone::Bad,
@@ -95,7 +101,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             Some("green") => Tone::Good,
             _ => Tone::Plain,
         };
-        let status_tone = if r.status == Status::Unassigned { Tone::Warn } else { Tone::Plain };
+        let status_tone = if r.status == Status::Unassigned {
+            Tone::Warn
+        } else {
+            Tone::Plain
+        };
         grid.row(vec![
             (r.id.to_string(), Tone::Strong),
             (r.customer.to_string(), Tone::Plain),
@@ -103,7 +113,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             (r.status.to_string(), status_tone),
             (r.services.join(", "), Tone::Plain),
             (
-                r.team.iter().map(|(role, p)| format!("{role} {p}")).collect::<Vec<_>>().join(", "),
+                r.team
+                    .iter()
+                    .map(|(role, p)| format!("{role} {p}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 Tone::Plain,
             ),
             (r.health.unwrap_or("-").to_string(), health_tone),

@@ -3,9 +3,9 @@
 use anyhow::Result;
 
 use super::{label, not_before_opened, playbook_of, when};
+use crate::Context;
 use crate::error::{suggest, user, user_hint};
 use crate::playbook::Anchor;
-use crate::Context;
 
 /// Record a milestone (e.g. kickoff, end); SLAs counted from it start
 #[derive(Debug, clap::Args)]
@@ -29,7 +29,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             let names: Vec<&str> = p.milestones.iter().map(|m| m.id.as_str()).collect();
             let hint = suggest(&args.name, names.iter().copied())
                 .unwrap_or_else(|| format!("milestones of `{}`: {}", p.id, names.join(", ")));
-            return Err(user_hint(format!("playbook `{}` has no milestone `{}`", p.id, args.name), hint));
+            return Err(user_hint(
+                format!("playbook `{}` has no milestone `{}`", p.id, args.name),
+                hint,
+            ));
         };
         let anchor = Anchor::Milestone(m.id.clone());
         let sub_day = p
@@ -41,7 +44,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             not_before_opened(e, w)?;
         }
         doc.set(&["milestones", &m.id], w.to_toml()).map_err(user)?;
-        let was = e.milestones.get(&m.id).map(|old| format!(" (was {old})")).unwrap_or_default();
+        let was = e
+            .milestones
+            .get(&m.id)
+            .map(|old| format!(" (was {old})"))
+            .unwrap_or_default();
         Ok(format!("{}: {} ({}) on {w}{was}", label(e), m.id, m.name))
     })?;
     ctx.say(&line)?;

@@ -21,12 +21,12 @@ pub mod skip;
 
 use anyhow::Result;
 
+use crate::Context;
 use crate::engagement::Engagement;
 use crate::error::{suggest, user, user_hint};
 use crate::playbook::{Catalog, Playbook};
 use crate::time::When;
 use crate::workspace::Workspace;
-use crate::Context;
 
 /// Split comma-separated, possibly repeated list options.
 pub fn split_list(values: &[String]) -> Vec<String> {
@@ -41,14 +41,18 @@ pub fn split_list(values: &[String]) -> Vec<String> {
 
 /// The playbook of a loaded engagement (loading guarantees it exists).
 pub fn playbook_of<'a>(catalog: &'a Catalog, e: &Engagement) -> &'a Playbook {
-    catalog.get(&e.playbook).expect("loaded engagements have a known playbook")
+    catalog
+        .get(&e.playbook)
+        .expect("loaded engagements have a known playbook")
 }
 
 /// When something happened: `--on`, else now (with the time of day when the
 /// SLA is counted in minutes or hours and the clock has one), else today.
 pub fn when(ctx: &Context, on: Option<&str>, sub_day: bool) -> Result<When> {
     let w = match on {
-        Some(s) => s.parse::<When>().map_err(|e| user_hint(format!("--on: {e}"), "e.g. --on 2026-11-20"))?,
+        Some(s) => s
+            .parse::<When>()
+            .map_err(|e| user_hint(format!("--on: {e}"), "e.g. --on 2026-11-20"))?,
         None if sub_day => ctx.now,
         None => When::Date(ctx.today),
     };
@@ -67,7 +71,10 @@ pub fn date(ctx: &Context, on: Option<&str>) -> Result<chrono::NaiveDate> {
         Some(s) => {
             let d = crate::time::parse_date(s).map_err(|e| user(format!("--on: {e}")))?;
             if d > ctx.today {
-                return Err(user(format!("{d} is in the future (today is {})", ctx.today)));
+                return Err(user(format!(
+                    "{d} is in the future (today is {})",
+                    ctx.today
+                )));
             }
             Ok(d)
         }
@@ -91,8 +98,12 @@ pub fn not_before_opened(e: &Engagement, w: When) -> Result<()> {
 /// Unknown task/cadence id error with a suggestion.
 pub fn unknown_item(p: &Playbook, id: &str) -> anyhow::Error {
     let candidates = p.task_ids().chain(p.cadences.iter().map(|c| c.id.as_str()));
-    let hint = suggest(id, candidates).unwrap_or_else(|| format!("`ft playbook show {}` lists its tasks", p.id));
-    user_hint(format!("playbook `{}` has no task or cadence `{id}`", p.id), hint)
+    let hint = suggest(id, candidates)
+        .unwrap_or_else(|| format!("`ft playbook show {}` lists its tasks", p.id));
+    user_hint(
+        format!("playbook `{}` has no task or cadence `{id}`", p.id),
+        hint,
+    )
 }
 
 /// A one-line human description of an engagement, for confirmations.

@@ -1,12 +1,12 @@
 //! `ft new ID --customer NAME ...`: create an unassigned engagement.
 
 use anyhow::Result;
-use toml_edit::{value, Array, DocumentMut, Item, Table};
+use toml_edit::{Array, DocumentMut, Item, Table, value};
 
 use super::{split_list, when};
+use crate::Context;
 use crate::error::{suggest, user_hint};
 use crate::time::When;
-use crate::Context;
 
 /// Create an unassigned engagement file, engagements/ID.toml
 #[derive(Debug, clap::Args)]
@@ -46,8 +46,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         .or_else(|| ws.settings.default_playbook.clone())
         .unwrap_or_else(|| "m365-general-engagement".to_string());
     let Some(playbook) = ws.catalog.get(&playbook_id) else {
-        let hint = suggest(&playbook_id, ws.catalog.ids())
-            .unwrap_or_else(|| format!("known playbooks: {}", ws.catalog.ids().collect::<Vec<_>>().join(", ")));
+        let hint = suggest(&playbook_id, ws.catalog.ids()).unwrap_or_else(|| {
+            format!(
+                "known playbooks: {}",
+                ws.catalog.ids().collect::<Vec<_>>().join(", ")
+            )
+        });
         return Err(user_hint(format!("no playbook `{playbook_id}`"), hint));
     };
     let mut services = Vec::new();
@@ -65,9 +69,17 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     }
     if let Some(sev) = &args.severity {
         match playbook.fields.get("severity") {
-            None => return Err(user_hint(format!("playbook `{}` has no severity", playbook.id), "leave out --severity")),
+            None => {
+                return Err(user_hint(
+                    format!("playbook `{}` has no severity", playbook.id),
+                    "leave out --severity",
+                ));
+            }
             Some(allowed) if !allowed.is_empty() && !allowed.contains(sev) => {
-                return Err(user_hint(format!("`{sev}` is not a severity"), format!("use one of: {}", allowed.join(", "))));
+                return Err(user_hint(
+                    format!("`{sev}` is not a severity"),
+                    format!("use one of: {}", allowed.join(", ")),
+                ));
             }
             Some(_) => {}
         }
@@ -94,6 +106,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let text = format!("# {}\n{doc}", args.customer.replace('\n', " "));
 
     ws.store.create(&args.id, &text)?;
-    ctx.say(&format!("Created {} ({}), {} playbook, unassigned", args.id, args.customer, playbook.id))?;
+    ctx.say(&format!(
+        "Created {} ({}), {} playbook, unassigned",
+        args.id, args.customer, playbook.id
+    ))?;
     Ok(0)
 }

@@ -3,12 +3,12 @@
 use anyhow::Result;
 
 use super::split_list;
+use crate::Context;
 use crate::agenda::{self, Item, Kind};
 use crate::duration::Period;
 use crate::error::user;
-use crate::render::{json, Format, Grid, Tone};
+use crate::render::{Format, Grid, Tone, json};
 use crate::sla::{self, Status};
-use crate::Context;
 
 /// What to do next: open tasks, due cadences and missing DIBS across my engagements, most urgent first
 ///
@@ -52,7 +52,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         }
         engagements.retain(|e| only.contains(&e.id));
     }
-    let mut items = agenda::items_for(&me, &engagements, &ws.catalog, &ws.settings.calendar, ctx.now);
+    let mut items = agenda::items_for(
+        &me,
+        &engagements,
+        &ws.catalog,
+        &ws.settings.calendar,
+        ctx.now,
+    );
     if let Some(role) = &args.role {
         let aliases: Vec<String> = ws
             .catalog
@@ -68,7 +74,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     if let Some(within) = &args.within {
         let period: Period = within.parse().map_err(|e| user(format!("--within: {e}")))?;
         let horizon = sla::add(ctx.now, period, &ws.settings.calendar);
-        items.retain(|i| i.due.is_some_and(|d| i.overdue || d.days_from(ctx.now) <= horizon.days_from(ctx.now)));
+        items.retain(|i| {
+            i.due
+                .is_some_and(|d| i.overdue || d.days_from(ctx.now) <= horizon.days_from(ctx.now))
+        });
     }
     let total = items.len();
     if !args.all {
@@ -79,12 +88,17 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         return Ok(0);
     }
     if items.is_empty() {
-        ctx.say(&format!("Nothing to do for {me}. Unassigned work that fits you: ft assign"))?;
+        ctx.say(&format!(
+            "Nothing to do for {me}. Unassigned work that fits you: ft assign"
+        ))?;
         return Ok(0);
     }
     ctx.print(&grid(&items).render(ctx.format, ctx.color))?;
     if total > items.len() && ctx.format == Format::Table {
-        ctx.say(&format!("{} more; --all shows everything", total - items.len()))?;
+        ctx.say(&format!(
+            "{} more; --all shows everything",
+            total - items.len()
+        ))?;
     }
     Ok(0)
 }
@@ -98,7 +112,11 @@ fn grid(items: &[Item]) -> Grid {
             _ => Tone::Plain,
         };
         let what = match (i.kind, &i.task) {
-            (Kind::Task, Some(id)) => format!("{id} {}{}", i.name, if i.mandatory { "" } else { " (optional)" }),
+            (Kind::Task, Some(id)) => format!(
+                "{id} {}{}",
+                i.name,
+                if i.mandatory { "" } else { " (optional)" }
+            ),
             (Kind::Cadence, Some(id)) => format!("{id}: {}", i.name),
             _ => i.name.clone(),
         };

@@ -4,9 +4,9 @@ use anyhow::Result;
 use toml_edit::Value;
 
 use super::label;
+use crate::Context;
 use crate::error::user;
 use crate::time::When;
-use crate::Context;
 
 /// Add a dated status note (documentation hygiene: keep notes current)
 #[derive(Debug, clap::Args)]

@@ -7,11 +7,11 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::catalog_or_builtin;
-use crate::engagement::store;
-use crate::error::{suggest, user_hint, Diagnostics};
-use crate::playbook::{load, Playbook, Source};
-use crate::render::{json, paint, Format, Grid, Tone};
 use crate::Context;
+use crate::engagement::store;
+use crate::error::{Diagnostics, suggest, user_hint};
+use crate::playbook::{Playbook, Source, load};
+use crate::render::{Format, Grid, Tone, json, paint};
 
 /// Inspect playbooks: list them, show one, or check a YAML file
 #[derive(Debug, clap::Args)]
@@ -79,14 +79,27 @@ fn list(ctx: &Context) -> Result<i32> {
     if ctx.format == Format::Json {
         return ctx.print(&json(&rows)).map(|()| 0);
     }
-    let mut g = Grid::new(&["ID", "Name", "Version", "Source", "Stages", "Tasks", "Cadences"]);
+    let mut g = Grid::new(&[
+        "ID", "Name", "Version", "Source", "Stages", "Tasks", "Cadences",
+    ]);
     for r in &rows {
-        let source = if r.overrides_builtin { format!("{} (overrides built-in)", r.source) } else { r.source.clone() };
+        let source = if r.overrides_builtin {
+            format!("{} (overrides built-in)", r.source)
+        } else {
+            r.source.clone()
+        };
         g.row(vec![
             (r.id.to_string(), Tone::Strong),
             (r.name.to_string(), Tone::Plain),
             (r.version.to_string(), Tone::Plain),
-            (source, if r.overrides_builtin { Tone::Warn } else { Tone::Plain }),
+            (
+                source,
+                if r.overrides_builtin {
+                    Tone::Warn
+                } else {
+                    Tone::Plain
+                },
+            ),
             (r.stages.to_string(), Tone::Plain),
             (r.tasks.to_string(), Tone::Plain),
             (r.cadences.to_string(), Tone::Plain),
@@ -113,8 +126,12 @@ fn show(ctx: &Context, which: &str) -> Result<i32> {
         match catalog.get(which) {
             Some(p) => p.clone(),
             None => {
-                let hint = suggest(which, catalog.ids())
-                    .unwrap_or_else(|| format!("known playbooks: {}", catalog.ids().collect::<Vec<_>>().join(", ")));
+                let hint = suggest(which, catalog.ids()).unwrap_or_else(|| {
+                    format!(
+                        "known playbooks: {}",
+                        catalog.ids().collect::<Vec<_>>().join(", ")
+                    )
+                });
                 return Err(user_hint(format!("no playbook `{which}`"), hint));
             }
         }
@@ -146,7 +163,11 @@ fn check(ctx: &Context, file: &Path) -> Result<i32> {
             for d in &problems {
                 out.push_str(&format!("{d}\n"));
             }
-            out.push_str(&format!("{}: {} problems\n", file.display(), problems.len()));
+            out.push_str(&format!(
+                "{}: {} problems\n",
+                file.display(),
+                problems.len()
+            ));
             ctx.print(&out)?;
             Ok(1)
         }
@@ -213,7 +234,11 @@ pub fn view(p: &Playbook) -> View {
         id: p.id.clone(),
         name: p.name.clone(),
         version: p.version.clone(),
-        roles: p.roles.iter().map(|r| (r.alias.clone(), r.name.clone())).collect(),
+        roles: p
+            .roles
+            .iter()
+            .map(|r| (r.alias.clone(), r.name.clone()))
+            .collect(),
         milestones: p.milestones.iter().map(|m| m.id.clone()).collect(),
         fields: p.fields.clone(),
         stages: p
@@ -266,11 +291,21 @@ pub fn view(p: &Playbook) -> View {
 }
 
 fn render(p: &Playbook, v: &View, format: Format, color: bool) -> String {
-    let mut out = format!("{} {} (version {})\n", paint(&p.id, Tone::Strong, color), p.name, p.version);
+    let mut out = format!(
+        "{} {} (version {})\n",
+        paint(&p.id, Tone::Strong, color),
+        p.name,
+        p.version
+    );
     if let Some(d) = &p.description {
         out.push_str(&format!("{d}\n"));
     }
-    let roles = p.roles.iter().map(|r| format!("{} = {}", r.alias, r.name)).collect::<Vec<_>>().join(", ");
+    let roles = p
+        .roles
+        .iter()
+        .map(|r| format!("{} = {}", r.alias, r.name))
+        .collect::<Vec<_>>()
+        .join(", ");
     out.push_str(&format!("Roles: {roles}\n"));
     out.push_str(&format!("Milestones: {}\n", v.milestones.join(", ")));
     for (f, values) in &p.fields {
@@ -280,7 +315,10 @@ fn render(p: &Playbook, v: &View, format: Format, color: bool) -> String {
         out.push_str(&format!(
             "DIBS: {}{}\n",
             if d.required { "required" } else { "optional" },
-            d.due.as_deref().map(|m| format!(", by {m}")).unwrap_or_default()
+            d.due
+                .as_deref()
+                .map(|m| format!(", by {m}"))
+                .unwrap_or_default()
         ));
     }
     if !p.ssat.is_empty() {

@@ -3,8 +3,8 @@
 use anyhow::Result;
 
 use super::{label, playbook_of, unknown_item};
-use crate::error::user;
 use crate::Context;
+use crate::error::user;
 
 /// Undo `done` or `skip` of a task; for a cadence, remove its last logged occurrence
 #[derive(Debug, clap::Args)]
@@ -23,7 +23,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         let id = args.task.as_str();
         if let Some(task) = p.task(id) {
             if e.task_state(id).is_none() {
-                return Err(user(format!("task {id} of {} is neither done nor skipped", e.id)));
+                return Err(user(format!(
+                    "task {id} of {} is neither done nor skipped",
+                    e.id
+                )));
             }
             for key in ["done", "skipped", "reason", "forced"] {
                 doc.remove(&["tasks", id, key]);
@@ -31,10 +34,17 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             Ok(format!("{}: reopened {id} {}", label(e), task.name))
         } else if let Some(c) = p.cadence(id) {
             let Some(last) = e.cadences.get(id).and_then(|v| v.last()) else {
-                return Err(user(format!("cadence {id} of {} has no occurrence to remove", e.id)));
+                return Err(user(format!(
+                    "cadence {id} of {} has no occurrence to remove",
+                    e.id
+                )));
             };
             doc.remove_value(&["cadences", id], &last.to_string());
-            Ok(format!("{}: removed the {last} occurrence of {id} {}", label(e), c.name))
+            Ok(format!(
+                "{}: removed the {last} occurrence of {id} {}",
+                label(e),
+                c.name
+            ))
         } else {
             Err(unknown_item(p, id))
         }

@@ -4,10 +4,10 @@ use anyhow::Result;
 use toml_edit::{Array, InlineTable, Value};
 
 use super::{label, playbook_of, split_list};
+use crate::Context;
 use crate::engagement::Status;
 use crate::error::{suggest, user, user_hint};
 use crate::time::When;
-use crate::Context;
 
 /// Set a field: customer, services, seats, active_users, status, playbook,
 /// ssat.ITEM, team.ROLE, or an engagement field such as severity
@@ -64,7 +64,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             }
             "playbook" => {
                 if ws.catalog.get(v).is_none() {
-                    let hint = suggest(v, ws.catalog.ids()).unwrap_or_else(|| "`ft playbook list` shows them".into());
+                    let hint = suggest(v, ws.catalog.ids())
+                        .unwrap_or_else(|| "`ft playbook list` shows them".into());
                     return Err(user_hint(format!("no playbook `{v}`"), hint));
                 }
                 doc.set(&["playbook"], v)
@@ -103,7 +104,14 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                     let Some(r) = p.role(role) else {
                         return Err(user_hint(
                             format!("`{role}` is not a role of `{}`", p.id),
-                            format!("roles: {}", p.roles.iter().map(|r| r.alias.as_str()).collect::<Vec<_>>().join(", ")),
+                            format!(
+                                "roles: {}",
+                                p.roles
+                                    .iter()
+                                    .map(|r| r.alias.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
                         ));
                     };
                     if v.is_empty() {
@@ -117,14 +125,27 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 } else {
                     let field = key.strip_prefix("fields.").unwrap_or(key);
                     let Some(allowed) = p.fields.get(field) else {
-                        let all = KEYS.iter().copied().chain(p.fields.keys().map(String::as_str));
+                        let all = KEYS
+                            .iter()
+                            .copied()
+                            .chain(p.fields.keys().map(String::as_str));
                         let hint = suggest(key, all).unwrap_or_else(|| {
-                            format!("keys: {}", KEYS.iter().copied().chain(p.fields.keys().map(String::as_str)).collect::<Vec<_>>().join(", "))
+                            format!(
+                                "keys: {}",
+                                KEYS.iter()
+                                    .copied()
+                                    .chain(p.fields.keys().map(String::as_str))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
                         });
                         return Err(user_hint(format!("cannot set `{key}`"), hint));
                     };
                     if !allowed.is_empty() && !allowed.iter().any(|a| a == v) {
-                        return Err(user(format!("`{v}` is not a value of {field} (allowed: {})", allowed.join(", "))));
+                        return Err(user(format!(
+                            "`{v}` is not a value of {field} (allowed: {})",
+                            allowed.join(", ")
+                        )));
                     }
                     doc.set(&["fields", field], v)
                 }
@@ -136,4 +157,3 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     ctx.say(&line)?;
     Ok(0)
 }
-

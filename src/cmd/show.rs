@@ -7,14 +7,14 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::playbook_of;
+use crate::Context;
 use crate::agenda::current_stage;
 use crate::calendar::Calendar;
 use crate::engagement::{Engagement, Status as EStatus};
-use crate::playbook::{applies, Playbook};
-use crate::render::{json, paint, Format, Grid, Tone};
+use crate::playbook::{Playbook, applies};
+use crate::render::{Format, Grid, Tone, json, paint};
 use crate::sla::{self, Due, Status};
 use crate::time::When;
-use crate::Context;
 
 /// Show everything about one engagement: team, milestones, DIBS, SSAT, each
 /// stage's tasks with due dates and status, cadences, health, blockers, notes
@@ -197,11 +197,17 @@ pub fn build(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> View {
                 role: c.role.clone(),
                 every: c.every.to_string(),
                 applies: applies(&c.services, &e.services),
-                occurrences: e.cadences.get(&c.id).map(|v| v.iter().map(ToString::to_string).collect()).unwrap_or_default(),
+                occurrences: e
+                    .cadences
+                    .get(&c.id)
+                    .map(|v| v.iter().map(ToString::to_string).collect())
+                    .unwrap_or_default(),
                 due: st.as_ref().and_then(|s| s.due),
                 status_text: match &st {
                     None => "ended".into(),
-                    Some(s) if s.from.is_none() => format!("starts at {}", sla::anchor_words(&c.after, p)),
+                    Some(s) if s.from.is_none() => {
+                        format!("starts at {}", sla::anchor_words(&c.after, p))
+                    }
                     Some(s) => sla::status_words(&s.status, s.due, now),
                 },
                 status: st.map(|s| s.status),
@@ -326,8 +332,14 @@ pub fn render(v: &View, format: Format, color: bool) -> String {
         let _ = writeln!(out, "{} {}", paint(&v.id, Tone::Strong, color), v.customer);
     }
     let mut facts = Grid::new(&["", ""]);
-    let mut fact = |k: &str, val: String, tone: Tone| facts.row(vec![(k.to_string(), Tone::Strong), (val, tone)]);
-    fact("Playbook", format!("{} ({})", v.playbook, v.playbook_name), Tone::Plain);
+    let mut fact = |k: &str, val: String, tone: Tone| {
+        facts.row(vec![(k.to_string(), Tone::Strong), (val, tone)])
+    };
+    fact(
+        "Playbook",
+        format!("{} ({})", v.playbook, v.playbook_name),
+        Tone::Plain,
+    );
     fact("Status", v.status.to_string(), Tone::Plain);
     if !v.services.is_empty() {
         fact("Services", v.services.join(", "), Tone::Plain);
@@ -341,10 +353,30 @@ pub fn render(v: &View, format: Format, color: bool) -> String {
     if let Some(en) = &v.enablement {
         let done = if en.complete { "complete" } else { "not yet" };
         let tone = if en.complete { Tone::Good } else { Tone::Plain };
-        fact("Enablement", format!("{} of {} active users needed: {done}", en.active_users, en.target), tone);
+        fact(
+            "Enablement",
+            format!(
+                "{} of {} active users needed: {done}",
+                en.active_users, en.target
+            ),
+            tone,
+        );
     }
-    let team = v.team.iter().map(|t| format!("{} {}", t.role, t.person)).collect::<Vec<_>>().join(", ");
-    fact("Team", if team.is_empty() { "nobody yet".into() } else { team }, Tone::Plain);
+    let team = v
+        .team
+        .iter()
+        .map(|t| format!("{} {}", t.role, t.person))
+        .collect::<Vec<_>>()
+        .join(", ");
+    fact(
+        "Team",
+        if team.is_empty() {
+            "nobody yet".into()
+        } else {
+            team
+        },
+        Tone::Plain,
+    );
     let milestones = v
         .milestones
         .iter()
@@ -357,8 +389,17 @@ pub fn render(v: &View, format: Format, color: bool) -> String {
     } else if v.dibs.missing.is_empty() {
         fact("DIBS", "complete".into(), Tone::Good);
     } else {
-        let by = v.dibs.due_at.as_deref().map(|m| format!(" (due by {m})")).unwrap_or_default();
-        fact("DIBS", format!("missing {}{by}", v.dibs.missing.join(", ")), Tone::Bad);
+        let by = v
+            .dibs
+            .due_at
+            .as_deref()
+            .map(|m| format!(" (due by {m})"))
+            .unwrap_or_default();
+        fact(
+            "DIBS",
+            format!("missing {}{by}", v.dibs.missing.join(", ")),
+            Tone::Bad,
+        );
     }
     if !v.ssat.is_empty() {
         let done = v.ssat.iter().filter(|s| s.done).count();
@@ -368,7 +409,11 @@ pub fn render(v: &View, format: Format, color: bool) -> String {
             .map(|s| format!("{} {}", s.item, if s.done { "yes" } else { "no" }))
             .collect::<Vec<_>>()
             .join(", ");
-        fact("SSAT", format!("{done}/{}: {items}", v.ssat.len()), Tone::Plain);
+        fact(
+            "SSAT",
+            format!("{done}/{}: {items}", v.ssat.len()),
+            Tone::Plain,
+        );
     }
     if let Some(h) = v.health.iter().max_by(|a, b| a.on.cmp(&b.on)) {
         let tone = match h.status {
@@ -376,13 +421,21 @@ pub fn render(v: &View, format: Format, color: bool) -> String {
             "yellow" => Tone::Warn,
             _ => Tone::Good,
         };
-        let note = h.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+        let note = h
+            .note
+            .as_deref()
+            .map(|n| format!(": {n}"))
+            .unwrap_or_default();
         fact("Health", format!("{} on {}{note}", h.status, h.on), tone);
     }
     if let Some(s) = &v.current_stage {
         fact("Current stage", s.clone(), Tone::Plain);
     }
-    out.push_str(&if md { facts.markdown() } else { facts.table(color) });
+    out.push_str(&if md {
+        facts.markdown()
+    } else {
+        facts.table(color)
+    });
 
     for (i, s) in v.stages.iter().enumerate() {
         if s.tasks.is_empty() {
@@ -403,7 +456,10 @@ pub fn render(v: &View, format: Format, color: bool) -> String {
             };
             g.row(vec![
                 (t.id.clone(), Tone::Strong),
-                (t.name.clone(), if t.applies { Tone::Plain } else { Tone::Dim }),
+                (
+                    t.name.clone(),
+                    if t.applies { Tone::Plain } else { Tone::Dim },
+                ),
                 ((if t.mandatory { "M" } else { "O" }).into(), Tone::Plain),
                 (t.role.clone(), Tone::Plain),
                 (due, tone),
@@ -416,14 +472,30 @@ pub fn render(v: &View, format: Format, color: bool) -> String {
         heading(&mut out, "Cadences");
         let mut g = Grid::new(&["Cadence", "Role", "Every", "Held", "Next due", "Status"]);
         for c in &v.cadences {
-            let tone = if c.applies { c.status.as_ref().map_or(Tone::Dim, status_tone) } else { Tone::Dim };
+            let tone = if c.applies {
+                c.status.as_ref().map_or(Tone::Dim, status_tone)
+            } else {
+                Tone::Dim
+            };
             g.row(vec![
                 (format!("{} ({})", c.id, c.name), Tone::Plain),
                 (c.role.clone(), Tone::Plain),
                 (c.every.clone(), Tone::Plain),
-                (c.occurrences.last().map_or("never".to_string(), |l| format!("{} (last {l})", c.occurrences.len())), Tone::Plain),
+                (
+                    c.occurrences.last().map_or("never".to_string(), |l| {
+                        format!("{} (last {l})", c.occurrences.len())
+                    }),
+                    Tone::Plain,
+                ),
                 (c.due.map_or("-".into(), sla::due_words), tone),
-                (if c.applies { c.status_text.clone() } else { "n/a for these services".into() }, tone),
+                (
+                    if c.applies {
+                        c.status_text.clone()
+                    } else {
+                        "n/a for these services".into()
+                    },
+                    tone,
+                ),
             ]);
         }
         out.push_str(&g.render(format, color));
@@ -432,7 +504,11 @@ pub fn render(v: &View, format: Format, color: bool) -> String {
         heading(&mut out, "Blockers");
         let mut g = Grid::new(&["#", "Opened", "Blocker", "Resolved"]);
         for b in &v.blockers {
-            let tone = if b.resolved.is_some() { Tone::Dim } else { Tone::Warn };
+            let tone = if b.resolved.is_some() {
+                Tone::Dim
+            } else {
+                Tone::Warn
+            };
             g.row(vec![
                 (b.number.to_string(), Tone::Plain),
                 (b.opened.clone(), Tone::Plain),
@@ -446,7 +522,11 @@ pub fn render(v: &View, format: Format, color: bool) -> String {
         heading(&mut out, "Health history");
         let mut g = Grid::new(&["Date", "Health", "Note"]);
         for h in &v.health {
-            g.plain_row(vec![h.on.clone(), h.status.to_string(), h.note.clone().unwrap_or_default()]);
+            g.plain_row(vec![
+                h.on.clone(),
+                h.status.to_string(),
+                h.note.clone().unwrap_or_default(),
+            ]);
         }
         out.push_str(&g.render(format, color));
     }
@@ -454,7 +534,11 @@ pub fn render(v: &View, format: Format, color: bool) -> String {
         heading(&mut out, "Notes");
         let mut g = Grid::new(&["Date", "By", "Note"]);
         for n in &v.notes {
-            g.plain_row(vec![n.on.clone(), n.by.clone().unwrap_or_default(), n.text.clone()]);
+            g.plain_row(vec![
+                n.on.clone(),
+                n.by.clone().unwrap_or_default(),
+                n.text.clone(),
+            ]);
         }
         out.push_str(&g.render(format, color));
     }

@@ -3,8 +3,8 @@
 use anyhow::Result;
 
 use super::{label, not_before_opened, playbook_of, unknown_item, when};
-use crate::error::{user, user_hint};
 use crate::Context;
+use crate::error::{user, user_hint};
 
 /// Skip an optional task, with the reason; mandatory tasks need --force and are reported
 #[derive(Debug, clap::Args)]
@@ -37,7 +37,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         };
         if task.mandatory && !args.force {
             return Err(user_hint(
-                format!("task {} ({}) is mandatory and cannot be skipped", task.id, task.name),
+                format!(
+                    "task {} ({}) is mandatory and cannot be skipped",
+                    task.id, task.name
+                ),
                 "if it truly does not apply, add --force; the skip is then reported",
             ));
         }
@@ -51,12 +54,22 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         not_before_opened(e, w)?;
         let path = |k| ["tasks", task.id.as_str(), k];
         doc.set(&path("skipped"), w.to_toml()).map_err(user)?;
-        doc.set(&path("reason"), args.reason.as_str()).map_err(user)?;
+        doc.set(&path("reason"), args.reason.as_str())
+            .map_err(user)?;
         if task.mandatory {
             doc.set(&path("forced"), true).map_err(user)?;
         }
-        let forced = if task.mandatory { " (mandatory, forced)" } else { "" };
-        Ok(format!("{}: skipped {} {}{forced}", label(e), task.id, task.name))
+        let forced = if task.mandatory {
+            " (mandatory, forced)"
+        } else {
+            ""
+        };
+        Ok(format!(
+            "{}: skipped {} {}{forced}",
+            label(e),
+            task.id,
+            task.name
+        ))
     })?;
     ctx.say(&line)?;
     Ok(0)

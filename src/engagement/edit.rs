@@ -49,8 +49,12 @@ impl EditDoc {
 
     /// Remove a key; `true` if it was there. Empty inline tables left behind are removed too.
     pub fn remove(&mut self, path: &[&str]) -> bool {
-        let Some((last, parents)) = path.split_last() else { return false };
-        let Ok(table) = self.table_mut_existing(parents) else { return false };
+        let Some((last, parents)) = path.split_last() else {
+            return false;
+        };
+        let Ok(table) = self.table_mut_existing(parents) else {
+            return false;
+        };
         let removed = table.remove(last).is_some();
         if removed && parents.len() >= 2 {
             let empty = self
@@ -82,10 +86,22 @@ impl EditDoc {
 
     /// Remove the last element of an array value that prints as `text`; `false` if none does.
     pub fn remove_value(&mut self, path: &[&str], text: &str) -> bool {
-        let Some((last, parents)) = path.split_last() else { return false };
-        let Ok(table) = self.table_mut_existing(parents) else { return false };
-        let Some(array) = table.get_mut(last).and_then(Item::as_array_mut) else { return false };
-        match array.iter().enumerate().filter(|(_, v)| v.to_string().trim() == text).map(|(i, _)| i).last() {
+        let Some((last, parents)) = path.split_last() else {
+            return false;
+        };
+        let Ok(table) = self.table_mut_existing(parents) else {
+            return false;
+        };
+        let Some(array) = table.get_mut(last).and_then(Item::as_array_mut) else {
+            return false;
+        };
+        match array
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.to_string().trim() == text)
+            .map(|(i, _)| i)
+            .last()
+        {
             Some(i) => {
                 array.remove(i);
                 true
@@ -123,7 +139,13 @@ impl EditDoc {
     }
 
     /// Set a key in the `index`-th (0-based) entry of a top-level list of tables.
-    pub fn set_in_entry(&mut self, key: &str, index: usize, field: &str, value: Value) -> Result<(), String> {
+    pub fn set_in_entry(
+        &mut self,
+        key: &str,
+        index: usize,
+        field: &str,
+        value: Value,
+    ) -> Result<(), String> {
         let entry: &mut dyn TableLike = match self.doc.as_table_mut().get_mut(key) {
             Some(Item::ArrayOfTables(aot)) => aot.get_mut(index).map(|t| t as &mut dyn TableLike),
             Some(Item::Value(Value::Array(array))) => array
@@ -168,7 +190,10 @@ impl EditDoc {
     fn table_mut_existing(&mut self, path: &[&str]) -> Result<&mut dyn TableLike, String> {
         let mut table: &mut dyn TableLike = self.doc.as_table_mut();
         for key in path {
-            table = table.get_mut(key).and_then(Item::as_table_like_mut).ok_or("missing")?;
+            table = table
+                .get_mut(key)
+                .and_then(Item::as_table_like_mut)
+                .ok_or("missing")?;
         }
         Ok(table)
     }
@@ -203,8 +228,16 @@ text = \"first\"
     fn set_keeps_comments_and_unknown_keys() {
         let mut doc = EditDoc::parse(TEXT).unwrap();
         doc.set(&["customer"], "Contoso Ltd").unwrap();
-        doc.set(&["tasks", "994", "done"], "2026-11-03".parse::<toml_edit::Datetime>().unwrap()).unwrap();
-        doc.set(&["tasks", "3616", "done"], "2026-11-04".parse::<toml_edit::Datetime>().unwrap()).unwrap();
+        doc.set(
+            &["tasks", "994", "done"],
+            "2026-11-03".parse::<toml_edit::Datetime>().unwrap(),
+        )
+        .unwrap();
+        doc.set(
+            &["tasks", "3616", "done"],
+            "2026-11-04".parse::<toml_edit::Datetime>().unwrap(),
+        )
+        .unwrap();
         let out = doc.to_string();
         assert_eq!(
             out,
@@ -217,15 +250,41 @@ text = \"first\"
     #[test]
     fn new_tables_and_entries() {
         let mut doc = EditDoc::parse(TEXT).unwrap();
-        doc.set(&["milestones", "kickoff"], "2026-11-02".parse::<toml_edit::Datetime>().unwrap()).unwrap();
-        doc.push_entry("notes", &[("on", "2026-11-05".parse::<toml_edit::Datetime>().unwrap().into()), ("text", "second".into())])
-            .unwrap();
-        doc.push(&["cadences", "checkpoint"], "2026-11-09".parse::<toml_edit::Datetime>().unwrap()).unwrap();
+        doc.set(
+            &["milestones", "kickoff"],
+            "2026-11-02".parse::<toml_edit::Datetime>().unwrap(),
+        )
+        .unwrap();
+        doc.push_entry(
+            "notes",
+            &[
+                (
+                    "on",
+                    "2026-11-05".parse::<toml_edit::Datetime>().unwrap().into(),
+                ),
+                ("text", "second".into()),
+            ],
+        )
+        .unwrap();
+        doc.push(
+            &["cadences", "checkpoint"],
+            "2026-11-09".parse::<toml_edit::Datetime>().unwrap(),
+        )
+        .unwrap();
         let out = doc.to_string();
         assert!(out.starts_with(TEXT), "{out}");
-        assert!(out.contains("[[notes]]\non = 2026-11-05\ntext = \"second\"\n"), "{out}");
-        assert!(out.contains("[milestones]\nkickoff = 2026-11-02\n"), "{out}");
-        assert!(out.contains("[cadences]\ncheckpoint = [2026-11-09]\n"), "{out}");
+        assert!(
+            out.contains("[[notes]]\non = 2026-11-05\ntext = \"second\"\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("[milestones]\nkickoff = 2026-11-02\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("[cadences]\ncheckpoint = [2026-11-09]\n"),
+            "{out}"
+        );
     }
 
     #[test]

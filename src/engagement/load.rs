@@ -9,11 +9,11 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 use serde::Deserialize;
-use toml::value::Datetime;
 use toml::Spanned;
+use toml::value::Datetime;
 
 use super::{Blocker, Dibs, Engagement, HealthEntry, Member, Note, Status, TaskRecord, TaskState};
-use crate::error::{line_col, suggest, Diagnostic};
+use crate::error::{Diagnostic, line_col, suggest};
 use crate::playbook::{Catalog, Playbook};
 use crate::time::When;
 
@@ -56,7 +56,10 @@ struct RawEngagement {
 #[serde(untagged)]
 enum RawMember {
     Person(String),
-    Full { person: String, since: Option<Datetime> },
+    Full {
+        person: String,
+        since: Option<Datetime>,
+    },
 }
 
 #[derive(Deserialize)]
@@ -109,7 +112,12 @@ pub struct Loaded {
 /// Lines that git writes around a merge conflict.
 pub fn conflict_marker_line(text: &str) -> Option<usize> {
     text.lines()
-        .position(|l| l.starts_with("<<<<<<< ") || l == "<<<<<<<" || l.starts_with(">>>>>>> ") || l == "=======")
+        .position(|l| {
+            l.starts_with("<<<<<<< ")
+                || l == "<<<<<<<"
+                || l.starts_with(">>>>>>> ")
+                || l == "======="
+        })
         .map(|i| i + 1)
 }
 
@@ -130,7 +138,10 @@ pub fn parse(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Loaded {
             path,
             (1, 1),
             "too-large",
-            format!("file is {} bytes; engagement files are limited to {MAX_BYTES} bytes", text.len()),
+            format!(
+                "file is {} bytes; engagement files are limited to {MAX_BYTES} bytes",
+                text.len()
+            ),
         ));
     }
     if let Some(line) = conflict_marker_line(text) {
@@ -141,10 +152,9 @@ pub fn parse(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Loaded {
         Err(e) => {
             let at = e.span().map_or((1, 1), |s| line_col(text, s.start));
             let message = e.message().trim_end().to_string();
-            return fail(
-                Diagnostic::error(path, at, "toml", message)
-                    .with_hint(Some("fix the TOML syntax; `ft check` lists every problem".into())),
-            );
+            return fail(Diagnostic::error(path, at, "toml", message).with_hint(Some(
+                "fix the TOML syntax; `ft check` lists every problem".into(),
+            )));
         }
     };
     Checker {
@@ -166,12 +176,24 @@ impl Checker<'_> {
         line_col(self.text, s.span().start)
     }
 
-    fn error<T>(&mut self, at: &Spanned<T>, code: &'static str, message: String, hint: Option<String>) {
+    fn error<T>(
+        &mut self,
+        at: &Spanned<T>,
+        code: &'static str,
+        message: String,
+        hint: Option<String>,
+    ) {
         let d = Diagnostic::error(self.path, self.at(at), code, message).with_hint(hint);
         self.problems.push(d);
     }
 
-    fn warning<T>(&mut self, at: &Spanned<T>, code: &'static str, message: String, hint: Option<String>) {
+    fn warning<T>(
+        &mut self,
+        at: &Spanned<T>,
+        code: &'static str,
+        message: String,
+        hint: Option<String>,
+    ) {
         let d = Diagnostic::warning(self.path, self.at(at), code, message).with_hint(hint);
         self.problems.push(d);
     }
@@ -185,7 +207,12 @@ impl Checker<'_> {
     fn date<T>(&mut self, at: &Spanned<T>, dt: &Datetime) -> Option<chrono::NaiveDate> {
         let w = self.when(at, dt)?;
         if w.has_time() {
-            self.error(at, "date", format!("`{dt}` should be a date without a time, e.g. {}", w.date()), None);
+            self.error(
+                at,
+                "date",
+                format!("`{dt}` should be a date without a time, e.g. {}", w.date()),
+                None,
+            );
         }
         Some(w.date())
     }
@@ -201,28 +228,47 @@ impl Checker<'_> {
             self.error(
                 file_id,
                 "id-mismatch",
-                format!("id `{}` differs from the file name `{id}.toml`", file_id.get_ref()),
+                format!(
+                    "id `{}` differs from the file name `{id}.toml`",
+                    file_id.get_ref()
+                ),
                 Some(format!("set `id = \"{id}\"` or rename the file")),
             );
         }
         let Some(customer) = raw.customer.as_ref().map(|c| c.get_ref().clone()) else {
             self.problems.push(
-                Diagnostic::error(self.path, (1, 1), "missing-key", "the file has no `customer`")
-                    .with_hint(Some("add `customer = \"Customer name\"`".into())),
+                Diagnostic::error(
+                    self.path,
+                    (1, 1),
+                    "missing-key",
+                    "the file has no `customer`",
+                )
+                .with_hint(Some("add `customer = \"Customer name\"`".into())),
             );
             return top(self.problems);
         };
         let Some(playbook_key) = &raw.playbook else {
             self.problems.push(
-                Diagnostic::error(self.path, (1, 1), "missing-key", "the file has no `playbook`").with_hint(Some(
-                    format!("add `playbook = \"...\"`; known: {}", catalog.ids().collect::<Vec<_>>().join(", ")),
-                )),
+                Diagnostic::error(
+                    self.path,
+                    (1, 1),
+                    "missing-key",
+                    "the file has no `playbook`",
+                )
+                .with_hint(Some(format!(
+                    "add `playbook = \"...\"`; known: {}",
+                    catalog.ids().collect::<Vec<_>>().join(", ")
+                ))),
             );
             return top(self.problems);
         };
         let Some(playbook) = catalog.get(playbook_key.get_ref()) else {
-            let hint = suggest(playbook_key.get_ref(), catalog.ids())
-                .or_else(|| Some(format!("known playbooks: {}", catalog.ids().collect::<Vec<_>>().join(", "))));
+            let hint = suggest(playbook_key.get_ref(), catalog.ids()).or_else(|| {
+                Some(format!(
+                    "known playbooks: {}",
+                    catalog.ids().collect::<Vec<_>>().join(", ")
+                ))
+            });
             self.error(
                 playbook_key,
                 "unknown-playbook",
@@ -251,7 +297,11 @@ impl Checker<'_> {
         let cadences = self.cadences(playbook, &raw.cadences, opened);
 
         let dibs = Dibs {
-            date: raw.dibs.date.as_ref().and_then(|d| self.date(d, d.get_ref())),
+            date: raw
+                .dibs
+                .date
+                .as_ref()
+                .and_then(|d| self.date(d, d.get_ref())),
             intent: raw.dibs.intent,
             business_reason: raw.dibs.business_reason,
             success_owner: raw.dibs.success_owner,
@@ -260,7 +310,12 @@ impl Checker<'_> {
         for (item, done) in &raw.ssat {
             if !playbook.ssat.is_empty() && !playbook.ssat.contains(item.get_ref()) {
                 let hint = suggest(item.get_ref(), playbook.ssat.iter().map(String::as_str));
-                self.warning(item, "unknown-ssat", format!("`{}` is not an SSAT item of the playbook", item.get_ref()), hint);
+                self.warning(
+                    item,
+                    "unknown-ssat",
+                    format!("`{}` is not an SSAT item of the playbook", item.get_ref()),
+                    hint,
+                );
             }
             ssat.insert(item.get_ref().clone(), *done);
         }
@@ -342,9 +397,19 @@ impl Checker<'_> {
             } else if let Some(canonical) = playbook.service(s) {
                 out.push(canonical.to_string());
             } else {
-                let hint = suggest(s, playbook.services.iter().map(String::as_str))
-                    .or_else(|| Some(format!("services of `{}`: {}", playbook.id, playbook.services.join(", "))));
-                self.error(raw, "unknown-service", format!("`{s}` is not a service of playbook `{}`", playbook.id), hint);
+                let hint = suggest(s, playbook.services.iter().map(String::as_str)).or_else(|| {
+                    Some(format!(
+                        "services of `{}`: {}",
+                        playbook.id,
+                        playbook.services.join(", ")
+                    ))
+                });
+                self.error(
+                    raw,
+                    "unknown-service",
+                    format!("`{s}` is not a service of playbook `{}`", playbook.id),
+                    hint,
+                );
             }
         }
         out
@@ -362,7 +427,16 @@ impl Checker<'_> {
                 toml::Value::Integer(i) => i.to_string(),
                 toml::Value::Float(f) => f.to_string(),
                 other => {
-                    self.error(value, "field-value", format!("`{}` must be a string, not {}", name.get_ref(), other.type_str()), None);
+                    self.error(
+                        value,
+                        "field-value",
+                        format!(
+                            "`{}` must be a string, not {}",
+                            name.get_ref(),
+                            other.type_str()
+                        ),
+                        None,
+                    );
                     continue;
                 }
             };
@@ -372,7 +446,11 @@ impl Checker<'_> {
                     self.warning(
                         name,
                         "unknown-field",
-                        format!("playbook `{}` declares no field `{}`; it is kept but unused", playbook.id, name.get_ref()),
+                        format!(
+                            "playbook `{}` declares no field `{}`; it is kept but unused",
+                            playbook.id,
+                            name.get_ref()
+                        ),
                         hint,
                     );
                 }
@@ -380,7 +458,11 @@ impl Checker<'_> {
                     self.error(
                         value,
                         "field-value",
-                        format!("`{text}` is not a value of `{}` (allowed: {})", name.get_ref(), allowed.join(", ")),
+                        format!(
+                            "`{text}` is not a value of `{}` (allowed: {})",
+                            name.get_ref(),
+                            allowed.join(", ")
+                        ),
                         None,
                     );
                     continue;
@@ -405,15 +487,32 @@ impl Checker<'_> {
                     Some(format!(
                         "roles of `{}`: {}",
                         playbook.id,
-                        playbook.roles.iter().map(|r| r.alias.as_str()).collect::<Vec<_>>().join(", ")
+                        playbook
+                            .roles
+                            .iter()
+                            .map(|r| r.alias.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ))
                 });
-                self.error(role, "unknown-role", format!("`{}` is not a role of playbook `{}`", role.get_ref(), playbook.id), hint);
+                self.error(
+                    role,
+                    "unknown-role",
+                    format!(
+                        "`{}` is not a role of playbook `{}`",
+                        role.get_ref(),
+                        playbook.id
+                    ),
+                    hint,
+                );
                 continue;
             };
             let (person, since) = match member.get_ref() {
                 RawMember::Person(p) => (p.clone(), None),
-                RawMember::Full { person, since } => (person.clone(), since.as_ref().and_then(|d| self.date(member, d))),
+                RawMember::Full { person, since } => (
+                    person.clone(),
+                    since.as_ref().and_then(|d| self.date(member, d)),
+                ),
             };
             if person.trim().is_empty() {
                 continue;
@@ -431,8 +530,20 @@ impl Checker<'_> {
         let mut out = BTreeMap::new();
         for (name, value) in raw {
             if !playbook.has_milestone(name.get_ref()) {
-                let hint = suggest(name.get_ref(), playbook.milestones.iter().map(|m| m.id.as_str()));
-                self.error(name, "unknown-milestone", format!("playbook `{}` has no milestone `{}`", playbook.id, name.get_ref()), hint);
+                let hint = suggest(
+                    name.get_ref(),
+                    playbook.milestones.iter().map(|m| m.id.as_str()),
+                );
+                self.error(
+                    name,
+                    "unknown-milestone",
+                    format!(
+                        "playbook `{}` has no milestone `{}`",
+                        playbook.id,
+                        name.get_ref()
+                    ),
+                    hint,
+                );
                 continue;
             }
             if let Some(w) = self.when(value, value.get_ref()) {
@@ -451,9 +562,17 @@ impl Checker<'_> {
         let mut out = BTreeMap::new();
         for (id, record) in raw {
             let Some(task) = playbook.task(id.get_ref()) else {
-                let hint = suggest(id.get_ref(), playbook.task_ids().chain(playbook.cadences.iter().map(|c| c.id.as_str())));
+                let hint = suggest(
+                    id.get_ref(),
+                    playbook
+                        .task_ids()
+                        .chain(playbook.cadences.iter().map(|c| c.id.as_str())),
+                );
                 let message = if playbook.cadence(id.get_ref()).is_some() {
-                    format!("`{}` is a cadence; list its occurrences under [cadences]", id.get_ref())
+                    format!(
+                        "`{}` is a cadence; list its occurrences under [cadences]",
+                        id.get_ref()
+                    )
                 } else {
                     format!("playbook `{}` has no task `{}`", playbook.id, id.get_ref())
                 };
@@ -463,7 +582,12 @@ impl Checker<'_> {
             let r = record.get_ref();
             let state = match (&r.done, &r.skipped) {
                 (Some(_), Some(_)) => {
-                    self.error(record, "task-state", format!("task `{}` is both done and skipped", id.get_ref()), Some("keep one of `done` and `skipped`".into()));
+                    self.error(
+                        record,
+                        "task-state",
+                        format!("task `{}` is both done and skipped", id.get_ref()),
+                        Some("keep one of `done` and `skipped`".into()),
+                    );
                     None
                 }
                 (Some(done), None) => self.when(record, done).map(TaskState::Done),
@@ -491,7 +615,10 @@ impl Checker<'_> {
                 self.error(
                     record,
                     "done-before-opened",
-                    format!("task `{}` is done on {done}, before the engagement opened on {opened}", id.get_ref()),
+                    format!(
+                        "task `{}` is done on {done}, before the engagement opened on {opened}",
+                        id.get_ref()
+                    ),
                     None,
                 );
             }
@@ -515,8 +642,20 @@ impl Checker<'_> {
         let mut out = BTreeMap::new();
         for (id, dates) in raw {
             if playbook.cadence(id.get_ref()).is_none() {
-                let hint = suggest(id.get_ref(), playbook.cadences.iter().map(|c| c.id.as_str()));
-                self.error(id, "unknown-cadence", format!("playbook `{}` has no cadence `{}`", playbook.id, id.get_ref()), hint);
+                let hint = suggest(
+                    id.get_ref(),
+                    playbook.cadences.iter().map(|c| c.id.as_str()),
+                );
+                self.error(
+                    id,
+                    "unknown-cadence",
+                    format!(
+                        "playbook `{}` has no cadence `{}`",
+                        playbook.id,
+                        id.get_ref()
+                    ),
+                    hint,
+                );
                 continue;
             }
             let mut list = Vec::new();
@@ -525,7 +664,14 @@ impl Checker<'_> {
                     if let Some(opened) = opened
                         && w.date() < opened.date()
                     {
-                        self.error(d, "done-before-opened", format!("occurrence on {w} is before the engagement opened on {opened}"), None);
+                        self.error(
+                            d,
+                            "done-before-opened",
+                            format!(
+                                "occurrence on {w} is before the engagement opened on {opened}"
+                            ),
+                            None,
+                        );
                     }
                     list.push(w);
                 }

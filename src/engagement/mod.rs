@@ -48,7 +48,12 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Status::Unassigned, Status::Active, Status::OnHold, Status::Closed];
+    pub const ALL: [Status; 4] = [
+        Status::Unassigned,
+        Status::Active,
+        Status::OnHold,
+        Status::Closed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -73,7 +78,9 @@ impl FromStr for Status {
         Status::ALL
             .into_iter()
             .find(|st| st.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| format!("`{s}` is not a status; use unassigned, active, on-hold or closed"))
+            .ok_or_else(|| {
+                format!("`{s}` is not a status; use unassigned, active, on-hold or closed")
+            })
     }
 }
 
@@ -86,7 +93,11 @@ pub struct Member {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TaskState {
     Done(When),
-    Skipped { on: Option<When>, reason: String, forced: bool },
+    Skipped {
+        on: Option<When>,
+        reason: String,
+        forced: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,7 +218,11 @@ impl Engagement {
     }
 
     pub fn open_blockers(&self) -> impl Iterator<Item = (usize, &Blocker)> {
-        self.blockers.iter().enumerate().filter(|(_, b)| b.resolved.is_none()).map(|(i, b)| (i + 1, b))
+        self.blockers
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.resolved.is_none())
+            .map(|(i, b)| (i + 1, b))
     }
 
     pub fn task_state(&self, id: &str) -> Option<&TaskState> {
@@ -222,12 +237,20 @@ pub fn check_id(id: &str) -> Result<(), String> {
         return Err("an id cannot be empty".into());
     }
     if id.len() > 100 {
-        return Err(format!("id `{}...` is longer than 100 characters", &id[..20]));
+        return Err(format!(
+            "id `{}...` is longer than 100 characters",
+            &id[..20]
+        ));
     }
     if id.starts_with('.') {
-        return Err(format!("id `{id}` starts with `.`; ids are plain names such as `contoso-teams`"));
+        return Err(format!(
+            "id `{id}` starts with `.`; ids are plain names such as `contoso-teams`"
+        ));
     }
-    if let Some(bad) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
+    if let Some(bad) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
         return Err(format!(
             "id `{}` contains `{}`; use letters, digits, `-`, `_` and `.` only",
             id.escape_debug(),
@@ -238,15 +261,41 @@ pub fn check_id(id: &str) -> Result<(), String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// An empty active engagement on a playbook, for unit tests.
+    pub fn engagement(playbook: &str) -> Engagement {
+        Engagement {
+            id: "test".into(),
+            path: PathBuf::from("engagements/test.toml"),
+            customer: "Test".into(),
+            playbook: playbook.into(),
+            services: Vec::new(),
+            seats: None,
+            active_users: None,
+            status: Status::Active,
+            fields: BTreeMap::new(),
+            team: IndexMap::new(),
+            milestones: BTreeMap::new(),
+            tasks: BTreeMap::new(),
+            cadences: BTreeMap::new(),
+            dibs: Dibs::default(),
+            ssat: BTreeMap::new(),
+            health: Vec::new(),
+            blockers: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
 
     #[test]
     fn ids_are_plain_names() {
         for ok in ["contoso", "contoso-teams", "a.b", "A_1", "3616"] {
             assert!(check_id(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "../x", "a/b", ".hidden", "a b", "a\\b", "é", "a\0b", "..", "."] {
+        for bad in [
+            "", "../x", "a/b", ".hidden", "a b", "a\\b", "é", "a\0b", "..", ".",
+        ] {
             assert!(check_id(bad).is_err(), "{bad}");
         }
     }

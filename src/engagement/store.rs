@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 
 use super::edit::EditDoc;
-use super::load::{self, conflict_diagnostic, conflict_marker_line, Loaded};
-use super::{check_id, Engagement};
-use crate::error::{user, user_hint, Diagnostics};
+use super::load::{self, Loaded, conflict_diagnostic, conflict_marker_line};
+use super::{Engagement, check_id};
+use crate::error::{Diagnostics, user, user_hint};
 use crate::playbook::Catalog;
 
 pub const DIR: &str = "engagements";
@@ -43,7 +43,12 @@ impl Store {
 
     /// The file of an engagement id; refuses ids that are not plain names.
     pub fn path(&self, id: &str) -> Result<PathBuf> {
-        check_id(id).map_err(|e| user_hint(e, "engagement ids look like `contoso-teams` or `fabrikam.2026`"))?;
+        check_id(id).map_err(|e| {
+            user_hint(
+                e,
+                "engagement ids look like `contoso-teams` or `fabrikam.2026`",
+            )
+        })?;
         Ok(self.dir.join(format!("{id}.toml")))
     }
 
@@ -53,14 +58,20 @@ impl Store {
         let entries = match fs::read_dir(&self.dir) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", self.dir.display())),
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot read `{}`", self.dir.display()));
+            }
         };
         let mut out = Vec::new();
         for entry in entries {
             let entry = entry.with_context(|| format!("cannot read `{}`", self.dir.display()))?;
             let path = entry.path();
-            let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
-            let Some(stem) = name.strip_suffix(".toml") else { continue };
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            let Some(stem) = name.strip_suffix(".toml") else {
+                continue;
+            };
             if name.starts_with('.') {
                 continue;
             }
@@ -74,12 +85,16 @@ impl Store {
     pub fn load(&self, id: &str, catalog: &Catalog) -> Result<Engagement> {
         let path = self.path(id)?;
         let text = read(&path).map_err(|e| match e.downcast_ref::<std::io::Error>() {
-            Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
-                user_hint(format!("no engagement `{id}`"), "`ft list` shows the engagements; `ft new` creates one")
-            }
+            Some(io) if io.kind() == std::io::ErrorKind::NotFound => user_hint(
+                format!("no engagement `{id}`"),
+                "`ft list` shows the engagements; `ft new` creates one",
+            ),
             _ => e,
         })?;
-        let Loaded { engagement, problems } = load::parse(&path, id, &text, catalog);
+        let Loaded {
+            engagement,
+            problems,
+        } = load::parse(&path, id, &text, catalog);
         match engagement {
             Some(e) => Ok(e),
             None => Err(Diagnostics(problems).into()),
@@ -97,7 +112,8 @@ impl Store {
             .write(true)
             .open(&path)
             .with_context(|| format!("cannot open lock file `{}`", path.display()))?;
-        file.lock().with_context(|| format!("cannot lock `{}`", path.display()))?;
+        file.lock()
+            .with_context(|| format!("cannot lock `{}`", path.display()))?;
         Ok(Lock { _file: file })
     }
 
@@ -118,7 +134,8 @@ impl Store {
         if let Some(line) = conflict_marker_line(&text) {
             return Err(Diagnostics(vec![conflict_diagnostic(&path, line)]).into());
         }
-        let mut doc = EditDoc::parse(&text).map_err(|e| user(format!("cannot parse `{}`: {e}", path.display())))?;
+        let mut doc = EditDoc::parse(&text)
+            .map_err(|e| user(format!("cannot parse `{}`: {e}", path.display())))?;
         let result = edit(&engagement, &mut doc)?;
         let new_text = doc.to_string();
         if new_text != text {
@@ -137,7 +154,8 @@ impl Store {
                 format!("see it with `ft show {id}`, or pick another id"),
             ));
         }
-        fs::create_dir_all(&self.dir).with_context(|| format!("cannot create `{}`", self.dir.display()))?;
+        fs::create_dir_all(&self.dir)
+            .with_context(|| format!("cannot create `{}`", self.dir.display()))?;
         write_atomic(&path, text.as_bytes())?;
         Ok(path)
     }
@@ -146,7 +164,10 @@ impl Store {
 fn refuse_symlink(path: &Path) -> Result<()> {
     if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(user_hint(
-            format!("`{}` is a symbolic link; ft does not write through links", path.display()),
+            format!(
+                "`{}` is a symbolic link; ft does not write through links",
+                path.display()
+            ),
             "replace the link with the file itself",
         ));
     }
@@ -157,7 +178,10 @@ fn refuse_symlink(path: &Path) -> Result<()> {
 pub fn read(path: &Path) -> Result<String> {
     let meta = fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     if meta.is_dir() {
-        return Err(user(format!("`{}` is a directory, not a file", path.display())));
+        return Err(user(format!(
+            "`{}` is a directory, not a file",
+            path.display()
+        )));
     }
     if meta.len() > load::MAX_BYTES as u64 {
         return Err(user(format!(
@@ -173,16 +197,28 @@ pub fn read(path: &Path) -> Result<String> {
             &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
             e.utf8_error().valid_up_to(),
         );
-        user(format!("{}:{line}:{col}: the file is not valid UTF-8", path.display()))
+        user(format!(
+            "{}:{line}:{col}: the file is not valid UTF-8",
+            path.display()
+        ))
     })
 }
 
 /// Write a file atomically: temporary file in the same directory, fsync, rename, fsync the directory.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".ft-")
-        .suffix(".tmp")
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".ft-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        // New files get the usual rw-r--r--; existing files keep theirs (below).
+        builder.permissions(fs::Permissions::from_mode(0o644));
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
     tmp.write_all(bytes)

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{load, Playbook, Source};
+use super::{Playbook, Source, load};
 
 /// `(file name, YAML text)` of every built-in playbook.
 pub const FILES: [(&str, &str); 3] = [
@@ -14,7 +14,10 @@ pub const FILES: [(&str, &str); 3] = [
         "azure-fasttrack-engineer.yaml",
         include_str!("../../playbooks/azure-fasttrack-engineer.yaml"),
     ),
-    ("mcs-escalation.yaml", include_str!("../../playbooks/mcs-escalation.yaml")),
+    (
+        "mcs-escalation.yaml",
+        include_str!("../../playbooks/mcs-escalation.yaml"),
+    ),
 ];
 
 /// Parse the built-in playbooks. They are checked by the test suite, so a
@@ -60,7 +63,12 @@ mod tests {
                 continue;
             }
             let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
-            rows.push((cells[0].to_string(), cells[2] == "M", cells[3].to_string(), cells[4].to_string()));
+            rows.push((
+                cells[0].to_string(),
+                cells[2] == "M",
+                cells[3].to_string(),
+                cells[4].to_string(),
+            ));
         }
         rows
     }
@@ -111,9 +119,15 @@ mod tests {
         let dibs = p.dibs.as_ref().unwrap();
         assert!(dibs.required);
         assert_eq!(dibs.due.as_deref(), Some("kickoff"));
-        assert_eq!(p.ssat, ["stakeholders", "scenarios", "awareness", "training"]);
+        assert_eq!(
+            p.ssat,
+            ["stakeholders", "scenarios", "awareness", "training"]
+        );
         let e = p.enablement.unwrap();
-        assert_eq!((e.active_users, e.seat_percent, e.small_below), (100, 10, 1000));
+        assert_eq!(
+            (e.active_users, e.seat_percent, e.small_below),
+            (100, 10, 1000)
+        );
     }
 
     #[test]
@@ -121,7 +135,10 @@ mod tests {
         let p = get("azure-fasttrack-engineer");
         let sla = |id: &str| {
             let t = p.task(id).unwrap();
-            t.due.iter().map(|d| format!("{} after {}", d.within, d.after)).collect::<Vec<_>>()
+            t.due
+                .iter()
+                .map(|d| format!("{} after {}", d.within, d.after))
+                .collect::<Vec<_>>()
         };
         assert_eq!(sla("pm-intro"), ["2bd after assigned"]);
         assert_eq!(sla("customer-contact"), ["2bd after task:pm-intro"]);
@@ -129,7 +146,10 @@ mod tests {
         assert_eq!(sla("closing-report"), ["5bd after end"]);
         assert!(sla("technical-discovery").is_empty());
         assert!(sla("engagement-plan").is_empty());
-        assert_eq!(p.cadence("monthly-checkin").unwrap().every.to_string(), "1mo");
+        assert_eq!(
+            p.cadence("monthly-checkin").unwrap().every.to_string(),
+            "1mo"
+        );
         assert_eq!(p.primary_role.as_deref(), Some("FE"));
     }
 
@@ -142,14 +162,36 @@ mod tests {
                 .due
                 .iter()
                 .map(|d| {
-                    let when: Vec<String> = d.when.iter().map(|(f, v)| format!("{f}={}", v.join("|"))).collect();
+                    let when: Vec<String> = d
+                        .when
+                        .iter()
+                        .map(|(f, v)| format!("{f}={}", v.join("|")))
+                        .collect();
                     format!("{} {} after {}", when.join(","), d.within, d.after)
                 })
                 .collect::<Vec<_>>()
         };
-        assert_eq!(rules("acknowledge"), ["severity=1|2|2.5 15m after opened", "severity=3|4 24h after opened"]);
-        assert_eq!(rules("mitigate"), ["severity=1|2|2.5 1d after opened", "severity=3|4 10d after opened"]);
-        assert_eq!(rules("exit-critsit"), ["case_severity=1 4h after opened", "case_severity=A 12h after opened"]);
+        assert_eq!(
+            rules("acknowledge"),
+            [
+                "severity=1|2|2.5 15m after opened",
+                "severity=3|4 24h after opened"
+            ]
+        );
+        assert_eq!(
+            rules("mitigate"),
+            [
+                "severity=1|2|2.5 1d after opened",
+                "severity=3|4 10d after opened"
+            ]
+        );
+        assert_eq!(
+            rules("exit-critsit"),
+            [
+                "case_severity=1 4h after opened",
+                "case_severity=A 12h after opened"
+            ]
+        );
         assert_eq!(rules("rca"), [" 10d after opened"]);
         let ack = p.task("acknowledge").unwrap();
         assert_eq!(ack.due[0].within.unit, Unit::Minutes);
@@ -160,7 +202,11 @@ mod tests {
     fn roles_have_aliases() {
         for p in all() {
             for r in &p.roles {
-                assert!(r.alias.len() <= 4 && r.alias.chars().all(|c| c.is_ascii_uppercase()), "{}", r.alias);
+                assert!(
+                    r.alias.len() <= 4 && r.alias.chars().all(|c| c.is_ascii_uppercase()),
+                    "{}",
+                    r.alias
+                );
                 assert_eq!(p.role(&r.alias).unwrap().name, r.name);
                 assert_eq!(p.role(&r.name.to_lowercase()).unwrap().alias, r.alias);
             }

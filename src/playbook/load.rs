@@ -9,15 +9,16 @@ use std::marker::PhantomData;
 use std::path::Path;
 
 use indexmap::IndexMap;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use super::{
-    Anchor, Cadence, DibsRule, DueRule, Enablement, Milestone, Playbook, Role, Source, Stage, Task, ALL_SERVICES,
+    ALL_SERVICES, Anchor, Cadence, DibsRule, DueRule, Enablement, Milestone, Playbook, Role,
+    Source, Stage, Task,
 };
 use crate::duration::{Interval, Period};
-use crate::error::{suggest, Diagnostic};
+use crate::error::{Diagnostic, suggest};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -148,7 +149,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
                 f.write_str("a due rule or a list of due rules")
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| OneOrMany(vec![t]))
+                T::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|t| OneOrMany(vec![t]))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
                 Vec::<T>::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(OneOrMany)
@@ -168,7 +170,11 @@ pub fn parse(path: &Path, text: &str, source: Source) -> Result<Playbook, Vec<Di
         let hint = unknown_field_hint(&e.message);
         vec![Diagnostic::error(path, (e.line, e.column), "yaml", e.message).with_hint(hint)]
     })?;
-    Validator { path, problems: Vec::new() }.playbook(raw, source)
+    Validator {
+        path,
+        problems: Vec::new(),
+    }
+    .playbook(raw, source)
 }
 
 /// serde says "unknown field `x`, expected one of a, b"; suggest the closest.
@@ -187,8 +193,15 @@ struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    fn error(&mut self, at: (usize, usize), code: &'static str, message: String, hint: Option<String>) {
-        self.problems.push(Diagnostic::error(self.path, at, code, message).with_hint(hint));
+    fn error(
+        &mut self,
+        at: (usize, usize),
+        code: &'static str,
+        message: String,
+        hint: Option<String>,
+    ) {
+        self.problems
+            .push(Diagnostic::error(self.path, at, code, message).with_hint(hint));
     }
 
     fn playbook(mut self, raw: RawPlaybook, source: Source) -> Result<Playbook, Vec<Diagnostic>> {
@@ -205,7 +218,12 @@ impl Validator<'_> {
             })
             .collect();
         if roles.is_empty() {
-            self.error(pos(&raw.roles), "no-roles", "a playbook needs at least one role".into(), None);
+            self.error(
+                pos(&raw.roles),
+                "no-roles",
+                "a playbook needs at least one role".into(),
+                None,
+            );
         }
         let milestones: Vec<Milestone> = raw
             .milestones
@@ -234,7 +252,11 @@ impl Validator<'_> {
             roles: &roles,
             milestones: &milestones,
             fields: &raw.fields,
-            task_ids: raw.stages.iter().flat_map(|s| s.tasks.iter().map(|t| t.id.value.clone())).collect(),
+            task_ids: raw
+                .stages
+                .iter()
+                .flat_map(|s| s.tasks.iter().map(|t| t.id.value.clone()))
+                .collect(),
         };
         let primary_role = raw.primary_role.as_ref().and_then(|r| self.role(&ctx, r));
 
@@ -243,7 +265,12 @@ impl Validator<'_> {
         let mut stages = Vec::new();
         for rs in raw.stages {
             if !seen_stages.insert(rs.id.value.clone()) {
-                self.error(pos(&rs.id), "duplicate-stage", format!("stage `{}` is declared twice", rs.id.value), None);
+                self.error(
+                    pos(&rs.id),
+                    "duplicate-stage",
+                    format!("stage `{}` is declared twice", rs.id.value),
+                    None,
+                );
             }
             let mut tasks = Vec::new();
             for rt in rs.tasks {
@@ -251,7 +278,10 @@ impl Validator<'_> {
                     self.error(
                         pos(&rt.id),
                         "duplicate-task",
-                        format!("task id `{}` is used twice; ids must be unique in a playbook", rt.id.value),
+                        format!(
+                            "task id `{}` is used twice; ids must be unique in a playbook",
+                            rt.id.value
+                        ),
                         None,
                     );
                 }
@@ -270,22 +300,36 @@ impl Validator<'_> {
 
         let mut cadences = Vec::new();
         for rc in raw.cadences {
-            if ctx.task_ids.contains(&rc.id.value) || cadences.iter().any(|c: &Cadence| c.id == rc.id.value) {
+            if ctx.task_ids.contains(&rc.id.value)
+                || cadences.iter().any(|c: &Cadence| c.id == rc.id.value)
+            {
                 self.error(
                     pos(&rc.id),
                     "duplicate-cadence",
-                    format!("cadence id `{}` is already used by a task or cadence", rc.id.value),
+                    format!(
+                        "cadence id `{}` is already used by a task or cadence",
+                        rc.id.value
+                    ),
                     None,
                 );
             }
             let role = self.role(&ctx, &rc.role);
-            let every = rc.every.value.parse::<Interval>().map_err(|e| self.error(pos(&rc.every), "duration", e, None));
+            let every = rc
+                .every
+                .value
+                .parse::<Interval>()
+                .map_err(|e| self.error(pos(&rc.every), "duration", e, None));
             let after = self.anchor(&ctx, &rc.after);
             if let Some(stage) = &rc.stage
                 && !seen_stages.contains(&stage.value)
             {
                 let hint = suggest(&stage.value, seen_stages.iter().map(String::as_str));
-                self.error(pos(stage), "unknown-stage", format!("no stage `{}` in this playbook", stage.value), hint);
+                self.error(
+                    pos(stage),
+                    "unknown-stage",
+                    format!("no stage `{}` in this playbook", stage.value),
+                    hint,
+                );
             }
             if let (Some(role), Ok(every), Some(after)) = (role, every, after) {
                 cadences.push(Cadence {
@@ -294,7 +338,9 @@ impl Validator<'_> {
                     role,
                     every,
                     after,
-                    services: rc.services.unwrap_or_else(|| vec![ALL_SERVICES.to_string()]),
+                    services: rc
+                        .services
+                        .unwrap_or_else(|| vec![ALL_SERVICES.to_string()]),
                     stage: rc.stage.map(|s| s.value),
                 });
             }
@@ -307,7 +353,12 @@ impl Validator<'_> {
                 && !ctx.milestones.iter().any(|x| &x.id == m)
             {
                 let hint = suggest(m, ctx.milestones.iter().map(|x| x.id.as_str()));
-                self.error(at, "unknown-milestone", format!("DIBS are due at `{m}`, which is not a declared milestone"), hint);
+                self.error(
+                    at,
+                    "unknown-milestone",
+                    format!("DIBS are due at `{m}`, which is not a declared milestone"),
+                    hint,
+                );
             }
             DibsRule {
                 required: d.value.required,
@@ -342,19 +393,30 @@ impl Validator<'_> {
     }
 
     fn role(&mut self, ctx: &Names, raw: &Spanned<String>) -> Option<String> {
-        let found = ctx
-            .roles
-            .iter()
-            .find(|r| r.alias.eq_ignore_ascii_case(&raw.value) || r.name.eq_ignore_ascii_case(&raw.value));
+        let found = ctx.roles.iter().find(|r| {
+            r.alias.eq_ignore_ascii_case(&raw.value) || r.name.eq_ignore_ascii_case(&raw.value)
+        });
         if found.is_none() {
-            let names = ctx.roles.iter().flat_map(|r| [r.alias.as_str(), r.name.as_str()]);
+            let names = ctx
+                .roles
+                .iter()
+                .flat_map(|r| [r.alias.as_str(), r.name.as_str()]);
             let hint = suggest(&raw.value, names).or_else(|| {
                 Some(format!(
                     "declare it under `roles:`; declared: {}",
-                    ctx.roles.iter().map(|r| r.alias.as_str()).collect::<Vec<_>>().join(", ")
+                    ctx.roles
+                        .iter()
+                        .map(|r| r.alias.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))
             });
-            self.error(pos(raw), "unknown-role", format!("role `{}` is not declared in `roles`", raw.value), hint);
+            self.error(
+                pos(raw),
+                "unknown-role",
+                format!("role `{}` is not declared in `roles`", raw.value),
+                hint,
+            );
         }
         found.map(|r| r.alias.clone())
     }
@@ -367,7 +429,12 @@ impl Validator<'_> {
                 return Some(Anchor::Task(task.to_string()));
             }
             let hint = suggest(task, ctx.task_ids.iter().map(String::as_str));
-            self.error(pos(raw), "unknown-task", format!("`after: task:{task}` names no task of this playbook"), hint);
+            self.error(
+                pos(raw),
+                "unknown-task",
+                format!("`after: task:{task}` names no task of this playbook"),
+                hint,
+            );
             return None;
         }
         if ctx.milestones.iter().any(|m| m.id == text) {
@@ -376,7 +443,12 @@ impl Validator<'_> {
         let hint = suggest(text, ctx.milestones.iter().map(|m| m.id.as_str())).or_else(|| {
             Some("an anchor is a milestone from `milestones:` or `task:ID`".to_string())
         });
-        self.error(pos(raw), "unknown-milestone", format!("`{text}` is not a declared milestone"), hint);
+        self.error(
+            pos(raw),
+            "unknown-milestone",
+            format!("`{text}` is not a declared milestone"),
+            hint,
+        );
         None
     }
 
@@ -396,7 +468,9 @@ impl Validator<'_> {
             step: rt.step,
             mandatory: rt.mandatory,
             role: role?,
-            services: rt.services.unwrap_or_else(|| vec![ALL_SERVICES.to_string()]),
+            services: rt
+                .services
+                .unwrap_or_else(|| vec![ALL_SERVICES.to_string()]),
             due,
         })
         .filter(|_| ok)
@@ -404,16 +478,25 @@ impl Validator<'_> {
 
     fn due(&mut self, ctx: &Names, task: &Spanned<String>, rd: RawDue) -> Option<DueRule> {
         let (within, after) = match (rd.within, rd.after, rd.at) {
-            (None, None, Some(at)) => (Ok(Period::new(0, crate::duration::Unit::Days)), self.anchor(ctx, &at)),
+            (None, None, Some(at)) => (
+                Ok(Period::new(0, crate::duration::Unit::Days)),
+                self.anchor(ctx, &at),
+            ),
             (Some(within), Some(after), None) => (
-                within.value.parse::<Period>().map_err(|e| self.error(pos(&within), "duration", e, None)),
+                within
+                    .value
+                    .parse::<Period>()
+                    .map_err(|e| self.error(pos(&within), "duration", e, None)),
                 self.anchor(ctx, &after),
             ),
             _ => {
                 self.error(
                     pos(task),
                     "due-shape",
-                    format!("task `{}`: a due rule needs `within` and `after`, or `at`", task.value),
+                    format!(
+                        "task `{}`: a due rule needs `within` and `after`, or `at`",
+                        task.value
+                    ),
                     Some("e.g. `due: { within: 2bd, after: assigned }`".into()),
                 );
                 return None;
@@ -426,7 +509,12 @@ impl Validator<'_> {
                     None => {
                         let hint = suggest(field, ctx.fields.keys().map(String::as_str))
                             .or_else(|| Some("declare it under `fields:`".to_string()));
-                        self.error(pos(&w), "unknown-field", format!("`when` uses field `{field}`, which is not declared"), hint);
+                        self.error(
+                            pos(&w),
+                            "unknown-field",
+                            format!("`when` uses field `{field}`, which is not declared"),
+                            hint,
+                        );
                     }
                     Some(allowed) => {
                         for v in values {
@@ -434,7 +522,10 @@ impl Validator<'_> {
                                 self.error(
                                     pos(&w),
                                     "field-value",
-                                    format!("`{v}` is not a value of `{field}` (allowed: {})", allowed.join(", ")),
+                                    format!(
+                                        "`{v}` is not a value of `{field}` (allowed: {})",
+                                        allowed.join(", ")
+                                    ),
                                     None,
                                 );
                             }
@@ -509,7 +600,10 @@ cadences:
     fn reports_every_problem_with_position() {
         let bad = MINIMAL
             .replace("role: PM\n        due:", "role: PMM\n        due:")
-            .replace("after: assigned }\n      - id: ack", "after: asigned }\n      - id: ack")
+            .replace(
+                "after: assigned }\n      - id: ack",
+                "after: asigned }\n      - id: ack",
+            )
             .replace("every: 1w..2w", "every: 1x");
         let problems = check(&bad).unwrap_err();
         let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
@@ -522,12 +616,18 @@ cadences:
 
     #[test]
     fn unknown_keys_are_errors_with_a_suggestion() {
-        let bad = MINIMAL.replace("mandatory: true\n        role: PM", "mandatry: true\n        role: PM");
+        let bad = MINIMAL.replace(
+            "mandatory: true\n        role: PM",
+            "mandatry: true\n        role: PM",
+        );
         let problems = check(&bad).unwrap_err();
         assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].line, 18);
+        assert_eq!(problems[0].line, 17);
         assert!(problems[0].message.contains("unknown field `mandatry`"));
-        assert_eq!(problems[0].hint.as_deref(), Some("did you mean `mandatory`?"));
+        assert_eq!(
+            problems[0].hint.as_deref(),
+            Some("did you mean `mandatory`?")
+        );
     }
 
     #[test]

@@ -130,7 +130,9 @@ impl Enablement {
     /// Active users needed for an engagement with `seats` seats.
     pub fn target(&self, seats: Option<u32>) -> u32 {
         match seats {
-            Some(s) if s < self.small_below => (u64::from(s) * u64::from(self.seat_percent)).div_ceil(100) as u32,
+            Some(s) if s < self.small_below => {
+                (u64::from(s) * u64::from(self.seat_percent)).div_ceil(100) as u32
+            }
             _ => self.active_users,
         }
     }
@@ -159,7 +161,9 @@ impl Playbook {
     }
 
     pub fn tasks(&self) -> impl Iterator<Item = (&Stage, &Task)> {
-        self.stages.iter().flat_map(|s| s.tasks.iter().map(move |t| (s, t)))
+        self.stages
+            .iter()
+            .flat_map(|s| s.tasks.iter().map(move |t| (s, t)))
     }
 
     pub fn task(&self, id: &str) -> Option<&Task> {
@@ -167,7 +171,9 @@ impl Playbook {
     }
 
     pub fn stage_index_of(&self, task_id: &str) -> Option<usize> {
-        self.stages.iter().position(|s| s.tasks.iter().any(|t| t.id == task_id))
+        self.stages
+            .iter()
+            .position(|s| s.tasks.iter().any(|t| t.id == task_id))
     }
 
     pub fn cadence(&self, id: &str) -> Option<&Cadence> {
@@ -198,7 +204,10 @@ impl Playbook {
 /// Does work for `services` apply to an engagement with `engagement_services`?
 pub fn applies(services: &[String], engagement_services: &[String]) -> bool {
     services.iter().any(|s| {
-        s.eq_ignore_ascii_case(ALL_SERVICES) || engagement_services.iter().any(|e| e.eq_ignore_ascii_case(s))
+        s.eq_ignore_ascii_case(ALL_SERVICES)
+            || engagement_services
+                .iter()
+                .any(|e| e.eq_ignore_ascii_case(s))
     })
 }
 

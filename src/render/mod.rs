@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, LineStyle, Table, TableStyle};
 
 /// Columns with a rule under the header, like `task next`.
-const STYLE: TableStyle = TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
+const STYLE: TableStyle =
+    TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -70,7 +71,8 @@ impl Grid {
     }
 
     pub fn plain_row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells.into_iter().map(|c| (c, Tone::Plain)).collect());
+        self.rows
+            .push(cells.into_iter().map(|c| (c, Tone::Plain)).collect());
     }
 
     pub fn is_empty(&self) -> bool {
@@ -87,7 +89,8 @@ impl Grid {
 
     pub fn table(&self, color: bool) -> String {
         let mut t = Table::new();
-        t.load_style(STYLE).set_content_arrangement(ContentArrangement::Dynamic);
+        t.load_style(STYLE)
+            .set_content_arrangement(ContentArrangement::Dynamic);
         if color {
             t.enforce_styling();
         } else {
@@ -98,14 +101,22 @@ impl Grid {
             .iter()
             .map(|h| {
                 let c = Cell::new(h);
-                if color { c.add_attribute(Attribute::Bold) } else { c }
+                if color {
+                    c.add_attribute(Attribute::Bold)
+                } else {
+                    c
+                }
             })
             .collect();
         if self.headers.iter().any(|h| !h.is_empty()) {
             t.set_header(header);
         }
         for row in &self.rows {
-            t.add_row(row.iter().map(|(text, tone)| cell(text, *tone, color)).collect::<Vec<_>>());
+            t.add_row(
+                row.iter()
+                    .map(|(text, tone)| cell(text, *tone, color))
+                    .collect::<Vec<_>>(),
+            );
         }
         format!("{t}\n")
     }
@@ -113,17 +124,38 @@ impl Grid {
     pub fn markdown(&self) -> String {
         let mut out = String::new();
         let esc = |s: &str| s.replace('|', "\\|").replace('\n', "<br>");
-        let _ = writeln!(out, "| {} |", self.headers.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | "));
+        let _ = writeln!(
+            out,
+            "| {} |",
+            self.headers
+                .iter()
+                .map(|h| esc(h))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
         let _ = writeln!(out, "|{}|", vec![" --- "; self.headers.len()].join("|"));
         for row in &self.rows {
-            let _ = writeln!(out, "| {} |", row.iter().map(|(c, _)| esc(c)).collect::<Vec<_>>().join(" | "));
+            let _ = writeln!(
+                out,
+                "| {} |",
+                row.iter()
+                    .map(|(c, _)| esc(c))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            );
         }
         out
     }
 
     pub fn csv(&self) -> String {
         let mut out = String::new();
-        let line = |cells: Vec<&str>| cells.into_iter().map(csv_field).collect::<Vec<_>>().join(",");
+        let line = |cells: Vec<&str>| {
+            cells
+                .into_iter()
+                .map(csv_field)
+                .collect::<Vec<_>>()
+                .join(",")
+        };
         out.push_str(&line(self.headers.iter().map(String::as_str).collect()));
         out.push_str("\r\n");
         for row in &self.rows {
