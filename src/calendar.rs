@@ -159,6 +159,57 @@ mod tests {
         );
     }
 
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn calendar() -> impl Strategy<Value = Calendar> {
+            (
+                prop::collection::vec(0u8..7, 0..4),
+                prop::collection::vec(0i64..1500, 0..40),
+            )
+                .prop_map(|(weekend, holidays)| {
+                    let weekend: Vec<Weekday> = weekend
+                        .into_iter()
+                        .filter_map(|d| Weekday::try_from(d).ok())
+                        .collect();
+                    let base = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+                    let holidays = holidays
+                        .into_iter()
+                        .map(|o| base + chrono::Duration::days(o));
+                    Calendar::new(&weekend, holidays).unwrap()
+                })
+        }
+
+        fn date() -> impl Strategy<Value = NaiveDate> {
+            (0i64..1400).prop_map(|o| {
+                NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Duration::days(o)
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn due_date_is_a_business_day(cal in calendar(), d in date(), n in 0u32..60) {
+                prop_assert!(cal.is_business_day(cal.add_business_days(d, n)));
+            }
+
+            #[test]
+            fn adding_then_counting_back_gives_n(cal in calendar(), d in date(), n in 0u32..60) {
+                let due = cal.add_business_days(d, n);
+                let mut start = d;
+                while !cal.is_business_day(start) {
+                    start = prev(start);
+                }
+                prop_assert_eq!(cal.business_days_between(start, due), i64::from(n));
+            }
+
+            #[test]
+            fn due_dates_grow_with_n(cal in calendar(), d in date(), n in 0u32..60) {
+                prop_assert!(cal.add_business_days(d, n) < cal.add_business_days(d, n + 1));
+            }
+        }
+    }
+
     #[test]
     fn refuses_all_weekend() {
         let all = [

@@ -7,7 +7,7 @@ use crate::Context;
 use crate::agenda::{self, Item, Kind};
 use crate::duration::Period;
 use crate::error::user;
-use crate::render::{Format, Grid, Tone, json};
+use crate::render::{Format, Grid, Tone, ellipsize, json};
 use crate::sla::{self, Status};
 
 /// What to do next: open tasks, due cadences and missing DIBS across my engagements, most urgent first
@@ -114,7 +114,7 @@ fn grid(items: &[Item]) -> Grid {
         let what = match (i.kind, &i.task) {
             (Kind::Task, Some(id)) => format!(
                 "{id} {}{}",
-                i.name,
+                ellipsize(&i.name, 48),
                 if i.mandatory { "" } else { " (optional)" }
             ),
             (Kind::Cadence, Some(id)) => format!("{id}: {}", i.name),

@@ -89,9 +89,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             _ => {
                 if let Some(item) = key.strip_prefix("ssat.") {
                     if !p.ssat.is_empty() && !p.ssat.iter().any(|s| s == item) {
+                        let hint = suggest(item, p.ssat.iter().map(String::as_str))
+                            .unwrap_or_else(|| format!("items: {}", p.ssat.join(", ")));
                         return Err(user_hint(
                             format!("`{item}` is not an SSAT item of `{}`", p.id),
-                            format!("items: {}", p.ssat.join(", ")),
+                            hint,
                         ));
                     }
                     let b = match v.to_ascii_lowercase().as_str() {

@@ -153,7 +153,7 @@ pub fn parse(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Loaded {
             let at = e.span().map_or((1, 1), |s| line_col(text, s.start));
             let message = e.message().trim_end().to_string();
             return fail(Diagnostic::error(path, at, "toml", message).with_hint(Some(
-                "fix the TOML syntax; `ft check` lists every problem".into(),
+                "correct the file; `ft check` lists every problem in the workspace".into(),
             )));
         }
     };
