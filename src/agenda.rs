@@ -129,6 +129,12 @@ fn engagement_items(
                 }
                 None => format!("{} stage; no SLA", stage.name),
             };
+            let waiting = waiting_on(p, e, &t.id, roles);
+            let reason = if waiting.is_empty() {
+                reason
+            } else {
+                format!("{reason}; {} waits on it", waiting.join(", "))
+            };
             let started = clock.as_ref().and_then(|c| c.start).or(e.opened());
             let urgency = score(&status, due, now, t.mandatory, stage_bonus, started);
             out.push(Item {
@@ -227,6 +233,20 @@ fn engagement_items(
             status,
         });
     }
+}
+
+/// People whose SLA clocks start when `task` is done (their tasks are anchored on it).
+fn waiting_on(p: &Playbook, e: &Engagement, task: &str, my_roles: &[&str]) -> Vec<String> {
+    let anchor = crate::playbook::Anchor::Task(task.to_string());
+    let mut people: Vec<String> = p
+        .tasks()
+        .filter(|(_, t)| {
+            t.due.iter().any(|d| d.after == anchor) && !my_roles.contains(&t.role.as_str())
+        })
+        .filter_map(|(_, t)| e.holder(&t.role).map(ToString::to_string))
+        .collect();
+    people.dedup();
+    people
 }
 
 fn score(

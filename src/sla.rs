@@ -535,6 +535,51 @@ mod tests {
     }
 
     #[test]
+    fn task_status_on_time_late_and_open() {
+        let cal = Calendar::default();
+        let p = crate::playbook::builtin::all().remove(1);
+        let intro = p.task("pm-intro").unwrap();
+        let mut e = crate::engagement::tests::engagement(&p.id);
+        let status = |e: &Engagement, today: &str| task_status(intro, e, &cal, w(today)).0;
+        assert_eq!(status(&e, "2026-11-23"), Status::Waiting);
+        e.milestones.insert("assigned".into(), w("2026-11-20"));
+        assert_eq!(status(&e, "2026-11-20"), Status::Upcoming);
+        assert_eq!(status(&e, "2026-11-23"), Status::DueSoon);
+        let by = Lateness {
+            amount: 2,
+            unit: Unit::BusinessDays,
+        };
+        assert_eq!(status(&e, "2026-11-26"), Status::Overdue { by });
+        let done = |on: &str| crate::engagement::TaskRecord {
+            state: Some(TaskState::Done(w(on))),
+            note: None,
+        };
+        e.tasks.insert("pm-intro".into(), done("2026-11-24"));
+        assert_eq!(
+            status(&e, "2026-11-30"),
+            Status::DoneOnTime {
+                on: "2026-11-24".into()
+            }
+        );
+        e.tasks.insert("pm-intro".into(), done("2026-11-27"));
+        let by = Lateness {
+            amount: 3,
+            unit: Unit::BusinessDays,
+        };
+        assert_eq!(
+            status(&e, "2026-11-30"),
+            Status::DoneLate {
+                on: "2026-11-27".into(),
+                by
+            }
+        );
+        assert_eq!(
+            status_words(&status(&e, "2026-11-30"), None, w("2026-11-30")),
+            "done 2026-11-27, 3 business days late"
+        );
+    }
+
+    #[test]
     fn overdue_and_lateness() {
         let cal = Calendar::default();
         let due = Due::Day(d("2026-11-24"));

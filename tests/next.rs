@@ -55,7 +55,7 @@ fn pm_introduction_is_due_two_business_days_after_a_friday_self_assignment() {
         intro["reason"]
             .as_str()
             .unwrap()
-            .ends_with("1 business day overdue"),
+            .ends_with("1 business day overdue; alice waits on it"),
         "{intro}"
     );
     assert_eq!(wed[0]["task"], "pm-intro", "overdue comes first");
