@@ -269,3 +269,137 @@ fn score(
     let m = if mandatory { 4.0 } else { 0.0 };
     ((base + m + stage_bonus + 0.1 * waited) * 100.0).round() / 100.0
 }
+
+/// How well an unassigned engagement fits a person (`ft assign`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Fit {
+    /// 0..1: the mean of my level (out of 4) over the engagement's services.
+    pub skill: f64,
+    /// My level per engagement service (0 when I lack the skill).
+    pub levels: Vec<(String, u8)>,
+    /// -1 at or over capacity, else the share of capacity still free (0.5 when unknown).
+    pub availability: f64,
+    pub waiting_days: i64,
+    pub score: f64,
+}
+
+/// Highest skill level.
+pub const MAX_LEVEL: u8 = 4;
+
+/// Skill match of a person's skills (service -> level) against an engagement's services.
+pub fn skill_match(
+    services: &[String],
+    skills: &std::collections::BTreeMap<String, u8>,
+) -> (f64, Vec<(String, u8)>) {
+    let levels: Vec<(String, u8)> = services
+        .iter()
+        .filter(|s| !s.eq_ignore_ascii_case(crate::playbook::ALL_SERVICES))
+        .map(|s| {
+            let level = skills
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(s))
+                .map_or(0, |(_, l)| (*l).min(MAX_LEVEL));
+            (s.clone(), level)
+        })
+        .collect();
+    if levels.is_empty() {
+        return (0.5, levels);
+    }
+    let total: u32 = levels.iter().map(|(_, l)| u32::from(*l)).sum();
+    (
+        f64::from(total) / (levels.len() as f64 * f64::from(MAX_LEVEL)),
+        levels,
+    )
+}
+
+/// Availability from the engagements I carry and my capacity.
+pub fn availability(load: u32, capacity: Option<u32>) -> f64 {
+    match capacity {
+        None => 0.5,
+        Some(c) if load >= c => -1.0,
+        Some(c) => f64::from(c - load) / f64::from(c),
+    }
+}
+
+/// Fit score: 60 x skill + 40 x availability + 0.5 per day waiting (up to 60 days).
+pub fn fit(
+    services: &[String],
+    skills: &std::collections::BTreeMap<String, u8>,
+    load: u32,
+    capacity: Option<u32>,
+    waiting_days: i64,
+) -> Fit {
+    let (skill, levels) = skill_match(services, skills);
+    let availability = availability(load, capacity);
+    let score = 60.0 * skill + 40.0 * availability + 0.5 * waiting_days.clamp(0, 60) as f64;
+    Fit {
+        skill,
+        levels,
+        availability,
+        waiting_days,
+        score: (score * 100.0).round() / 100.0,
+    }
+}
+
+/// Active or unassigned engagements where `person` holds a role.
+pub fn load_of(person: &str, engagements: &[Engagement]) -> u32 {
+    let n = engagements
+        .iter()
+        .filter(|e| matches!(e.status, EStatus::Active | EStatus::Unassigned))
+        .filter(|e| e.roles_of(person).next().is_some())
+        .count();
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn skills(list: &[(&str, u8)]) -> BTreeMap<String, u8> {
+        list.iter().map(|(s, l)| ((*s).to_string(), *l)).collect()
+    }
+
+    #[test]
+    fn a_perfect_skill_at_capacity_ranks_below_a_good_skill_with_room() {
+        let services = vec!["AKS".to_string(), "Networking".to_string()];
+        let perfect_but_full = fit(
+            &services,
+            &skills(&[("AKS", 4), ("Networking", 4)]),
+            5,
+            Some(5),
+            3,
+        );
+        let good_with_room = fit(
+            &services,
+            &skills(&[("AKS", 3), ("networking", 3)]),
+            4,
+            Some(5),
+            3,
+        );
+        assert!(
+            good_with_room.score > perfect_but_full.score,
+            "{good_with_room:?} vs {perfect_but_full:?}"
+        );
+        assert_eq!(perfect_but_full.availability, -1.0);
+        assert_eq!(good_with_room.skill, 0.75);
+    }
+
+    #[test]
+    fn longer_waiting_ranks_higher_among_equals() {
+        let services = vec!["Teams".to_string()];
+        let s = skills(&[("Teams", 3)]);
+        assert!(fit(&services, &s, 1, Some(4), 10).score > fit(&services, &s, 1, Some(4), 1).score);
+    }
+
+    #[test]
+    fn skill_match_ignores_all_services_and_missing_skills_count_zero() {
+        let (m, levels) = skill_match(
+            &["All Services".into(), "Data".into(), "AI".into()],
+            &skills(&[("AI", 4)]),
+        );
+        assert_eq!(m, 0.5);
+        assert_eq!(levels, vec![("Data".to_string(), 0), ("AI".to_string(), 4)]);
+        assert_eq!(skill_match(&[], &skills(&[])).0, 0.5);
+    }
+}

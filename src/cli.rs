@@ -10,7 +10,7 @@ use crate::render::Format;
 /// Engagement playbooks, SLAs and daily action lists for FastTrack-style onboarding teams.
 ///
 /// `ft next` tells you what to do today across your engagements, `ft show` where one stands,
-/// and `ft check` whether every file is valid. Engagements are TOML files in a workspace,
+/// `ft assign` finds unassigned work that fits you, and `ft check` whether every file is valid. Engagements are TOML files in a workspace,
 /// one per engagement; playbooks are YAML (three are built in: `ft playbook list`).
 #[derive(Debug, Parser)]
 #[command(name = "ft", version, max_term_width = 100)]
@@ -63,6 +63,8 @@ pub enum Command {
     List(cmd::list::Args),
     Show(cmd::show::Args),
     Next(cmd::next::Args),
+    Assign(cmd::assign::Args),
+    Unassign(cmd::unassign::Args),
     Done(cmd::done::Args),
     Skip(cmd::skip::Args),
     Reopen(cmd::reopen::Args),
@@ -74,6 +76,7 @@ pub enum Command {
     Health(cmd::health::Args),
     Close(cmd::close::Args),
     Check(cmd::check::Args),
+    Sync(cmd::sync::Args),
     Playbook(cmd::playbook::Args),
     Completions(cmd::completions::Args),
 }

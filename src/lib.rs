@@ -12,6 +12,7 @@ pub mod demo;
 pub mod duration;
 pub mod engagement;
 pub mod error;
+pub mod git;
 pub mod playbook;
 pub mod render;
 pub mod sla;
@@ -205,6 +206,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>
         Command::List(a) => cmd::list::run(&ctx, a),
         Command::Show(a) => cmd::show::run(&ctx, a),
         Command::Next(a) => cmd::next::run(&ctx, a),
+        Command::Assign(a) => cmd::assign::run(&ctx, a),
+        Command::Unassign(a) => cmd::unassign::run(&ctx, a),
         Command::Done(a) => cmd::done::run(&ctx, a),
         Command::Skip(a) => cmd::skip::run(&ctx, a),
         Command::Reopen(a) => cmd::reopen::run(&ctx, a),
@@ -216,6 +219,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>
         Command::Health(a) => cmd::health::run(&ctx, a),
         Command::Close(a) => cmd::close::run(&ctx, a),
         Command::Check(a) => cmd::check::run(&ctx, a),
+        Command::Sync(a) => cmd::sync::run(&ctx, a),
         Command::Playbook(a) => cmd::playbook::run(&ctx, a),
         Command::Completions(a) => cmd::completions::run(a),
     }

@@ -13,9 +13,11 @@ use toml::Spanned;
 
 use crate::calendar::{Calendar, parse_weekday};
 use crate::engagement::Engagement;
+use crate::engagement::edit::EditDoc;
 use crate::engagement::load::{self as eload, Loaded};
 use crate::engagement::store::{self, Store};
 use crate::error::{Diagnostic, line_col, user_hint};
+use crate::git::Repo;
 use crate::playbook::{Catalog, Source, builtin, load as pload};
 use crate::time::When;
 
@@ -308,6 +310,47 @@ impl Workspace {
             engagements.extend(engagement);
         }
         Ok((engagements, problems))
+    }
+
+    /// Change one engagement under the workspace lock, then commit the change
+    /// when the workspace is in a git work tree. `edit` returns the
+    /// confirmation line, which is also the commit message.
+    pub fn edit(
+        &self,
+        id: &str,
+        edit: impl FnOnce(&Engagement, &mut EditDoc) -> Result<String>,
+    ) -> Result<String> {
+        let _lock = self.store.lock()?;
+        let (line, changed) = self.store.update_locked(id, &self.catalog, edit)?;
+        if changed {
+            self.commit(&[&self.store.path(id)?], &line);
+        }
+        Ok(line)
+    }
+
+    /// Create an engagement file under the lock, and commit it in a git work tree.
+    pub fn create(&self, id: &str, text: &str, message: &str) -> Result<PathBuf> {
+        let _lock = self.store.lock()?;
+        let path = self.store.create_locked(id, text)?;
+        self.commit(&[&path], message);
+        Ok(path)
+    }
+
+    /// The git work tree holding this workspace, when commits are wanted.
+    pub fn repo(&self) -> Option<Repo> {
+        if !self.settings.git_commit {
+            return None;
+        }
+        Repo::find(&self.root)
+    }
+
+    /// Commit files in a git workspace; a failure is a warning, the change is already saved.
+    pub fn commit(&self, paths: &[&Path], message: &str) {
+        if let Some(repo) = self.repo()
+            && let Err(e) = repo.commit(paths, message)
+        {
+            eprintln!("warning: saved, but not committed: {e:#}");
+        }
     }
 
     /// Path relative to the workspace root, for display.

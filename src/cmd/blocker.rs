@@ -52,7 +52,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         ctx.print(&grid.render(ctx.format, ctx.color))?;
         return Ok(0);
     }
-    let line = ws.store.update(&args.id, &ws.catalog, |e, doc| {
+    let line = ws.edit(&args.id, |e, doc| {
         let today = When::Date(ctx.today).to_toml();
         if let Some(n) = args.resolve {
             let Some(b) = n.checked_sub(1).and_then(|i| e.blockers.get(i)) else {

@@ -19,7 +19,7 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
-    let line = ws.store.update(&args.id, &ws.catalog, |e, doc| {
+    let line = ws.edit(&args.id, |e, doc| {
         let p = playbook_of(&ws.catalog, e);
         if !p.has_milestone("end") {
             return Err(user_hint(

@@ -55,7 +55,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             .map(parse_date)
             .transpose()
             .map_err(|e| user(format!("--date: {e}")))?;
-        let line = ws.store.update(&args.id, &ws.catalog, |e, doc| {
+        let line = ws.edit(&args.id, |e, doc| {
             if let Some(d) = date {
                 doc.set(&["dibs", "date"], When::Date(d).to_toml())
                     .map_err(user)?;

@@ -29,7 +29,7 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
-    let lines = ws.store.update(&args.id, &ws.catalog, |e, doc| {
+    let lines = ws.edit(&args.id, |e, doc| {
         let p = playbook_of(&ws.catalog, e);
         let mut lines = Vec::new();
         for id in &args.tasks {
@@ -78,8 +78,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 return Err(unknown_item(p, id));
             }
         }
-        Ok(lines)
+        Ok(lines.join("\n"))
     })?;
-    ctx.say(&lines.join("\n"))?;
+    ctx.say(&lines)?;
     Ok(0)
 }

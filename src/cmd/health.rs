@@ -31,7 +31,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let status: Health = args.status.parse().map_err(user)?;
     let on = date(ctx, args.on.as_deref())?;
     let ws = ctx.workspace()?;
-    let line = ws.store.update(&args.id, &ws.catalog, |e, doc| {
+    let line = ws.edit(&args.id, |e, doc| {
         let mut entry = vec![
             ("on", When::Date(on).to_toml()),
             ("status", Value::from(status.as_str())),

@@ -23,7 +23,7 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
-    let line = ws.store.update(&args.id, &ws.catalog, |e, doc| {
+    let line = ws.edit(&args.id, |e, doc| {
         let p = playbook_of(&ws.catalog, e);
         let Some(m) = p.milestones.iter().find(|m| m.id == args.name) else {
             let names: Vec<&str> = p.milestones.iter().map(|m| m.id.as_str()).collect();

@@ -1,5 +1,6 @@
 //! One module per subcommand: its `Args` (doc comments are the `--help`) and `run`.
 
+pub mod assign;
 pub mod blocker;
 pub mod check;
 pub mod close;
@@ -18,6 +19,8 @@ pub mod reopen;
 pub mod set;
 pub mod show;
 pub mod skip;
+pub mod sync;
+pub mod unassign;
 
 use anyhow::Result;
 

@@ -105,10 +105,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     doc["milestones"] = Item::Table(milestones);
     let text = format!("# {}\n{doc}", args.customer.replace('\n', " "));
 
-    ws.store.create(&args.id, &text)?;
-    ctx.say(&format!(
+    let line = format!(
         "Created {} ({}), {} playbook, unassigned",
         args.id, args.customer, playbook.id
-    ))?;
+    );
+    ws.create(&args.id, &text, &line)?;
+    ctx.say(&line)?;
     Ok(0)
 }

@@ -22,7 +22,7 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
     let text = args.text.join(" ");
-    let line = ws.store.update(&args.id, &ws.catalog, |e, doc| {
+    let line = ws.edit(&args.id, |e, doc| {
         let mut entry = vec![("on", When::Date(ctx.today).to_toml())];
         if let Some(me) = ctx.me_opt() {
             entry.push(("by", Value::from(me)));

@@ -45,7 +45,7 @@ const KEYS: [&str; 9] = [
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
-    let line = ws.store.update(&args.id, &ws.catalog, |e, doc| {
+    let line = ws.edit(&args.id, |e, doc| {
         let p = playbook_of(&ws.catalog, e);
         let v = args.value.trim();
         let key = args.key.trim();

@@ -30,7 +30,7 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
-    let line = ws.store.update(&args.id, &ws.catalog, |e, doc| {
+    let line = ws.edit(&args.id, |e, doc| {
         let p = playbook_of(&ws.catalog, e);
         let Some(task) = p.task(&args.task) else {
             return Err(unknown_item(p, &args.task));

@@ -127,6 +127,16 @@ impl Store {
         edit: impl FnOnce(&Engagement, &mut EditDoc) -> Result<T>,
     ) -> Result<T> {
         let _lock = self.lock()?;
+        self.update_locked(id, catalog, edit).map(|(t, _)| t)
+    }
+
+    /// [`Store::update`] for a caller already holding the lock; also says whether the file changed.
+    pub fn update_locked<T>(
+        &self,
+        id: &str,
+        catalog: &Catalog,
+        edit: impl FnOnce(&Engagement, &mut EditDoc) -> Result<T>,
+    ) -> Result<(T, bool)> {
         let path = self.path(id)?;
         refuse_symlink(&path)?;
         let engagement = self.load(id, catalog)?;
@@ -138,16 +148,22 @@ impl Store {
             .map_err(|e| user(format!("cannot parse `{}`: {e}", path.display())))?;
         let result = edit(&engagement, &mut doc)?;
         let new_text = doc.to_string();
-        if new_text != text {
+        let changed = new_text != text;
+        if changed {
             write_atomic(&path, new_text.as_bytes())?;
         }
-        Ok(result)
+        Ok((result, changed))
     }
 
     /// Create a new engagement file; refuses to replace an existing one.
     pub fn create(&self, id: &str, text: &str) -> Result<PathBuf> {
-        let path = self.path(id)?;
         let _lock = self.lock()?;
+        self.create_locked(id, text)
+    }
+
+    /// [`Store::create`] for a caller already holding the lock.
+    pub fn create_locked(&self, id: &str, text: &str) -> Result<PathBuf> {
+        let path = self.path(id)?;
         if fs::symlink_metadata(&path).is_ok() {
             return Err(user_hint(
                 format!("engagement `{id}` already exists"),

@@ -1,0 +1,362 @@
+//! `ft assign [ID]`: find unassigned work that fits me, or claim it.
+
+use anyhow::Result;
+use serde::Serialize;
+use toml_edit::{InlineTable, Value};
+
+use super::{label, playbook_of, when};
+use crate::Context;
+use crate::agenda::{self, Fit};
+use crate::engagement::{Engagement, Status};
+use crate::error::{user, user_hint};
+use crate::git::{Pull, Push};
+use crate::playbook::{Anchor, Catalog, Playbook};
+use crate::render::{Format, Grid, Tone, json};
+use crate::time::When;
+use crate::workspace::Workspace;
+
+/// Self-assign: list engagements where my role is unfilled, ranked by fit, or claim one
+///
+/// Without an id, ranks the engagements that need my role by skill match
+/// (their services against `skills` in my config), my availability (engagements
+/// I carry against `capacity`) and how long they have waited.
+/// With an id, writes me into the team with today's date; for the playbook's
+/// primary role it also sets the `assigned` milestone, which starts the SLA
+/// clocks counted from it. In a git workspace the claim is committed and
+/// pushed; if someone else pushed a claim first, mine is withdrawn.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Engagement to claim
+    pub id: Option<String>,
+
+    /// Role to fill (alias or full name) [default: `role` in my config]
+    #[arg(long, short)]
+    pub role: Option<String>,
+
+    /// Take over a role someone else holds (recorded as a handover), or go over capacity
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Serialize)]
+struct Candidate {
+    engagement: String,
+    customer: String,
+    playbook: String,
+    role: String,
+    services: Vec<String>,
+    opened: Option<String>,
+    fit: Fit,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct Listing {
+    person: String,
+    role: String,
+    load: u32,
+    capacity: Option<u32>,
+    candidates: Vec<Candidate>,
+}
+
+pub fn run(ctx: &Context, args: Args) -> Result<i32> {
+    let me = ctx.me()?.to_string();
+    let ws = ctx.workspace()?;
+    let role = args
+        .role
+        .clone()
+        .or_else(|| ctx.config.role.clone())
+        .ok_or_else(|| {
+            user_hint(
+                "which role do you fill?",
+                "pass --role FE, or add `role = \"FE\"` to your personal config",
+            )
+        })?;
+    if ws.catalog.playbooks.iter().all(|p| p.role(&role).is_none()) {
+        return Err(user(format!("no playbook has a role `{role}`")));
+    }
+    match &args.id {
+        None => list(ctx, &ws, &me, &role),
+        Some(id) => claim(ctx, &ws, &me, &role, id, args.force),
+    }
+}
+
+fn list(ctx: &Context, ws: &Workspace, me: &str, role: &str) -> Result<i32> {
+    let engagements = ctx.engagements(ws)?;
+    let load = agenda::load_of(me, &engagements);
+    let capacity = ctx.config.capacity;
+    let mut candidates: Vec<Candidate> = engagements
+        .iter()
+        .filter(|e| !matches!(e.status, Status::Closed | Status::OnHold))
+        .filter_map(|e| {
+            let p = ws.catalog.get(&e.playbook)?;
+            let r = p.role(role)?;
+            if e.team.contains_key(&r.alias) {
+                return None;
+            }
+            let waiting = e.opened().map_or(0, |o| (ctx.today - o.date()).num_days());
+            let fit = agenda::fit(&e.services, &ctx.config.skills, load, capacity, waiting);
+            let reason = reason(&fit, load, capacity);
+            Some(Candidate {
+                engagement: e.id.clone(),
+                customer: e.customer.clone(),
+                playbook: e.playbook.clone(),
+                role: r.alias.clone(),
+                services: e.services.clone(),
+                opened: e.opened().map(|o| o.date().to_string()),
+                fit,
+                reason,
+            })
+        })
+        .collect();
+    candidates.sort_by(|a, b| {
+        b.fit
+            .score
+            .total_cmp(&a.fit.score)
+            .then_with(|| b.fit.waiting_days.cmp(&a.fit.waiting_days))
+            .then_with(|| a.engagement.cmp(&b.engagement))
+    });
+    let listing = Listing {
+        person: me.to_string(),
+        role: role.to_string(),
+        load,
+        capacity,
+        candidates,
+    };
+    if ctx.format == Format::Json {
+        ctx.print(&json(&listing))?;
+        return Ok(0);
+    }
+    let room = match capacity {
+        Some(c) if load >= c => format!("{load} of {c} engagements: at capacity"),
+        Some(c) => format!("{load} of {c} engagements: room for {}", c - load),
+        None => format!("{load} engagements (set `capacity` in your config)"),
+    };
+    if ctx.format == Format::Table {
+        ctx.print(&format!("{me} ({role}): {room}\n"))?;
+    }
+    if listing.candidates.is_empty() {
+        ctx.say(&format!("No engagement needs a {role}."))?;
+        return Ok(0);
+    }
+    let mut g = Grid::new(&[
+        "#",
+        "Engagement",
+        "Customer",
+        "Services",
+        "Waiting",
+        "Fit",
+        "Why",
+    ]);
+    for (i, c) in listing.candidates.iter().enumerate() {
+        let tone = if c.fit.availability < 0.0 {
+            Tone::Warn
+        } else {
+            Tone::Plain
+        };
+        g.row(vec![
+            ((i + 1).to_string(), Tone::Plain),
+            (c.engagement.clone(), Tone::Strong),
+            (c.customer.clone(), Tone::Plain),
+            (c.services.join(", "), Tone::Plain),
+            (format!("{} d", c.fit.waiting_days), Tone::Plain),
+            (format!("{:.0}", c.fit.score), Tone::Plain),
+            (c.reason.clone(), tone),
+        ]);
+    }
+    ctx.print(&g.render(ctx.format, ctx.color))?;
+    if ctx.format == Format::Table {
+        ctx.say("Claim one with: ft assign ID")?;
+    }
+    Ok(0)
+}
+
+fn reason(fit: &Fit, load: u32, capacity: Option<u32>) -> String {
+    let skills = if fit.levels.is_empty() {
+        "no specific services".to_string()
+    } else {
+        let parts: Vec<String> = fit
+            .levels
+            .iter()
+            .map(|(s, l)| format!("{s} {l}/{}", agenda::MAX_LEVEL))
+            .collect();
+        format!("skills {}", parts.join(", "))
+    };
+    let room = match capacity {
+        Some(c) if load >= c => "you are at capacity".to_string(),
+        Some(c) => format!("room for {}", c - load),
+        None => "capacity not set".to_string(),
+    };
+    format!("{skills}; {room}; waiting {} days", fit.waiting_days)
+}
+
+/// The role alias in this engagement's playbook.
+fn role_in<'a>(catalog: &'a Catalog, e: &Engagement, role: &str) -> Result<(&'a Playbook, String)> {
+    let p = playbook_of(catalog, e);
+    let r = p.role(role).ok_or_else(|| {
+        user_hint(
+            format!("playbook `{}` has no role `{role}`", p.id),
+            format!(
+                "its roles: {}",
+                p.roles
+                    .iter()
+                    .map(|r| r.alias.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    })?;
+    Ok((p, r.alias.clone()))
+}
+
+fn claim(
+    ctx: &Context,
+    ws: &Workspace,
+    me: &str,
+    role: &str,
+    id: &str,
+    force: bool,
+) -> Result<i32> {
+    let repo = ws.repo().filter(|r| r.has_upstream());
+    if let Some(repo) = &repo
+        && let Pull::Conflict(files) = repo.pull_rebase()?
+    {
+        repo.abort_rebase()?;
+        return Err(user_hint(
+            format!(
+                "cannot update from the remote: {} conflict",
+                files.join(", ")
+            ),
+            "run `ft sync` to see and resolve the conflict, then claim again",
+        ));
+    }
+    let engagements = ctx.engagements(ws)?;
+    let load = agenda::load_of(me, &engagements);
+    let e = ws.store.load(id, &ws.catalog)?;
+    let (_, alias) = role_in(&ws.catalog, &e, role)?;
+    let line = ws.edit(id, |e, doc| {
+        let p = playbook_of(&ws.catalog, e);
+        let mut handover = None;
+        match e.team.get(&alias) {
+            Some(m) if m.person.eq_ignore_ascii_case(me) => {
+                return Err(user(format!("{} is already yours ({alias})", e.id)));
+            }
+            Some(m) if !force => {
+                let since = m.since.map(|d| format!(" since {d}")).unwrap_or_default();
+                return Err(user_hint(
+                    format!("{}: {alias} is held by {}{since}", e.id, m.person),
+                    "to take it over, add --force (recorded as a handover)",
+                ));
+            }
+            Some(m) => handover = Some(m.person.clone()),
+            None => {}
+        }
+        if let Some(cap) = ctx.config.capacity
+            && load >= cap
+            && !force
+        {
+            return Err(user_hint(
+                format!("you carry {load} engagements, your capacity is {cap}"),
+                "finish or hand over one first, or add --force",
+            ));
+        }
+        let mut member = InlineTable::new();
+        member.insert("person", Value::from(me));
+        member.insert("since", When::Date(ctx.today).to_toml());
+        doc.set(&["team", &alias], member).map_err(user)?;
+        if let Some(from) = &handover {
+            let entry = [
+                ("role", Value::from(alias.as_str())),
+                ("from", Value::from(from.as_str())),
+                ("to", Value::from(me)),
+                ("on", When::Date(ctx.today).to_toml()),
+            ];
+            doc.push_entry("handovers", &entry).map_err(user)?;
+        }
+        if p.primary_role.as_deref() == Some(alias.as_str()) {
+            let anchor = Anchor::Milestone("assigned".into());
+            let sub_day = p
+                .tasks()
+                .flat_map(|(_, t)| &t.due)
+                .any(|d| d.after == anchor && d.within.unit.is_sub_day());
+            let at = when(ctx, None, sub_day)?;
+            doc.set(&["milestones", "assigned"], at.to_toml())
+                .map_err(user)?;
+        }
+        if e.status == Status::Unassigned {
+            doc.set(&["status"], "active").map_err(user)?;
+        }
+        Ok(match handover {
+            Some(from) => format!("assign {} {alias} to {me} (handover from {from})", e.id),
+            None => format!("assign {} {alias} to {me}", e.id),
+        })
+    })?;
+    if let Some(repo) = &repo {
+        let path = ws.store.path(id)?;
+        let mut attempts = 0;
+        loop {
+            match repo.push()? {
+                Push::Pushed => break,
+                Push::Rejected if attempts < 3 => {
+                    attempts += 1;
+                    match repo.pull_rebase()? {
+                        Pull::Updated => continue,
+                        Pull::Conflict(_) => {
+                            repo.abort_rebase()?;
+                            repo.drop_last_commit(&path)?;
+                            if let Pull::Conflict(files) = repo.pull_rebase()? {
+                                repo.abort_rebase()?;
+                                return Err(user(format!(
+                                    "cannot update from the remote: {} conflict",
+                                    files.join(", ")
+                                )));
+                            }
+                            let now = ws.store.load(id, &ws.catalog)?;
+                            let winner = now
+                                .team
+                                .get(&alias)
+                                .map(|m| {
+                                    let since =
+                                        m.since.map(|d| format!(" on {d}")).unwrap_or_default();
+                                    format!("{}{since}", m.person)
+                                })
+                                .unwrap_or_else(|| "someone else".to_string());
+                            return Err(user_hint(
+                                format!(
+                                    "{}: {alias} was claimed by {winner} first; your claim was withdrawn",
+                                    label(&now)
+                                ),
+                                "`ft assign` lists other engagements that fit you",
+                            ));
+                        }
+                    }
+                }
+                Push::Rejected => {
+                    return Err(user(
+                        "the remote keeps moving; try `ft sync`, then claim again",
+                    ));
+                }
+            }
+        }
+    }
+    ctx.say(&line)?;
+    let e = ws.store.load(id, &ws.catalog)?;
+    let p = playbook_of(&ws.catalog, &e);
+    let started: Vec<String> = p
+        .tasks()
+        .filter(|(_, t)| {
+            t.due
+                .iter()
+                .any(|d| d.after == Anchor::Milestone("assigned".into()))
+        })
+        .filter(|_| p.primary_role.as_deref() == Some(alias.as_str()))
+        .map(|(_, t)| {
+            let holder = e.holder(&t.role).unwrap_or("nobody yet");
+            format!("{} ({} {holder})", t.id, t.role)
+        })
+        .collect();
+    if !started.is_empty() {
+        ctx.say(&format!("SLA clocks started: {}", started.join(", ")))?;
+    }
+    Ok(0)
+}

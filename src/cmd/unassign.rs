@@ -1,0 +1,74 @@
+//! `ft unassign ID`: undo a claim.
+
+use anyhow::Result;
+
+use super::playbook_of;
+use crate::Context;
+use crate::engagement::Status;
+use crate::error::{user, user_hint};
+
+/// Undo a claim: remove me from the engagement's role (and the `assigned` milestone for the primary role)
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Engagement id
+    pub id: String,
+
+    /// Role to give up (alias or full name) [default: `role` in my config]
+    #[arg(long, short)]
+    pub role: Option<String>,
+
+    /// Remove whoever holds the role, not only me
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(ctx: &Context, args: Args) -> Result<i32> {
+    let me = ctx.me()?.to_string();
+    let ws = ctx.workspace()?;
+    let role = args.role.clone().or_else(|| ctx.config.role.clone());
+    let line = ws.edit(&args.id, |e, doc| {
+        let p = playbook_of(&ws.catalog, e);
+        let alias = match &role {
+            Some(r) => p
+                .role(r)
+                .map(|r| r.alias.clone())
+                .ok_or_else(|| user(format!("playbook `{}` has no role `{r}`", p.id)))?,
+            None => {
+                let mine: Vec<&str> = e.roles_of(&me).collect();
+                match mine.as_slice() {
+                    [one] => (*one).to_string(),
+                    [] => return Err(user(format!("{me} holds no role in {}", e.id))),
+                    _ => {
+                        return Err(user_hint(
+                            format!("{me} holds several roles in {}", e.id),
+                            "pass --role",
+                        ));
+                    }
+                }
+            }
+        };
+        match e.team.get(&alias) {
+            None => return Err(user(format!("nobody holds {alias} in {}", e.id))),
+            Some(m) if !m.person.eq_ignore_ascii_case(&me) && !args.force => {
+                return Err(user_hint(
+                    format!("{alias} in {} is held by {}, not you", e.id, m.person),
+                    "add --force to remove them",
+                ));
+            }
+            Some(_) => {}
+        }
+        doc.remove(&["team", &alias]);
+        if p.primary_role.as_deref() == Some(alias.as_str()) {
+            doc.remove(&["milestones", "assigned"]);
+            if e.status == Status::Active {
+                doc.set(&["status"], "unassigned").map_err(user)?;
+            }
+        }
+        Ok(format!(
+            "unassign {} {alias} from {}",
+            e.id, e.team[&alias].person
+        ))
+    })?;
+    ctx.say(&line)?;
+    Ok(0)
+}

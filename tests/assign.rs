@@ -1,0 +1,152 @@
+//! `ft assign` and `ft unassign` in a plain (non-git) workspace.
+
+mod support;
+
+use serde_json::Value;
+use support::Ws;
+
+fn workspace() -> Ws {
+    let ws = Ws::new();
+    let eng = |id: &str, services: &str, opened: &str| {
+        ws.engagement(
+            id,
+            &format!("customer = \"{id}\"\nplaybook = \"azure-fasttrack-engineer\"\nservices = [{services}]\nstatus = \"unassigned\"\n\n[team]\nPM = \"bob\"\n\n[milestones]\nopened = {opened}\n"),
+        );
+    };
+    eng("data-old", "\"Data\"", "2026-11-13");
+    eng("data-new", "\"Data\"", "2026-11-22");
+    eng("aks", "\"AKS\", \"Networking\"", "2026-11-20");
+    ws.config("me = \"carlos\"\nrole = \"FE\"\ncapacity = 2\nskills = { Data = 4, AKS = 2 }\n");
+    ws
+}
+
+#[test]
+fn listing_ranks_by_skill_and_waiting_time_with_reasons() {
+    let ws = workspace();
+    let r = ws.ft(&["assign", "--format", "json"]).ok();
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["person"], "carlos");
+    assert_eq!(v["load"], 0);
+    assert_eq!(v["capacity"], 2);
+    let order: Vec<&str> = v["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["engagement"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        ["data-old", "data-new", "aks"],
+        "skill first; among equals the one waiting 10 days before the one waiting 1 day"
+    );
+    assert_eq!(v["candidates"][0]["fit"]["waiting_days"], 10);
+    assert!(
+        v["candidates"][2]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("skills AKS 2/4, Networking 0/4; room for 2")
+    );
+    let table = ws.ft(&["assign"]).ok();
+    assert!(
+        table
+            .stdout
+            .starts_with("carlos (FE): 0 of 2 engagements: room for 2\n"),
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn claiming_starts_the_clocks_and_is_refused_when_taken_or_full() {
+    let ws = workspace();
+    let r = ws.ft(&["assign", "data-old"]).ok();
+    assert!(
+        r.stdout.contains("assign data-old FE to carlos"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("SLA clocks started: pm-intro (PM bob)"),
+        "{}",
+        r.stdout
+    );
+    let text = ws.read("engagements/data-old.toml");
+    assert!(text.contains("status = \"active\""), "{text}");
+    assert!(
+        text.contains("[team]\nPM = \"bob\"\nFE = { person = \"carlos\", since = 2026-11-23 }\n"),
+        "{text}"
+    );
+    assert!(text.contains("assigned = 2026-11-23"), "{text}");
+    // The PM introduction appears on the PM's list.
+    let bob = ws.ft(&["--as", "bob", "next", "--format", "json"]).ok();
+    let items: Value = serde_json::from_str(&bob.stdout).unwrap();
+    let intro = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["engagement"] == "data-old" && i["task"] == "pm-intro")
+        .unwrap();
+    assert_eq!(intro["due"], "2026-11-25");
+    // Someone else holds it.
+    let r = ws.ft(&["--as", "alice", "assign", "data-old"]).code(2);
+    assert!(
+        r.stderr
+            .contains("data-old: FE is held by carlos since 2026-11-23"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--force"), "{}", r.stderr);
+    // At capacity.
+    ws.ft(&["assign", "aks", "--role", "FastTrack Engineer"])
+        .ok();
+    let r = ws.ft(&["assign", "data-new"]).code(2);
+    assert!(
+        r.stderr
+            .contains("you carry 2 engagements, your capacity is 2"),
+        "{}",
+        r.stderr
+    );
+    let listing = ws.ft(&["assign"]).ok();
+    assert!(listing.stdout.contains("at capacity"), "{}", listing.stdout);
+    ws.ft(&["assign", "data-new", "--force"]).ok();
+    // Handover with --force is recorded.
+    ws.ft(&["--as", "alice", "assign", "data-old", "--force"])
+        .ok();
+    let text = ws.read("engagements/data-old.toml");
+    assert!(
+        text.contains("FE = { person = \"alice\", since = 2026-11-23 }"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "[[handovers]]\nrole = \"FE\"\nfrom = \"carlos\"\nto = \"alice\"\non = 2026-11-23\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn unassign_undoes_a_claim() {
+    let ws = workspace();
+    let before = ws.read("engagements/aks.toml");
+    ws.ft(&["assign", "aks"]).ok();
+    ws.ft(&["unassign", "aks"]).ok();
+    assert_eq!(ws.read("engagements/aks.toml"), before);
+    let r = ws.ft(&["unassign", "aks"]).code(2);
+    assert!(r.stderr.contains("nobody holds FE"), "{}", r.stderr);
+}
+
+#[test]
+fn role_comes_from_the_flag_or_the_config() {
+    let ws = workspace();
+    ws.config("me = \"carlos\"\n");
+    let r = ws.ft(&["assign"]).code(2);
+    assert!(r.stderr.contains("which role do you fill?"), "{}", r.stderr);
+    ws.ft(&["assign", "--role", "FE"]).ok();
+    let r = ws.ft(&["assign", "--role", "XYZ"]).code(2);
+    assert!(
+        r.stderr.contains("no playbook has a role `XYZ`"),
+        "{}",
+        r.stderr
+    );
+}
