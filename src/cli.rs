@@ -75,6 +75,7 @@ pub enum Command {
     Blocker(cmd::blocker::Args),
     Health(cmd::health::Args),
     Close(cmd::close::Args),
+    Report(cmd::report::Args),
     Check(cmd::check::Args),
     Sync(cmd::sync::Args),
     Playbook(cmd::playbook::Args),

@@ -15,6 +15,7 @@ pub mod error;
 pub mod git;
 pub mod playbook;
 pub mod render;
+pub mod report;
 pub mod sla;
 pub mod time;
 pub mod workspace;
@@ -218,6 +219,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>
         Command::Blocker(a) => cmd::blocker::run(&ctx, a),
         Command::Health(a) => cmd::health::run(&ctx, a),
         Command::Close(a) => cmd::close::run(&ctx, a),
+        Command::Report(a) => cmd::report::run(&ctx, a),
         Command::Check(a) => cmd::check::run(&ctx, a),
         Command::Sync(a) => cmd::sync::run(&ctx, a),
         Command::Playbook(a) => cmd::playbook::run(&ctx, a),

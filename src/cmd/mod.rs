@@ -16,6 +16,7 @@ pub mod next;
 pub mod note;
 pub mod playbook;
 pub mod reopen;
+pub mod report;
 pub mod set;
 pub mod show;
 pub mod skip;

@@ -102,6 +102,8 @@ pub struct TaskView {
     pub role: String,
     pub applies: bool,
     pub sla: Option<String>,
+    /// When the SLA clock started (the anchor), if it has.
+    pub started: Option<String>,
     pub due: Option<Due>,
     pub status: Status,
     pub status_text: String,
@@ -176,6 +178,7 @@ pub fn build(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> View {
                         role: t.role.clone(),
                         applies: applies(&t.services, &e.services),
                         sla: clock.as_ref().map(|c| sla::rule_words(&c.rule, c.start, p)),
+                        started: clock.as_ref().and_then(|c| c.start).map(|s| s.to_string()),
                         due,
                         status_text: sla::status_words(&status, due, now),
                         status,
@@ -331,7 +334,11 @@ pub fn render(v: &View, format: Format, color: bool) -> String {
     } else {
         let _ = writeln!(out, "{} {}", paint(&v.id, Tone::Strong, color), v.customer);
     }
-    let mut facts = Grid::new(&["", ""]);
+    let mut facts = if md {
+        Grid::new(&["Field", "Value"])
+    } else {
+        Grid::new(&["", ""])
+    };
     let mut fact = |k: &str, val: String, tone: Tone| {
         facts.row(vec![(k.to_string(), Tone::Strong), (val, tone)])
     };

@@ -2,6 +2,8 @@
 //!
 //! Renderers compute nothing: commands build the rows and view models.
 
+pub mod report;
+
 use std::fmt::Write as _;
 
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, LineStyle, Table, TableStyle};

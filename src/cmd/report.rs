@@ -1,0 +1,149 @@
+//! `ft report`: the health-review report.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::{playbook_of, split_list};
+use crate::Context;
+use crate::engagement::store::write_atomic;
+use crate::engagement::{Engagement, Status};
+use crate::error::user;
+use crate::render::{self, Format, json};
+use crate::report::{self as model, Row};
+
+/// Health-review report: a portfolio with a summary and SLA compliance, or the detail of engagements
+///
+/// Without ids: engagements where I hold a role (--all for the whole
+/// workspace), one row each with stage, mandatory tasks, overdue items, next
+/// due, DIBS, SSAT, health and trend, blockers, last note and enablement, then
+/// a summary and SLA compliance per task. With ids: the detail of each.
+/// `--format markdown` is ready to paste into a meeting note (with Mermaid
+/// charts); `json` is the same view model; `csv` one row per engagement.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Engagements to report in detail
+    pub ids: Vec<String>,
+
+    /// Every engagement in the workspace, not only mine
+    #[arg(long)]
+    pub all: bool,
+
+    /// Engagements where I hold a role (the default)
+    #[arg(long, conflicts_with = "all")]
+    pub mine: bool,
+
+    /// Only engagements where I hold this role
+    #[arg(long, short)]
+    pub role: Option<String>,
+
+    /// Only these statuses (comma-separated) [default: all but closed]
+    #[arg(long, value_delimiter = ',')]
+    pub status: Vec<String>,
+
+    /// Only these playbooks (comma-separated)
+    #[arg(long, value_delimiter = ',')]
+    pub playbook: Vec<String>,
+
+    /// Write the report to FILE (atomically) instead of printing it
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct Detail {
+    row: Row,
+    engagement: crate::cmd::show::View,
+}
+
+pub fn run(ctx: &Context, args: Args) -> Result<i32> {
+    let ws = ctx.workspace()?;
+    let cal = &ws.settings.calendar;
+    let color = ctx.color && args.output.is_none();
+    let text = if args.ids.is_empty() {
+        let engagements = ctx.engagements(&ws)?;
+        let statuses: Vec<Status> = split_list(&args.status)
+            .iter()
+            .map(|s| s.parse::<Status>().map_err(user))
+            .collect::<Result<_>>()?;
+        let playbooks = split_list(&args.playbook);
+        let me = if args.all && args.role.is_none() {
+            None
+        } else {
+            Some(ctx.me()?.to_string())
+        };
+        let role = args.role.as_deref();
+        let keep = |e: &&Engagement| {
+            let status_ok = if statuses.is_empty() {
+                e.status != Status::Closed
+            } else {
+                statuses.contains(&e.status)
+            };
+            let mine = match (&me, role) {
+                (None, _) => true,
+                (Some(me), None) => e.roles_of(me).next().is_some(),
+                (Some(me), Some(r)) => {
+                    let alias = ws
+                        .catalog
+                        .get(&e.playbook)
+                        .and_then(|p| p.role(r))
+                        .map(|r| r.alias.as_str());
+                    e.roles_of(me).any(|held| Some(held) == alias)
+                }
+            };
+            status_ok && mine && (playbooks.is_empty() || playbooks.contains(&e.playbook))
+        };
+        let chosen: Vec<&Engagement> = engagements.iter().filter(keep).collect();
+        let scope = match (&me, role) {
+            (None, _) => "all engagements".to_string(),
+            (Some(me), None) => format!("engagements of {me}"),
+            (Some(me), Some(r)) => format!("engagements where {me} is {r}"),
+        };
+        let portfolio = model::portfolio(&scope, &chosen, &ws.catalog, cal, ctx.now);
+        match ctx.format {
+            Format::Json => json(&portfolio),
+            f => render::report::portfolio(&portfolio, f, color),
+        }
+    } else {
+        let mut details = Vec::new();
+        for id in &args.ids {
+            let e = ws.store.load(id, &ws.catalog)?;
+            let p = playbook_of(&ws.catalog, &e);
+            details.push(Detail {
+                row: model::row(p, &e, cal, ctx.now),
+                engagement: crate::cmd::show::build(p, &e, cal, ctx.now),
+            });
+        }
+        match ctx.format {
+            Format::Json if details.len() == 1 => json(&details[0]),
+            Format::Json => json(&details),
+            Format::Csv => {
+                let mut out = String::new();
+                for (i, d) in details.iter().enumerate() {
+                    let csv = render::report::detail(&d.row, &d.engagement, Format::Csv, false);
+                    // One header line, then one row per engagement.
+                    out.push_str(if i == 0 {
+                        &csv
+                    } else {
+                        csv.split_once("\r\n").map_or("", |(_, rest)| rest)
+                    });
+                }
+                out
+            }
+            f => details
+                .iter()
+                .map(|d| render::report::detail(&d.row, &d.engagement, f, color))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            write_atomic(path, text.as_bytes())?;
+            ctx.say(&format!("Wrote {}", path.display()))?;
+        }
+        None => ctx.print(&text)?,
+    }
+    Ok(0)
+}

@@ -1,0 +1,356 @@
+//! Writing health-review reports: terminal tables, Markdown (with Mermaid
+//! charts), CSV. JSON is the view model serialized.
+
+use std::fmt::Write as _;
+
+use crate::cmd::show::{self, View};
+use crate::engagement::Health;
+use crate::render::{Format, Grid, Tone, ellipsize, paint};
+use crate::report::{Portfolio, Row, Summary, Trend};
+use crate::sla::{self, Status};
+
+const HEADERS: [&str; 12] = [
+    "Engagement",
+    "Customer",
+    "Stage",
+    "Mandatory",
+    "Overdue",
+    "Next due",
+    "DIBS",
+    "SSAT",
+    "Health",
+    "Blockers",
+    "Last note",
+    "Enablement",
+];
+
+fn health_tone(h: Option<Health>) -> Tone {
+    match h {
+        Some(Health::Red) => Tone::Bad,
+        Some(Health::Yellow) => Tone::Warn,
+        Some(Health::Green) => Tone::Good,
+        None => Tone::Dim,
+    }
+}
+
+fn cells(r: &Row) -> Vec<(String, Tone)> {
+    let overdue = if r.overdue.is_empty() {
+        "-".to_string()
+    } else {
+        r.overdue.join(", ")
+    };
+    let next = r.next_due.as_ref().map_or("-".to_string(), |n| {
+        format!("{} {}", n.item, sla::due_words(n.due))
+    });
+    let dibs = match &r.dibs_missing {
+        None => ("n/a".to_string(), Tone::Dim),
+        Some(m) if m.is_empty() => ("complete".to_string(), Tone::Good),
+        Some(m) => (format!("missing {}", m.join(", ")), Tone::Bad),
+    };
+    let ssat = r
+        .ssat
+        .map_or("n/a".to_string(), |(d, t)| format!("{d}/{t}"));
+    let health = match (r.health, r.trend) {
+        (None, _) => "none".to_string(),
+        (Some(h), Some(Trend::Improving)) => format!("{h} (improving)"),
+        (Some(h), Some(Trend::Worsening)) => format!("{h} (worsening)"),
+        (Some(h), _) => h.to_string(),
+    };
+    let note = r
+        .days_since_note
+        .map_or("never".to_string(), |d| format!("{d} days ago"));
+    let enablement = match r.enablement {
+        None => "n/a",
+        Some(true) => "complete",
+        Some(false) => "not yet",
+    };
+    vec![
+        (r.id.clone(), Tone::Strong),
+        (r.customer.clone(), Tone::Plain),
+        (r.stage.clone().unwrap_or_else(|| "-".into()), Tone::Plain),
+        (
+            format!("{}/{}", r.mandatory_done, r.mandatory_total),
+            Tone::Plain,
+        ),
+        (
+            overdue,
+            if r.overdue.is_empty() {
+                Tone::Plain
+            } else {
+                Tone::Bad
+            },
+        ),
+        (next, Tone::Plain),
+        dibs,
+        (ssat, Tone::Plain),
+        (health, health_tone(r.health)),
+        (
+            r.open_blockers.to_string(),
+            if r.open_blockers > 0 {
+                Tone::Warn
+            } else {
+                Tone::Plain
+            },
+        ),
+        (note, if r.stale { Tone::Warn } else { Tone::Plain }),
+        (enablement.to_string(), Tone::Plain),
+    ]
+}
+
+fn rows_grid(rows: &[Row]) -> Grid {
+    let mut g = Grid::new(&HEADERS);
+    for r in rows {
+        g.row(cells(r));
+    }
+    g
+}
+
+fn sla_grid(s: &Summary) -> Grid {
+    let mut g = Grid::new(&[
+        "Task",
+        "Target",
+        "On time",
+        "Late",
+        "Overdue",
+        "Open",
+        "Median to complete",
+    ]);
+    for l in &s.sla {
+        g.row(vec![
+            (
+                format!("{} {}", l.task, ellipsize(&l.name, 40)),
+                Tone::Plain,
+            ),
+            (l.target.clone(), Tone::Plain),
+            (l.on_time.to_string(), Tone::Good),
+            (
+                l.late.to_string(),
+                if l.late > 0 { Tone::Bad } else { Tone::Plain },
+            ),
+            (
+                l.overdue.to_string(),
+                if l.overdue > 0 {
+                    Tone::Bad
+                } else {
+                    Tone::Plain
+                },
+            ),
+            (l.open.to_string(), Tone::Plain),
+            (
+                l.median_words().unwrap_or_else(|| "-".to_string()),
+                Tone::Plain,
+            ),
+        ]);
+    }
+    g
+}
+
+fn list_or_none(ids: &[String]) -> String {
+    if ids.is_empty() {
+        "none".to_string()
+    } else {
+        ids.join(", ")
+    }
+}
+
+fn summary_lines(s: &Summary) -> Vec<String> {
+    let h = &s.health;
+    vec![
+        format!(
+            "Engagements: {} (health: {} green, {} yellow, {} red, {} not rated)",
+            s.engagements, h.green, h.yellow, h.red, h.unknown
+        ),
+        format!("Missing DIBS: {}", list_or_none(&s.missing_dibs)),
+        format!(
+            "Overdue mandatory tasks: {}",
+            list_or_none(&s.overdue_mandatory)
+        ),
+        format!(
+            "No health update or note in {} days: {}",
+            crate::report::STALE_DAYS,
+            list_or_none(&s.stale)
+        ),
+        format!("Open blockers: {}", s.open_blockers),
+    ]
+}
+
+pub fn portfolio(p: &Portfolio, format: Format, color: bool) -> String {
+    match format {
+        Format::Markdown => portfolio_markdown(p),
+        Format::Csv => rows_grid(&p.rows).csv(),
+        _ => {
+            let mut out = format!(
+                "{} {} on {}\n",
+                paint("Health review:", Tone::Strong, color),
+                p.scope,
+                p.today
+            );
+            out.push_str(&rows_grid(&p.rows).table(color));
+            out.push('\n');
+            for line in summary_lines(&p.summary) {
+                out.push_str(&format!("{line}\n"));
+            }
+            if !p.summary.sla.is_empty() {
+                out.push_str(&format!(
+                    "\n{}\n",
+                    paint("SLA compliance", Tone::Strong, color)
+                ));
+                out.push_str(&sla_grid(&p.summary).table(color));
+            }
+            out
+        }
+    }
+}
+
+fn portfolio_markdown(p: &Portfolio) -> String {
+    let mut out = format!(
+        "# Health review: {}\n\n_As of {}._\n\n## Portfolio\n\n",
+        p.scope, p.today
+    );
+    out.push_str(&rows_grid(&p.rows).markdown());
+    let h = &p.summary.health;
+    let slices: Vec<(&str, usize)> = [
+        ("green", h.green),
+        ("yellow", h.yellow),
+        ("red", h.red),
+        ("not rated", h.unknown),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .collect();
+    if !slices.is_empty() {
+        out.push_str("\n```mermaid\npie title Health\n");
+        for (name, n) in slices {
+            let _ = writeln!(out, "    \"{name}\" : {n}");
+        }
+        out.push_str("```\n");
+    }
+    out.push_str("\n## Summary\n\n");
+    for line in summary_lines(&p.summary) {
+        let _ = writeln!(out, "- {line}");
+    }
+    if !p.summary.sla.is_empty() {
+        out.push_str("\n## SLA compliance\n\n");
+        out.push_str(&sla_grid(&p.summary).markdown());
+    }
+    out
+}
+
+/// Text safe inside a Mermaid gantt task name.
+fn mermaid_text(s: &str) -> String {
+    let cleaned: String = s
+        .chars()
+        .map(|c| {
+            if matches!(c, ':' | ';' | '#' | '\n') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    ellipsize(
+        cleaned
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .as_str(),
+        60,
+    )
+}
+
+fn date_of(s: &str) -> &str {
+    s.get(..10).unwrap_or(s)
+}
+
+/// A Mermaid gantt of the stages and tasks: done, late, overdue, upcoming.
+pub fn gantt(v: &View) -> String {
+    let opened = v
+        .milestones
+        .iter()
+        .find(|m| m.id == "opened")
+        .and_then(|m| m.on.clone());
+    let mut out = String::from("```mermaid\ngantt\n");
+    let _ = writeln!(
+        out,
+        "    title {}",
+        mermaid_text(&format!("{} {}", v.id, v.customer))
+    );
+    out.push_str("    dateFormat YYYY-MM-DD\n    axisFormat %d %b\n");
+    let mut n = 0;
+    for s in &v.stages {
+        let mut section = String::new();
+        for t in s.tasks.iter().filter(|t| t.applies) {
+            let start = t.started.as_deref().or(opened.as_deref()).map(date_of);
+            let (tags, end) = match &t.status {
+                Status::DoneOnTime { on } | Status::Done { on } => ("done, ", Some(on.clone())),
+                Status::DoneLate { on, .. } => ("done, crit, ", Some(on.clone())),
+                Status::Overdue { .. } => ("crit, ", t.due.map(|d| d.to_string())),
+                Status::DueSoon => ("active, ", t.due.map(|d| d.to_string())),
+                Status::Upcoming => ("", t.due.map(|d| d.to_string())),
+                _ => continue,
+            };
+            let (Some(start), Some(end)) = (start, end) else {
+                continue;
+            };
+            let end = date_of(&end).to_string();
+            let span = if end.as_str() > start {
+                end
+            } else {
+                "1d".to_string()
+            };
+            n += 1;
+            let _ = writeln!(
+                section,
+                "    {} {} :{tags}t{n}, {start}, {span}",
+                t.id,
+                mermaid_text(&t.name)
+            );
+        }
+        if !section.is_empty() {
+            let _ = writeln!(out, "    section {}", mermaid_text(&s.name));
+            out.push_str(&section);
+        }
+    }
+    let recorded: Vec<_> = v
+        .milestones
+        .iter()
+        .filter_map(|m| m.on.as_ref().map(|on| (m, on)))
+        .collect();
+    if !recorded.is_empty() {
+        out.push_str("    section Milestones\n");
+        for (i, (m, on)) in recorded.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "    {} :milestone, m{}, {}, 0d",
+                mermaid_text(&m.name),
+                i + 1,
+                date_of(on)
+            );
+        }
+    }
+    out.push_str("```\n");
+    out
+}
+
+pub fn detail(row: &Row, view: &View, format: Format, color: bool) -> String {
+    match format {
+        Format::Csv => rows_grid(std::slice::from_ref(row)).csv(),
+        Format::Markdown => {
+            let rendered = show::render(view, Format::Markdown, false);
+            let (heading, rest) = rendered.split_once("\n\n").unwrap_or(("", &rendered));
+            let mut out = format!("{heading}\n\n");
+            out.push_str(&rows_grid(std::slice::from_ref(row)).markdown());
+            out.push('\n');
+            out.push_str(&gantt(view));
+            out.push('\n');
+            out.push_str(rest);
+            out
+        }
+        _ => {
+            let mut out = rows_grid(std::slice::from_ref(row)).table(color);
+            out.push('\n');
+            out.push_str(&show::render(view, format, color));
+            out
+        }
+    }
+}
