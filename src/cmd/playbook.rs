@@ -34,6 +34,29 @@ pub enum Sub {
         /// Path to the YAML file
         file: PathBuf,
     },
+    /// Convert FastTrack playbook markdown pages (FTOP task tables) into playbook YAML
+    ///
+    /// Each page becomes a stage (named from its `# Title`, keeping its
+    /// `Phase:`); headings with no body are stages too. Every FTOP task row
+    /// becomes a task with its id, name, M/O flag, role and services as
+    /// written. The pages state no SLAs; the output says where to add them.
+    Import {
+        /// Markdown pages, in stage order
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+
+        /// Write the YAML here (atomically) instead of printing it
+        #[arg(short, long, value_name = "OUT.yaml")]
+        output: Option<PathBuf>,
+
+        /// Playbook id [default: from the first file's name]
+        #[arg(long)]
+        id: Option<String>,
+
+        /// Playbook name [default: the page title]
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
@@ -41,6 +64,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         Sub::List => list(ctx),
         Sub::Show { playbook } => show(ctx, &playbook),
         Sub::Check { file } => check(ctx, &file),
+        Sub::Import {
+            files,
+            output,
+            id,
+            name,
+        } => import_pages(ctx, &files, output.as_deref(), id, name.as_deref()),
     }
 }
 
@@ -367,4 +396,48 @@ fn render(p: &Playbook, v: &View, format: Format, color: bool) -> String {
         out.push_str(&g.render(format, color));
     }
     out
+}
+
+fn import_pages(
+    ctx: &Context,
+    files: &[PathBuf],
+    output: Option<&Path>,
+    id: Option<String>,
+    name: Option<&str>,
+) -> Result<i32> {
+    let mut pages = Vec::new();
+    for f in files {
+        let text = store::read(f)?;
+        pages.push(crate::playbook::import::parse_page(f, &text).map_err(crate::error::user)?);
+    }
+    let id = id.unwrap_or_else(|| {
+        crate::playbook::import::slug(&files[0].file_stem().unwrap_or_default().to_string_lossy())
+    });
+    crate::engagement::check_id(&id)
+        .map_err(|e| user_hint(format!("--id: {e}"), "e.g. --id our-playbook"))?;
+    let imported = crate::playbook::import::to_yaml(&pages, &id, name);
+    for w in &imported.warnings {
+        eprintln!("warning: {w}");
+    }
+    let check_path = output.unwrap_or(Path::new("<import>"));
+    if let Err(problems) = load::parse(
+        check_path,
+        &imported.yaml,
+        Source::File(check_path.to_path_buf()),
+    ) {
+        return Err(Diagnostics(problems).into());
+    }
+    match output {
+        Some(path) => {
+            store::write_atomic(path, imported.yaml.as_bytes())?;
+            ctx.say(&format!(
+                "Wrote {}: playbook `{id}`, {} tasks from {} pages",
+                path.display(),
+                imported.tasks,
+                pages.len()
+            ))?;
+        }
+        None => ctx.print(&imported.yaml)?,
+    }
+    Ok(0)
 }

@@ -4,6 +4,7 @@
 //! rest of `ft` can rely on every role, anchor and duration being valid.
 
 pub mod builtin;
+pub mod import;
 pub mod load;
 
 use std::path::PathBuf;
