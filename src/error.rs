@@ -65,7 +65,9 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -82,14 +84,14 @@ impl fmt::Display for Severity {
 }
 
 /// A problem at a place in a file.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub path: PathBuf,
     pub line: usize,
     pub column: usize,
     pub severity: Severity,
     /// Stable identifier, e.g. `unknown-task`.
-    pub code: &'static str,
+    pub code: std::borrow::Cow<'static, str>,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
@@ -107,7 +109,7 @@ impl Diagnostic {
             line,
             column,
             severity: Severity::Error,
-            code,
+            code: std::borrow::Cow::Borrowed(code),
             message: message.into(),
             hint: None,
         }

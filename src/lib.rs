@@ -136,9 +136,11 @@ impl Context {
     /// Load every engagement, naming unusable files on stderr.
     pub fn engagements(&self, ws: &Workspace) -> Result<Vec<engagement::Engagement>> {
         let (list, problems) = ws.load_all()?;
+        let usable: std::collections::HashSet<&Path> =
+            list.iter().map(|e| e.path.as_path()).collect();
         let broken: Vec<Diagnostic> = problems
             .into_iter()
-            .filter(|d| d.is_error() && !list.iter().any(|e| e.path == d.path))
+            .filter(|d| d.is_error() && !usable.contains(d.path.as_path()))
             .collect();
         self.warn_all(ws, &broken);
         Ok(list)

@@ -221,7 +221,7 @@ pub fn row(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> Row {
             let done = p
                 .ssat
                 .iter()
-                .filter(|i| e.ssat.get(*i).copied().unwrap_or(false))
+                .filter(|i| e.ssat.get(i).copied().unwrap_or(false))
                 .count();
             (done, p.ssat.len())
         }),

@@ -6,7 +6,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 
 /// A date, or an instant with its UTC offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -132,6 +132,78 @@ impl Ord for When {
     /// Instants compare by instant; a bare date sorts at the start of its day.
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.instant().cmp(&other.instant())
+    }
+}
+
+/// Compact serde forms for the cache: dates as day numbers, instants as
+/// seconds and nanoseconds with the offset in seconds.
+impl serde::Serialize for When {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            When::Date(d) => (0u8, i64::from(d.num_days_from_ce()), 0u32, 0i32).serialize(s),
+            When::At(t) => (
+                1u8,
+                t.timestamp(),
+                t.timestamp_subsec_nanos(),
+                t.offset().local_minus_utc(),
+            )
+                .serialize(s),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for When {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let (tag, n, nanos, offset): (u8, i64, u32, i32) = serde::Deserialize::deserialize(d)?;
+        let bad = || D::Error::custom("invalid date in cache");
+        match tag {
+            0 => NaiveDate::from_num_days_from_ce_opt(i32::try_from(n).map_err(|_| bad())?)
+                .map(When::Date)
+                .ok_or_else(bad),
+            _ => {
+                let offset = FixedOffset::east_opt(offset).ok_or_else(bad)?;
+                DateTime::from_timestamp(n, nanos)
+                    .map(|t| When::At(t.with_timezone(&offset)))
+                    .ok_or_else(bad)
+            }
+        }
+    }
+}
+
+/// Serde for `NaiveDate` as a day number (compact, for the cache).
+pub mod day {
+    use chrono::{Datelike, NaiveDate};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i32(d.num_days_from_ce())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let n = i32::deserialize(d)?;
+        NaiveDate::from_num_days_from_ce_opt(n)
+            .ok_or_else(|| serde::de::Error::custom("invalid date in cache"))
+    }
+
+    pub mod opt {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => s.serialize_some(&d.num_days_from_ce()),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+            match Option::<i32>::deserialize(d)? {
+                Some(n) => NaiveDate::from_num_days_from_ce_opt(n)
+                    .map(Some)
+                    .ok_or_else(|| serde::de::Error::custom("invalid date in cache")),
+                None => Ok(None),
+            }
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 //! then the platform data directory.
 
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
@@ -13,6 +14,7 @@ use toml::Spanned;
 
 use crate::calendar::{Calendar, parse_weekday};
 use crate::engagement::Engagement;
+use crate::engagement::cache::{Cache, Stamp};
 use crate::engagement::edit::EditDoc;
 use crate::engagement::load::{self as eload, Loaded};
 use crate::engagement::store::{self, Store};
@@ -234,6 +236,8 @@ pub struct Workspace {
     /// Problems in `ft.toml` and local playbooks (those playbooks are skipped).
     pub problems: Vec<Diagnostic>,
     pub store: Store,
+    /// Identifies the playbooks that engagement files were validated against.
+    pub fingerprint: u64,
 }
 
 impl Workspace {
@@ -259,6 +263,11 @@ impl Workspace {
         for p in builtin::all() {
             catalog.insert(p);
         }
+        let mut hasher = std::hash::DefaultHasher::new();
+        env!("CARGO_PKG_VERSION").hash(&mut hasher);
+        for (name, text) in builtin::FILES {
+            (name, text).hash(&mut hasher);
+        }
         for path in playbook_files(&root.join(PLAYBOOK_DIR))? {
             let text = match store::read(&path) {
                 Ok(t) => t,
@@ -267,6 +276,7 @@ impl Workspace {
                     continue;
                 }
             };
+            (&path, &text).hash(&mut hasher);
             match pload::parse(&path, &text, Source::File(path.clone())) {
                 Ok(p) => catalog.insert(p),
                 Err(p) => problems.extend(p),
@@ -278,14 +288,20 @@ impl Workspace {
             catalog,
             problems,
             store: Store::new(root),
+            fingerprint: hasher.finish(),
         })
     }
 
-    /// Load every engagement file. Unusable files are returned as diagnostics.
+    /// Load every engagement file, through the cache. Unusable files are
+    /// returned as diagnostics.
     pub fn load_all(&self) -> Result<(Vec<Engagement>, Vec<Diagnostic>)> {
-        let mut engagements = Vec::new();
+        let mut cache = Cache::open(&self.root.join(".ft").join("cache"), self.fingerprint);
+        let files = self.store.files()?;
+        let mut results: Vec<(String, Stamp, Loaded)> = Vec::with_capacity(files.len());
         let mut problems = Vec::new();
-        for (id, path) in self.store.files()? {
+        let mut must_save = false;
+        let mut racy = Vec::new();
+        for (id, path) in files {
             let id = match id {
                 Ok(id) => id,
                 Err(e) => {
@@ -295,19 +311,51 @@ impl Workspace {
                     continue;
                 }
             };
-            let text = match store::read(&path) {
-                Ok(t) => t,
+            let stamp = match std::fs::metadata(&path) {
+                Ok(meta) => Stamp::of(&meta),
                 Err(e) => {
-                    problems.push(Diagnostic::error(&path, (1, 1), "read", format!("{e:#}")));
+                    problems.push(Diagnostic::error(
+                        &path,
+                        (1, 1),
+                        "read",
+                        format!("cannot read `{}`: {e}", path.display()),
+                    ));
                     continue;
                 }
             };
-            let Loaded {
-                engagement,
-                problems: p,
-            } = eload::parse(&path, &id, &text, &self.catalog);
-            problems.extend(p);
-            engagements.extend(engagement);
+            let loaded = match cache.take(&id, &stamp, &path) {
+                Ok(hit) => hit,
+                Err(same_stamp) => {
+                    if same_stamp {
+                        racy.push(stamp);
+                    } else {
+                        must_save = true;
+                    }
+                    match store::read(&path) {
+                        Ok(text) => eload::parse(&path, &id, &text, &self.catalog),
+                        Err(e) => {
+                            problems.push(Diagnostic::error(
+                                &path,
+                                (1, 1),
+                                "read",
+                                format!("{e:#}"),
+                            ));
+                            continue;
+                        }
+                    }
+                }
+            };
+            results.push((id, stamp, loaded));
+        }
+        if must_save || cache.leftovers() > 0 || cache.worth_saving(&racy) {
+            let refs: Vec<(String, Stamp, &Loaded)> =
+                results.iter().map(|(i, s, l)| (i.clone(), *s, l)).collect();
+            cache.save(&refs);
+        }
+        let mut engagements = Vec::with_capacity(results.len());
+        for (_, _, loaded) in results {
+            problems.extend(loaded.problems);
+            engagements.extend(loaded.engagement);
         }
         Ok((engagements, problems))
     }

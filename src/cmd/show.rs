@@ -235,7 +235,11 @@ pub fn build(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> View {
                 complete: active >= target,
             }
         }),
-        fields: e.fields.clone(),
+        fields: e
+            .fields
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
         team: e
             .team
             .iter()

@@ -4,7 +4,6 @@
 //! keys are checked against the engagement's playbook, and every problem is
 //! reported with `path:line:col`.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use indexmap::IndexMap;
@@ -12,7 +11,9 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use super::{Blocker, Dibs, Engagement, HealthEntry, Member, Note, Status, TaskRecord, TaskState};
+use super::{
+    Blocker, Dibs, Engagement, HealthEntry, Member, Note, SmallMap, Status, TaskRecord, TaskState,
+};
 use crate::error::{Diagnostic, line_col, suggest};
 use crate::playbook::{Catalog, Playbook};
 use crate::time::When;
@@ -306,7 +307,7 @@ impl Checker<'_> {
             business_reason: raw.dibs.business_reason,
             success_owner: raw.dibs.success_owner,
         };
-        let mut ssat = BTreeMap::new();
+        let mut ssat = SmallMap::new();
         for (item, done) in &raw.ssat {
             if !playbook.ssat.is_empty() && !playbook.ssat.contains(item.get_ref()) {
                 let hint = suggest(item.get_ref(), playbook.ssat.iter().map(String::as_str));
@@ -419,8 +420,8 @@ impl Checker<'_> {
         &mut self,
         playbook: &Playbook,
         raw: &IndexMap<Spanned<String>, Spanned<toml::Value>>,
-    ) -> BTreeMap<String, String> {
-        let mut out = BTreeMap::new();
+    ) -> SmallMap<String> {
+        let mut out = SmallMap::new();
         for (name, value) in raw {
             let text = match value.get_ref() {
                 toml::Value::String(s) => s.clone(),
@@ -478,8 +479,8 @@ impl Checker<'_> {
         &mut self,
         playbook: &Playbook,
         raw: &IndexMap<Spanned<String>, Spanned<RawMember>>,
-    ) -> IndexMap<String, Member> {
-        let mut out = IndexMap::new();
+    ) -> SmallMap<Member> {
+        let mut out = SmallMap::new();
         for (role, member) in raw {
             let Some(r) = playbook.role(role.get_ref()) else {
                 let names = playbook.roles.iter().map(|r| r.alias.as_str());
@@ -526,8 +527,8 @@ impl Checker<'_> {
         &mut self,
         playbook: &Playbook,
         raw: &IndexMap<Spanned<String>, Spanned<Datetime>>,
-    ) -> BTreeMap<String, When> {
-        let mut out = BTreeMap::new();
+    ) -> SmallMap<When> {
+        let mut out = SmallMap::new();
         for (name, value) in raw {
             if !playbook.has_milestone(name.get_ref()) {
                 let hint = suggest(
@@ -558,8 +559,8 @@ impl Checker<'_> {
         playbook: &Playbook,
         raw: &IndexMap<Spanned<String>, Spanned<RawTaskRecord>>,
         opened: Option<When>,
-    ) -> BTreeMap<String, TaskRecord> {
-        let mut out = BTreeMap::new();
+    ) -> SmallMap<TaskRecord> {
+        let mut out = SmallMap::new();
         for (id, record) in raw {
             let Some(task) = playbook.task(id.get_ref()) else {
                 let hint = suggest(
@@ -638,8 +639,8 @@ impl Checker<'_> {
         playbook: &Playbook,
         raw: &IndexMap<Spanned<String>, Vec<Spanned<Datetime>>>,
         opened: Option<When>,
-    ) -> BTreeMap<String, Vec<When>> {
-        let mut out = BTreeMap::new();
+    ) -> SmallMap<Vec<When>> {
+        let mut out = SmallMap::new();
         for (id, dates) in raw {
             if playbook.cadence(id.get_ref()).is_none() {
                 let hint = suggest(

@@ -1,22 +1,25 @@
 //! Engagements: one customer project or incident worked through a playbook (pure data).
 
+pub mod cache;
 pub mod edit;
 pub mod load;
+pub mod smallmap;
 pub mod store;
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use indexmap::IndexMap;
 
 use crate::time::When;
+pub use smallmap::SmallMap;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Engagement {
     pub id: String,
+    /// Set when loaded; not kept in the cache.
+    #[serde(skip)]
     pub path: PathBuf,
     pub customer: String,
     pub playbook: String,
@@ -25,20 +28,22 @@ pub struct Engagement {
     pub active_users: Option<u32>,
     pub status: Status,
     /// Engagement fields such as `severity`.
-    pub fields: BTreeMap<String, String>,
+    pub fields: SmallMap<String>,
     /// Role alias -> member.
-    pub team: IndexMap<String, Member>,
-    pub milestones: BTreeMap<String, When>,
-    pub tasks: BTreeMap<String, TaskRecord>,
-    pub cadences: BTreeMap<String, Vec<When>>,
+    pub team: SmallMap<Member>,
+    pub milestones: SmallMap<When>,
+    pub tasks: SmallMap<TaskRecord>,
+    pub cadences: SmallMap<Vec<When>>,
     pub dibs: Dibs,
-    pub ssat: BTreeMap<String, bool>,
+    pub ssat: SmallMap<bool>,
     pub health: Vec<HealthEntry>,
     pub blockers: Vec<Blocker>,
     pub notes: Vec<Note>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Unassigned,
@@ -84,13 +89,14 @@ impl FromStr for Status {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Member {
     pub person: String,
+    #[serde(with = "crate::time::day::opt")]
     pub since: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TaskState {
     Done(When),
     Skipped {
@@ -100,14 +106,15 @@ pub enum TaskState {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TaskRecord {
     pub state: Option<TaskState>,
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Dibs {
+    #[serde(with = "crate::time::day::opt")]
     pub date: Option<NaiveDate>,
     pub intent: Option<String>,
     pub business_reason: Option<String>,
@@ -136,7 +143,7 @@ fn has_text(s: Option<&String>) -> bool {
     s.is_some_and(|s| !s.trim().is_empty())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Health {
     Red,
@@ -173,23 +180,27 @@ impl fmt::Display for Health {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HealthEntry {
+    #[serde(with = "crate::time::day")]
     pub on: NaiveDate,
     pub status: Health,
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Blocker {
+    #[serde(with = "crate::time::day")]
     pub opened: NaiveDate,
     pub text: String,
     pub by: Option<String>,
+    #[serde(with = "crate::time::day::opt")]
     pub resolved: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Note {
+    #[serde(with = "crate::time::day")]
     pub on: NaiveDate,
     pub by: Option<String>,
     pub text: String,
@@ -275,13 +286,13 @@ pub(crate) mod tests {
             seats: None,
             active_users: None,
             status: Status::Active,
-            fields: BTreeMap::new(),
-            team: IndexMap::new(),
-            milestones: BTreeMap::new(),
-            tasks: BTreeMap::new(),
-            cadences: BTreeMap::new(),
+            fields: SmallMap::new(),
+            team: SmallMap::new(),
+            milestones: SmallMap::new(),
+            tasks: SmallMap::new(),
+            cadences: SmallMap::new(),
             dibs: Dibs::default(),
-            ssat: BTreeMap::new(),
+            ssat: SmallMap::new(),
             health: Vec::new(),
             blockers: Vec::new(),
             notes: Vec::new(),

@@ -77,7 +77,13 @@ impl Store {
             }
             out.push((check_id(stem).map(|()| stem.to_string()), path));
         }
-        out.sort_by(|a, b| a.1.cmp(&b.1));
+        // By id (the file stem): the order the cache keeps its entries in.
+        let stem = |p: &Path| {
+            p.file_stem()
+                .map(std::ffi::OsStr::to_os_string)
+                .unwrap_or_default()
+        };
+        out.sort_by_cached_key(|(_, p)| stem(p));
         Ok(out)
     }
 
