@@ -182,6 +182,21 @@ mod tests {
         assert_eq!("1mo".parse::<Interval>().unwrap().words(), "every month");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn periods_round_trip(n in 0u32..100_000, u in 0usize..6) {
+            let unit = [Unit::Minutes, Unit::Hours, Unit::Days, Unit::BusinessDays, Unit::Weeks, Unit::Months][u];
+            let p = Period::new(n, unit);
+            proptest::prop_assert_eq!(p.to_string().parse::<Period>().unwrap(), p);
+        }
+
+        #[test]
+        fn parsing_anything_never_panics(s in "\\PC{0,20}") {
+            let _ = s.parse::<Period>();
+            let _ = s.parse::<Interval>();
+        }
+    }
+
     #[test]
     fn rejects_nonsense() {
         for s in ["", "d", "2", "2x", "-1d", "1.5h", "99999999d"] {

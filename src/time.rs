@@ -232,6 +232,40 @@ mod tests {
         assert!("tomorrow".parse::<When>().is_err());
     }
 
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn when() -> impl Strategy<Value = When> {
+            let date = (1900i32..2200, 1u32..13, 1u32..29).prop_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap());
+            prop_oneof![
+                date.clone().prop_map(When::Date),
+                (date, 0u32..86_400, -840i32..840).prop_map(|(d, secs, off)| {
+                    let offset = FixedOffset::east_opt(off * 60).unwrap();
+                    let t = d.and_time(NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).unwrap());
+                    When::At(offset.from_local_datetime(&t).single().unwrap())
+                }),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn print_then_parse_gives_the_same_point(w in when()) {
+                prop_assert_eq!(w.to_string().parse::<When>().unwrap(), w);
+                let dt: toml::value::Datetime = w.to_string().parse().unwrap();
+                prop_assert_eq!(When::from_toml(&dt).unwrap(), w);
+                let bytes = postcard::to_stdvec(&w).unwrap();
+                prop_assert_eq!(postcard::from_bytes::<When>(&bytes).unwrap(), w);
+            }
+
+            #[test]
+            fn parsing_anything_never_panics(s in "\\PC{0,40}") {
+                let _ = s.parse::<When>();
+                let _ = parse_date(&s);
+            }
+        }
+    }
+
     #[test]
     fn toml_local_datetime_needs_offset() {
         let dt: toml::value::Datetime = "2026-11-20T09:00:00".parse().unwrap();

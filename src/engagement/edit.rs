@@ -287,6 +287,19 @@ text = \"first\"
         );
     }
 
+    proptest::proptest! {
+        /// Whatever text is set is read back, and the rest of the file is untouched.
+        #[test]
+        fn set_then_read_back(text in "\\PC{0,60}", key in "[a-z][a-z0-9_-]{0,12}") {
+            let mut doc = EditDoc::parse(TEXT).unwrap();
+            doc.set(&["notes_extra", &key], text.as_str()).unwrap();
+            let out = doc.to_string();
+            proptest::prop_assert!(out.starts_with(TEXT));
+            let parsed: toml::Table = toml::from_str(&out).unwrap();
+            proptest::prop_assert_eq!(parsed["notes_extra"][&key].as_str(), Some(text.as_str()));
+        }
+    }
+
     #[test]
     fn remove_cleans_up_empty_records() {
         let mut doc = EditDoc::parse(TEXT).unwrap();
