@@ -237,12 +237,14 @@ mod tests {
         use proptest::prelude::*;
 
         fn when() -> impl Strategy<Value = When> {
-            let date = (1900i32..2200, 1u32..13, 1u32..29).prop_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap());
+            let date = (1900i32..2200, 1u32..13, 1u32..29)
+                .prop_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap());
             prop_oneof![
                 date.clone().prop_map(When::Date),
                 (date, 0u32..86_400, -840i32..840).prop_map(|(d, secs, off)| {
                     let offset = FixedOffset::east_opt(off * 60).unwrap();
-                    let t = d.and_time(NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).unwrap());
+                    let t =
+                        d.and_time(NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).unwrap());
                     When::At(offset.from_local_datetime(&t).single().unwrap())
                 }),
             ]

@@ -283,6 +283,17 @@ pub fn parse_page(path: &Path, text: &str) -> Result<Page, String> {
     }
     // Stages without tasks add nothing to a playbook.
     page.stages.retain(|s| !s.tasks.is_empty());
+    if page.rows == 0 {
+        let why = page
+            .warnings
+            .first()
+            .map(|w| format!(" (first problem: {w})"))
+            .unwrap_or_default();
+        return Err(format!(
+            "{}: no FTOP task row could be read{why}",
+            path.display()
+        ));
+    }
     Ok(page)
 }
 
@@ -533,6 +544,16 @@ mod tests {
             parse_page(Path::new("a.bin"), "\0\0")
                 .unwrap_err()
                 .contains("not a text file")
+        );
+    }
+
+    #[test]
+    fn a_table_with_no_readable_row_is_refused() {
+        let md = "# T\n\n| Task ID | Task Name | (M)andatory / (O)ptional | FastTrack Role |\n| - | - | - | - |\n| 1 | x | ? | FM |\n";
+        let e = parse_page(Path::new("p.md"), md).unwrap_err();
+        assert!(
+            e.starts_with("p.md: no FTOP task row could be read (first problem: p.md:5:"),
+            "{e}"
         );
     }
 
