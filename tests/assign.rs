@@ -60,16 +60,8 @@ fn listing_ranks_by_skill_and_waiting_time_with_reasons() {
 fn claiming_starts_the_clocks_and_is_refused_when_taken_or_full() {
     let ws = workspace();
     let r = ws.ft(&["assign", "data-old"]).ok();
-    assert!(
-        r.stdout.contains("assign data-old FE to carlos"),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout.contains("SLA clocks started: pm-intro (PM bob)"),
-        "{}",
-        r.stdout
-    );
+    r.stdout_has("assign data-old FE to carlos");
+    r.stdout_has("SLA clocks started: pm-intro (PM bob)");
     let text = ws.read("engagements/data-old.toml");
     assert!(text.contains("status = \"active\""), "{text}");
     assert!(
@@ -95,7 +87,7 @@ fn claiming_starts_the_clocks_and_is_refused_when_taken_or_full() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("--force"), "{}", r.stderr);
+    r.stderr_has("--force");
     // At capacity.
     ws.ft(&["assign", "aks", "--role", "FastTrack Engineer"])
         .ok();
@@ -107,7 +99,7 @@ fn claiming_starts_the_clocks_and_is_refused_when_taken_or_full() {
         r.stderr
     );
     let listing = ws.ft(&["assign"]).ok();
-    assert!(listing.stdout.contains("at capacity"), "{}", listing.stdout);
+    listing.stdout_has("at capacity");
     ws.ft(&["assign", "data-new", "--force"]).ok();
     // Handover with --force is recorded.
     ws.ft(&["--as", "alice", "assign", "data-old", "--force"])
@@ -133,7 +125,7 @@ fn unassign_undoes_a_claim() {
     ws.ft(&["unassign", "aks"]).ok();
     assert_eq!(ws.read("engagements/aks.toml"), before);
     let r = ws.ft(&["unassign", "aks"]).code(2);
-    assert!(r.stderr.contains("nobody holds FE"), "{}", r.stderr);
+    r.stderr_has("nobody holds FE");
 }
 
 #[test]
@@ -141,12 +133,8 @@ fn role_comes_from_the_flag_or_the_config() {
     let ws = workspace();
     ws.config("me = \"carlos\"\n");
     let r = ws.ft(&["assign"]).code(2);
-    assert!(r.stderr.contains("which role do you fill?"), "{}", r.stderr);
+    r.stderr_has("which role do you fill?");
     ws.ft(&["assign", "--role", "FE"]).ok();
     let r = ws.ft(&["assign", "--role", "XYZ"]).code(2);
-    assert!(
-        r.stderr.contains("no playbook has a role `XYZ`"),
-        "{}",
-        r.stderr
-    );
+    r.stderr_has("no playbook has a role `XYZ`");
 }

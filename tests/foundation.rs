@@ -14,23 +14,15 @@ fn init_creates_a_workspace_and_refuses_to_overwrite() {
     assert!(ws.path("engagements").is_dir());
     assert!(ws.path("playbooks").is_dir());
     let again = ws.ft_in(ws.home(), &["init", "ws"]).code(2);
-    assert!(
-        again.stderr.contains("already a workspace"),
-        "{}",
-        again.stderr
-    );
+    again.stderr_has("already a workspace");
 }
 
 #[test]
 fn demo_workspace_is_valid_and_matches_the_shipped_example() {
     let ws = Ws::demo();
     let check = ws.ft(&["check"]).ok();
-    assert!(
-        check.stdout.contains(
-            "checked 8 engagement files (8 usable) and 0 local playbooks: 0 errors, 0 warnings"
-        ),
-        "{}",
-        check.stdout
+    check.stdout_has(
+        "checked 8 engagement files (8 usable) and 0 local playbooks: 0 errors, 0 warnings",
     );
     let example =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/team/engagements");
@@ -74,12 +66,8 @@ fn workspace_is_found_from_flag_env_ancestor_and_config() {
     let elsewhere = ws.home().join("elsewhere");
     std::fs::create_dir_all(&elsewhere).unwrap();
     let none = ws.ft_in(&elsewhere, &["list"]).code(2);
-    assert!(none.stderr.contains("no workspace"), "{}", none.stderr);
-    assert!(
-        none.stderr.contains("hint: create one with `ft init`"),
-        "{}",
-        none.stderr
-    );
+    none.stderr_has("no workspace");
+    none.stderr_has("hint: create one with `ft init`");
     let root = ws.root.to_str().unwrap();
     ws.ft_in(&elsewhere, &["-w", root, "list"]).ok();
     let out = command(ws.home())
@@ -133,21 +121,13 @@ fn new_show_and_json() {
             "9",
         ])
         .code(2);
-    assert!(
-        bad_sev.stderr.contains("`9` is not a severity"),
-        "{}",
-        bad_sev.stderr
-    );
+    bad_sev.stderr_has("`9` is not a severity");
     let dup = ws.ft(&["new", "icm-1", "--customer", "Again"]).code(2);
     assert!(dup.stderr.contains("already exists"));
     let typo = ws
         .ft(&["new", "x", "--customer", "X", "--playbook", "mcs-escalaton"])
         .code(2);
-    assert!(
-        typo.stderr.contains("hint: did you mean `mcs-escalation`?"),
-        "{}",
-        typo.stderr
-    );
+    typo.stderr_has("hint: did you mean `mcs-escalation`?");
 }
 
 #[test]
@@ -285,31 +265,23 @@ fn done_refuses_unknown_tasks_with_a_suggestion_and_writes_nothing() {
     let r = ws
         .ft(&["done", "contoso", "customer-contact", "pm-intr"])
         .code(2);
-    assert!(
-        r.stderr.contains("no task or cadence `pm-intr`"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains("hint: did you mean `pm-intro`?"),
-        "{}",
-        r.stderr
-    );
+    r.stderr_has("no task or cadence `pm-intr`");
+    r.stderr_has("hint: did you mean `pm-intro`?");
     assert_eq!(
         ws.read("engagements/contoso.toml"),
         HAND,
         "nothing written when one id is bad"
     );
     let r = ws.ft(&["done", "contoso", "pm-intro"]).code(2);
-    assert!(r.stderr.contains("already done"), "{}", r.stderr);
+    r.stderr_has("already done");
     let r = ws
         .ft(&["done", "contoso", "customer-contact", "--on", "2026-11-01"])
         .code(2);
-    assert!(r.stderr.contains("before `contoso` opened"), "{}", r.stderr);
+    r.stderr_has("before `contoso` opened");
     let r = ws
         .ft(&["done", "contoso", "customer-contact", "--on", "2026-12-01"])
         .code(2);
-    assert!(r.stderr.contains("in the future"), "{}", r.stderr);
+    r.stderr_has("in the future");
     assert_eq!(ws.read("engagements/contoso.toml"), HAND);
 }
 
@@ -318,7 +290,7 @@ fn skipping_a_mandatory_task_needs_force_and_is_reported() {
     let ws = Ws::new();
     ws.ft(&["new", "c", "--customer", "C"]).ok();
     let r = ws.ft(&["skip", "c", "3616", "--reason", "n/a"]).code(2);
-    assert!(r.stderr.contains("mandatory"), "{}", r.stderr);
+    r.stderr_has("mandatory");
     ws.ft(&["skip", "c", "983", "--reason", "no partner"]).ok();
     ws.ft(&[
         "skip",
@@ -369,7 +341,7 @@ fn conflict_markers_are_refused_and_nothing_is_written() {
     );
     assert_eq!(ws.read("engagements/c.toml"), text);
     let check = ws.ft(&["check"]).code(1);
-    assert!(check.stdout.contains("error[conflict]"), "{}", check.stdout);
+    check.stdout_has("error[conflict]");
 }
 
 #[test]
@@ -417,7 +389,7 @@ fn playbooks_list_show_check_and_local_override() {
         "azure-fasttrack-engineer",
         "mcs-escalation",
     ] {
-        assert!(list.stdout.contains(id), "{}", list.stdout);
+        list.stdout_has(id);
     }
     let show = ws
         .ft(&[
@@ -463,29 +435,13 @@ fn playbooks_list_show_check_and_local_override() {
             .replace("role: PE", "role: PX"),
     );
     let bad = ws.ft(&["playbook", "check", "playbooks/bad.yaml"]).code(1);
-    assert!(
-        bad.stdout.contains("playbooks/bad.yaml:10:"),
-        "{}",
-        bad.stdout
-    );
-    assert!(
-        bad.stdout.contains("role `PX` is not declared"),
-        "{}",
-        bad.stdout
-    );
+    bad.stdout_has("playbooks/bad.yaml:10:");
+    bad.stdout_has("role `PX` is not declared");
     let ws_check = ws.ft(&["check"]).code(1);
-    assert!(
-        ws_check.stdout.contains("playbooks/bad.yaml:10:"),
-        "{}",
-        ws_check.stdout
-    );
+    ws_check.stdout_has("playbooks/bad.yaml:10:");
     // A broken local playbook does not stop other commands.
     let l = ws.ft(&["list"]).ok();
-    assert!(
-        l.stderr.contains("warning: skipping playbooks/bad.yaml"),
-        "{}",
-        l.stderr
-    );
+    l.stderr_has("warning: skipping playbooks/bad.yaml");
 }
 
 #[test]
@@ -522,15 +478,11 @@ fn set_validates_keys_and_values() {
         "{text}"
     );
     let r = ws.ft(&["set", "c", "seats", "many"]).code(2);
-    assert!(
-        r.stderr.contains("seats must be a whole number"),
-        "{}",
-        r.stderr
-    );
+    r.stderr_has("seats must be a whole number");
     let r = ws.ft(&["set", "c", "stauts", "active"]).code(2);
-    assert!(r.stderr.contains("did you mean `status`?"), "{}", r.stderr);
+    r.stderr_has("did you mean `status`?");
     let r = ws.ft(&["set", "c", "status", "done"]).code(2);
-    assert!(r.stderr.contains("not a status"), "{}", r.stderr);
+    r.stderr_has("not a status");
     assert_eq!(ws.read("engagements/c.toml"), text);
 }
 

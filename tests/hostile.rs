@@ -35,7 +35,7 @@ fn yaml_alias_floods_deep_nesting_and_oversize_files_are_refused_with_the_file_n
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("recursion limit"), "{}", r.stdout);
+    r.stdout_has("recursion limit");
     ws.write(
         "playbooks/nested.yaml",
         &format!(
@@ -146,7 +146,7 @@ fn broken_engagement_files_each_get_a_clear_error_naming_the_path() {
     let list = ws.ft(&["list", "--format", "json"]).ok();
     assert!(list.stdout.contains("\"good\""));
     let show = ws.ft(&["show", "latin1"]).code(2);
-    assert!(show.stderr.contains("latin1.toml:1:"), "{}", show.stderr);
+    show.stderr_has("latin1.toml:1:");
 }
 
 #[cfg(unix)]
@@ -291,13 +291,13 @@ fn the_cache_always_sees_a_changed_file_and_is_safe_to_delete_or_corrupt() {
     std::fs::write(&path, &text).unwrap();
     set_mtime(&path, old);
     let r = ws.ft(&["list", "--format", "json"]).ok();
-    assert!(r.stdout.contains("\"Fabrika\""), "{}", r.stdout);
+    r.stdout_has("\"Fabrika\"");
 
     // An edit within the timestamp granularity, right after the cache was written.
     ws.ft(&["list"]).ok();
     std::fs::write(&path, text.replace("Fabrika", "Northwi")).unwrap();
     let r = ws.ft(&["list", "--format", "json"]).ok();
-    assert!(r.stdout.contains("\"Northwi\""), "{}", r.stdout);
+    r.stdout_has("\"Northwi\"");
 
     // Deleted, corrupted, or from another set of playbooks: rebuilt, same answer.
     std::fs::remove_file(&cache).unwrap();

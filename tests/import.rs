@@ -205,21 +205,9 @@ fn bad_input_names_the_file() {
     ws.write("notes.md", "# Meeting notes\n\nNothing here.\n");
     ws.write("binary.md", "\0\0\0");
     let r = ws.ft(&["playbook", "import", "notes.md"]).code(2);
-    assert!(
-        r.stderr.contains("notes.md: no FTOP task table"),
-        "{}",
-        r.stderr
-    );
+    r.stderr_has("notes.md: no FTOP task table");
     let r = ws.ft(&["playbook", "import", "binary.md"]).code(2);
-    assert!(
-        r.stderr.contains("binary.md: not a text file"),
-        "{}",
-        r.stderr
-    );
+    r.stderr_has("binary.md: not a text file");
     let r = ws.ft(&["playbook", "import", "missing.md"]).code(2);
-    assert!(
-        r.stderr.contains("cannot read `missing.md`"),
-        "{}",
-        r.stderr
-    );
+    r.stderr_has("cannot read `missing.md`");
 }

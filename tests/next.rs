@@ -217,11 +217,7 @@ fn escalation_acknowledgement_follows_severity() {
     let show = ws
         .ft(&["--today", "2026-11-23T09:20:00Z", "show", "icm-sev2"])
         .ok();
-    assert!(
-        show.stdout.contains("done 2026-11-23T09:12:00Z, on time"),
-        "{}",
-        show.stdout
-    );
+    show.stdout_has("done 2026-11-23T09:12:00Z, on time");
 }
 
 #[test]
@@ -358,16 +354,8 @@ fn filters_and_the_empty_list() {
         nobody.stdout
     );
     let who = ws.ft(&["next"]).code(2);
-    assert!(
-        who.stderr.contains("ft does not know who you are"),
-        "{}",
-        who.stderr
-    );
-    assert!(
-        who.stderr.contains("hint: pass --as NAME"),
-        "{}",
-        who.stderr
-    );
+    who.stderr_has("ft does not know who you are");
+    who.stderr_has("hint: pass --as NAME");
     ws.config("me = \"alice\"\n");
     ws.ft(&["next"]).ok();
 }

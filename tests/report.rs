@@ -86,8 +86,8 @@ fn sla_compliance_counts_late_as_missed_and_medians_match_a_hand_count() {
     let table = ws
         .ft(&["--today", "2026-11-26", "--as", "alice", "report"])
         .ok();
-    assert!(table.stdout.contains("2 business days"), "{}", table.stdout);
-    assert!(table.stdout.contains("20 minutes"), "{}", table.stdout);
+    table.stdout_has("2 business days");
+    table.stdout_has("20 minutes");
     let rows = v["rows"].as_array().unwrap();
     let e4 = rows.iter().find(|r| r["id"] == "e4").unwrap();
     assert_eq!(e4["overdue"], serde_json::json!(["pm-intro"]));

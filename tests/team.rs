@@ -5,7 +5,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use support::command;
+use support::{Run, command};
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
@@ -28,12 +28,6 @@ struct Team {
     tmp: tempfile::TempDir,
     a: PathBuf,
     b: PathBuf,
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
 }
 
 impl Team {
@@ -311,19 +305,11 @@ fn sync_explains_a_conflict_and_says_the_rebase_is_in_progress() {
     team.ok(&team.a, "alice", &["sync"]);
     let r = team.ft(&team.b, "carlos", &["sync"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stdout.contains("engagements/c.toml"), "{}", r.stdout);
-    assert!(
-        r.stdout.contains("in the middle of a rebase"),
-        "{}",
-        r.stdout
-    );
-    assert!(r.stdout.contains("git rebase --continue"), "{}", r.stdout);
+    r.stdout_has("engagements/c.toml");
+    r.stdout_has("in the middle of a rebase");
+    r.stdout_has("git rebase --continue");
     let again = team.ft(&team.b, "carlos", &["sync"]);
-    assert!(
-        again.stderr.contains("a rebase is in progress"),
-        "{}",
-        again.stderr
-    );
+    again.stderr_has("a rebase is in progress");
     let check = team.ft(&team.b, "carlos", &["check"]);
-    assert!(check.stdout.contains("error[conflict]"), "{}", check.stdout);
+    check.stdout_has("error[conflict]");
 }

@@ -30,6 +30,28 @@ impl Run {
         self
     }
 
+    /// Assert that stderr contains `text`.
+    #[track_caller]
+    pub fn stderr_has(&self, text: &str) -> &Self {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks `{text}`:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    /// Assert that stdout contains `text`.
+    #[track_caller]
+    pub fn stdout_has(&self, text: &str) -> &Self {
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks `{text}`:\n{}",
+            self.stdout
+        );
+        self
+    }
+
     #[track_caller]
     pub fn code(self, code: i32) -> Self {
         assert_eq!(
