@@ -7,10 +7,10 @@ use toml_edit::{InlineTable, Value};
 use super::{label, playbook_of, when};
 use crate::Context;
 use crate::agenda::{self, Fit};
-use crate::engagement::{Engagement, Status};
+use crate::engagement::Status;
 use crate::error::{user, user_hint};
 use crate::git::{Pull, Push};
-use crate::playbook::{Anchor, Catalog, Playbook};
+use crate::playbook::Anchor;
 use crate::render::{Format, Grid, Tone, json};
 use crate::time::When;
 use crate::workspace::Workspace;
@@ -190,25 +190,6 @@ fn reason(fit: &Fit, load: u32, capacity: Option<u32>) -> String {
     format!("{skills}; {room}; waiting {} days", fit.waiting_days)
 }
 
-/// The role alias in this engagement's playbook.
-fn role_in<'a>(catalog: &'a Catalog, e: &Engagement, role: &str) -> Result<(&'a Playbook, String)> {
-    let p = playbook_of(catalog, e);
-    let r = p.role(role).ok_or_else(|| {
-        user_hint(
-            format!("playbook `{}` has no role `{role}`", p.id),
-            format!(
-                "its roles: {}",
-                p.roles
-                    .iter()
-                    .map(|r| r.alias.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )
-    })?;
-    Ok((p, r.alias.clone()))
-}
-
 fn claim(
     ctx: &Context,
     ws: &Workspace,
@@ -233,7 +214,9 @@ fn claim(
     let engagements = ctx.engagements(ws)?;
     let load = agenda::load_of(me, &engagements);
     let e = ws.store.load(id, &ws.catalog)?;
-    let (_, alias) = role_in(&ws.catalog, &e, role)?;
+    let alias = super::role(playbook_of(&ws.catalog, &e), role)?
+        .alias
+        .clone();
     let line = ws.edit(id, |e, doc| {
         let p = playbook_of(&ws.catalog, e);
         let mut handover = None;

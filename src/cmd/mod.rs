@@ -110,6 +110,16 @@ pub fn unknown_item(p: &Playbook, id: &str) -> anyhow::Error {
     )
 }
 
+/// A role of the playbook by alias or full name, or an error listing its roles.
+pub fn role<'a>(p: &'a Playbook, role: &str) -> Result<&'a crate::playbook::Role> {
+    p.role(role).ok_or_else(|| {
+        let roles: Vec<&str> = p.roles.iter().map(|r| r.alias.as_str()).collect();
+        let hint = suggest(role, roles.iter().copied())
+            .unwrap_or_else(|| format!("its roles: {}", roles.join(", ")));
+        user_hint(format!("playbook `{}` has no role `{role}`", p.id), hint)
+    })
+}
+
 /// A one-line human description of an engagement, for confirmations.
 pub fn label(e: &Engagement) -> String {
     format!("{} ({})", e.id, e.customer)

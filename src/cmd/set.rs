@@ -103,19 +103,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                     };
                     doc.set(&["ssat", item], b)
                 } else if let Some(role) = key.strip_prefix("team.") {
-                    let Some(r) = p.role(role) else {
-                        return Err(user_hint(
-                            format!("`{role}` is not a role of `{}`", p.id),
-                            format!(
-                                "roles: {}",
-                                p.roles
-                                    .iter()
-                                    .map(|r| r.alias.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        ));
-                    };
+                    let r = super::role(p, role)?;
                     if v.is_empty() {
                         doc.remove(&["team", &r.alias]);
                         return Ok(format!("{}: {} cleared", label(e), r.alias));

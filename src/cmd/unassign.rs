@@ -29,10 +29,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let line = ws.edit(&args.id, |e, doc| {
         let p = playbook_of(&ws.catalog, e);
         let alias = match &role {
-            Some(r) => p
-                .role(r)
-                .map(|r| r.alias.clone())
-                .ok_or_else(|| user(format!("playbook `{}` has no role `{r}`", p.id)))?,
+            Some(r) => super::role(p, r)?.alias.clone(),
             None => {
                 let mine: Vec<&str> = e.roles_of(&me).collect();
                 match mine.as_slice() {
