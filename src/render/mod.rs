@@ -93,9 +93,10 @@ impl Grid {
         let mut t = Table::new();
         t.load_style(STYLE)
             .set_content_arrangement(ContentArrangement::Dynamic);
+        // On a terminal the table fits its width (colour or not); elsewhere it is not wrapped.
         if color {
             t.enforce_styling();
-        } else {
+        } else if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
             t.force_no_tty();
         }
         let header: Vec<Cell> = self
