@@ -9,9 +9,10 @@ use crate::render::Format;
 
 /// Engagement playbooks, SLAs and daily action lists for FastTrack-style onboarding teams.
 ///
-/// `ft next` tells you what to do today across your engagements, `ft show` where one stands,
-/// `ft assign` finds unassigned work that fits you, and `ft check` whether every file is valid. Engagements are TOML files in a workspace,
-/// one per engagement; playbooks are YAML (three are built in: `ft playbook list`).
+/// `ft next` tells you what to do today across your engagements, `ft assign` finds
+/// unassigned work that fits you, and `ft report` prepares health reviews. Engagements
+/// are TOML files in a workspace, one per engagement; playbooks are YAML (three are
+/// built in: `ft playbook list`).
 #[derive(Debug, Parser)]
 #[command(name = "ft", version, max_term_width = 100)]
 pub struct Cli {

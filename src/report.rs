@@ -29,6 +29,8 @@ pub struct Row {
     /// Overdue tasks and cadences, by id.
     pub overdue: Vec<String>,
     pub overdue_mandatory: bool,
+    /// Mandatory tasks skipped with `--force`.
+    pub forced_skips: Vec<String>,
     pub next_due: Option<NextDue>,
     /// Missing DIBS fields; `None` when the playbook does not track DIBS.
     pub dibs_missing: Option<Vec<&'static str>>,
@@ -109,6 +111,8 @@ pub struct Summary {
     pub engagements: usize,
     pub missing_dibs: Vec<String>,
     pub overdue_mandatory: Vec<String>,
+    /// Engagements with mandatory tasks skipped by force.
+    pub forced_skips: Vec<String>,
     pub stale: Vec<String>,
     pub open_blockers: usize,
     pub health: HealthCounts,
@@ -129,6 +133,7 @@ pub fn row(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> Row {
     let mut mandatory_total = 0;
     let mut overdue = Vec::new();
     let mut overdue_mandatory = false;
+    let mut forced_skips = Vec::new();
     let mut next_due: Option<NextDue> = None;
     for (_, t) in p.tasks() {
         if !applies(&t.services, &e.services) {
@@ -143,6 +148,9 @@ pub fn row(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> Row {
             ) {
                 mandatory_done += 1;
             }
+        }
+        if t.mandatory && matches!(status, Status::Skipped { .. }) {
+            forced_skips.push(t.id.clone());
         }
         if status.is_overdue() {
             overdue.push(t.id.clone());
@@ -211,6 +219,7 @@ pub fn row(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> Row {
         mandatory_total,
         overdue,
         overdue_mandatory,
+        forced_skips,
         next_due,
         dibs_missing: p
             .dibs
@@ -384,6 +393,7 @@ pub fn portfolio(
         engagements: rows.len(),
         missing_dibs: ids(&|r| r.dibs_missing.as_ref().is_some_and(|m| !m.is_empty())),
         overdue_mandatory: ids(&|r| r.overdue_mandatory),
+        forced_skips: ids(&|r| !r.forced_skips.is_empty()),
         stale: ids(&|r| r.stale),
         open_blockers: rows.iter().map(|r| r.open_blockers).sum(),
         health,

@@ -315,6 +315,8 @@ fn skipping_a_mandatory_task_needs_force_and_is_reported() {
         "{}",
         show.stdout
     );
+    let report = ws.ft(&["report", "--all"]).ok();
+    report.stdout_has("Mandatory tasks skipped with --force: c");
     // Hand-edited: a mandatory skip without `forced` is a check error.
     ws.engagement("c", &text.replace(", forced = true", ""));
     let check = ws.ft(&["check"]).code(1);

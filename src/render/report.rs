@@ -166,6 +166,10 @@ fn summary_lines(s: &Summary) -> Vec<String> {
             list_or_none(&s.overdue_mandatory)
         ),
         format!(
+            "Mandatory tasks skipped with --force: {}",
+            list_or_none(&s.forced_skips)
+        ),
+        format!(
             "No health update or note in {} days: {}",
             crate::report::STALE_DAYS,
             list_or_none(&s.stale)
