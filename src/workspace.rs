@@ -276,7 +276,7 @@ impl Workspace {
                     continue;
                 }
             };
-            (&path, &text).hash(&mut hasher);
+            (path.file_name(), &text).hash(&mut hasher);
             match pload::parse(&path, &text, Source::File(path.clone())) {
                 Ok(p) => catalog.insert(p),
                 Err(p) => problems.extend(p),

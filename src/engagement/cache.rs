@@ -200,7 +200,7 @@ impl Cache {
         let mut bytes = MAGIC.to_vec();
         bytes.extend_from_slice(&body);
         if let Some(dir) = self.path.parent() {
-            let _ = std::fs::create_dir_all(dir);
+            let _ = crate::engagement::store::private_dir(dir);
         }
         let _ = crate::engagement::store::write_atomic(&self.path, &bytes);
     }

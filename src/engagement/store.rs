@@ -110,7 +110,7 @@ impl Store {
     /// Take the workspace lock, waiting for another `ft` to finish.
     pub fn lock(&self) -> Result<Lock> {
         let dir = self.root.join(".ft");
-        fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+        private_dir(&dir)?;
         let path = dir.join("lock");
         let file = File::options()
             .create(true)
@@ -181,6 +181,17 @@ impl Store {
         write_atomic(&path, text.as_bytes())?;
         Ok(path)
     }
+}
+
+/// Create `.ft/` (lock and cache) with a `.gitignore` of its own, so it never
+/// shows up in a team's repository.
+pub fn private_dir(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        let _ = fs::write(ignore, "# ft's lock and cache: local to this machine\n*\n");
+    }
+    Ok(())
 }
 
 fn refuse_symlink(path: &Path) -> Result<()> {
