@@ -277,8 +277,3 @@ fn display_path_diag(d: &Diagnostic) -> String {
     }
     s
 }
-
-/// Relative display of a path under `root`.
-pub fn rel(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_path_buf()
-}

@@ -513,7 +513,10 @@ fn concurrent_updates_are_never_lost() {
         );
     }
     assert_eq!(text.matches("[[notes]]").count(), 12);
-    assert!(ws.read(".ft/.gitignore").ends_with("*\n"), "the lock directory ignores itself");
+    assert!(
+        ws.read(".ft/.gitignore").ends_with("*\n"),
+        "the lock directory ignores itself"
+    );
 }
 
 #[test]
