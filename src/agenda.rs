@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::calendar::Calendar;
 use crate::engagement::{Engagement, Status as EStatus};
-use crate::playbook::{Catalog, Playbook, applies};
+use crate::playbook::{Anchor, Catalog, Playbook, applies};
 use crate::sla::{self, Due, Status};
 use crate::time::When;
 
@@ -119,10 +119,15 @@ fn engagement_items(
                 Some(c) => {
                     let rule = sla::rule_words(&c.rule, c.start, p);
                     if c.start.is_none() {
-                        format!(
-                            "{rule}; the clock starts when {} is recorded",
-                            sla::anchor_words(&c.rule.after, p)
-                        )
+                        let what = sla::anchor_words(&c.rule.after, p);
+                        match &c.rule.after {
+                            Anchor::Milestone(_) => {
+                                format!("{rule}; the clock starts at the {what}")
+                            }
+                            Anchor::Task(_) => {
+                                format!("{rule}; the clock starts when {what} is done")
+                            }
+                        }
                     } else {
                         format!("{rule}; {}", sla::status_words(&status, due, now))
                     }
@@ -165,7 +170,7 @@ fn engagement_items(
             let since = match (st.last, st.from) {
                 (Some(l), _) => format!("last held {}", sla::when_words(l)),
                 (None, Some(f)) => format!(
-                    "none held since {} on {}",
+                    "none held since the {} on {}",
                     sla::anchor_words(&c.after, p),
                     sla::when_words(f)
                 ),
@@ -212,7 +217,7 @@ fn engagement_items(
         let by = rule
             .due
             .as_deref()
-            .map(|m| format!("; due by {}", m.replace('_', " ")))
+            .map(|m| format!("; due by the {}", sla::milestone_words(m, p)))
             .unwrap_or_default();
         let when = match due {
             Some(_) => format!("; {}", sla::status_words(&status, due, now)),
@@ -237,7 +242,7 @@ fn engagement_items(
 
 /// People whose SLA clocks start when `task` is done (their tasks are anchored on it).
 fn waiting_on(p: &Playbook, e: &Engagement, task: &str, my_roles: &[&str]) -> Vec<String> {
-    let anchor = crate::playbook::Anchor::Task(task.to_string());
+    let anchor = Anchor::Task(task.to_string());
     let mut people: Vec<String> = p
         .tasks()
         .filter(|(_, t)| {

@@ -343,11 +343,11 @@ pub fn cadence_active(e: &Engagement) -> bool {
     !e.milestones.contains_key("end") && e.status != crate::engagement::Status::Closed
 }
 
-/// "within 2 business days of assigned on Fri 20 Nov".
+/// "within 2 business days of self-assignment on Fri 20 Nov".
 pub fn rule_words(rule: &DueRule, start: Option<When>, p: &Playbook) -> String {
     let anchor = anchor_words(&rule.after, p);
     let within = if rule.within.amount == 0 {
-        format!("by {anchor}")
+        format!("by the {anchor}")
     } else {
         format!("within {} of {anchor}", rule.within.words())
     };
@@ -357,9 +357,17 @@ pub fn rule_words(rule: &DueRule, start: Option<When>, p: &Playbook) -> String {
     }
 }
 
+/// A milestone as the playbook names it ("self-assignment"), else its id.
+pub fn milestone_words(id: &str, p: &Playbook) -> String {
+    p.milestones
+        .iter()
+        .find(|m| m.id == id)
+        .map_or_else(|| id.replace('_', " "), |m| m.name.clone())
+}
+
 pub fn anchor_words(a: &Anchor, p: &Playbook) -> String {
     match a {
-        Anchor::Milestone(m) => m.replace('_', " "),
+        Anchor::Milestone(m) => milestone_words(m, p),
         Anchor::Task(t) => match p.task(t) {
             Some(task) => format!("{t} ({})", short(&task.name)),
             None => t.clone(),

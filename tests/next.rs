@@ -45,7 +45,7 @@ fn pm_introduction_is_due_two_business_days_after_a_friday_self_assignment() {
         intro["reason"]
             .as_str()
             .unwrap()
-            .contains("within 2 business days of assigned on Fri 20 Nov; due today"),
+            .contains("within 2 business days of self-assignment on Fri 20 Nov; due today"),
         "{intro}"
     );
     let wed = next_json(&ws, "bob", "2026-11-25", &[]);
