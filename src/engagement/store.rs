@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 
 use super::edit::EditDoc;
-use super::load::{self, Loaded, conflict_diagnostic, conflict_marker_line};
+use super::load::{self, Loaded};
 use super::{Engagement, check_id};
 use crate::error::{Diagnostics, user, user_hint};
 use crate::playbook::Catalog;
@@ -89,6 +89,11 @@ impl Store {
 
     /// Load one engagement by id, failing with its diagnostics when it is unusable.
     pub fn load(&self, id: &str, catalog: &Catalog) -> Result<Engagement> {
+        self.load_with_text(id, catalog).map(|(e, _)| e)
+    }
+
+    /// The engagement and the text it was loaded from (read once).
+    fn load_with_text(&self, id: &str, catalog: &Catalog) -> Result<(Engagement, String)> {
         let path = self.path(id)?;
         let text = read(&path).map_err(|e| match e.downcast_ref::<std::io::Error>() {
             Some(io) if io.kind() == std::io::ErrorKind::NotFound => user_hint(
@@ -102,7 +107,7 @@ impl Store {
             problems,
         } = load::parse(&path, id, &text, catalog);
         match engagement {
-            Some(e) => Ok(e),
+            Some(e) => Ok((e, text)),
             None => Err(Diagnostics(problems).into()),
         }
     }
@@ -145,11 +150,8 @@ impl Store {
     ) -> Result<(T, bool)> {
         let path = self.path(id)?;
         refuse_symlink(&path)?;
-        let engagement = self.load(id, catalog)?;
-        let text = read(&path)?;
-        if let Some(line) = conflict_marker_line(&text) {
-            return Err(Diagnostics(vec![conflict_diagnostic(&path, line)]).into());
-        }
+        // Loading refuses conflict markers, oversize files and broken TOML.
+        let (engagement, text) = self.load_with_text(id, catalog)?;
         let mut doc = EditDoc::parse(&text)
             .map_err(|e| user(format!("cannot parse `{}`: {e}", path.display())))?;
         let result = edit(&engagement, &mut doc)?;
