@@ -48,10 +48,6 @@ impl Calendar {
             .collect()
     }
 
-    pub fn holidays(&self) -> impl Iterator<Item = &NaiveDate> {
-        self.holidays.iter()
-    }
-
     pub fn is_business_day(&self, d: NaiveDate) -> bool {
         !self.weekend[d.weekday().num_days_from_monday() as usize] && !self.holidays.contains(&d)
     }

@@ -304,14 +304,9 @@ pub fn sla_lines(
             if t.due.is_empty() || !applies(&t.services, &e.services) {
                 continue;
             }
-            let Some(rule) = sla::rule_for(t, e) else {
+            let Some((ri, rule)) = sla::rule_for(t, e) else {
                 continue;
             };
-            let ri = t
-                .due
-                .iter()
-                .position(|r| std::ptr::eq(r, rule))
-                .unwrap_or(0);
             let (status, clock) = sla::task_status(t, e, cal, now);
             let entry = lines.entry((pi, ti, ri)).or_insert_with(|| {
                 let when: Vec<String> = rule

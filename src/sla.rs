@@ -165,9 +165,10 @@ pub struct Clock {
     pub due: Option<Due>,
 }
 
-/// The due rule of a task that applies to this engagement (first match wins).
-pub fn rule_for<'a>(task: &'a Task, e: &Engagement) -> Option<&'a DueRule> {
-    task.due.iter().find(|r| {
+/// The due rule of a task that applies to this engagement (first match
+/// wins), with its position among the task's rules.
+pub fn rule_for<'a>(task: &'a Task, e: &Engagement) -> Option<(usize, &'a DueRule)> {
+    task.due.iter().enumerate().find(|(_, r)| {
         r.when
             .iter()
             .all(|(field, values)| e.fields.get(field).is_some_and(|v| values.contains(v)))
@@ -186,7 +187,7 @@ pub fn anchor_time(e: &Engagement, anchor: &Anchor) -> Option<When> {
 }
 
 pub fn clock(task: &Task, e: &Engagement, cal: &Calendar) -> Option<Clock> {
-    let rule = rule_for(task, e)?;
+    let (_, rule) = rule_for(task, e)?;
     let start = anchor_time(e, &rule.after);
     Some(Clock {
         rule: rule.clone(),

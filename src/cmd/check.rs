@@ -12,7 +12,7 @@ use crate::render::{Format, Tone, json, paint};
 pub struct Args {}
 
 pub fn run(ctx: &Context, _args: Args) -> Result<i32> {
-    let ws = crate::workspace::Workspace::open(ctx_root(ctx)?.as_path())?;
+    let ws = crate::workspace::Workspace::open(&ctx.workspace_root()?)?;
     let mut problems: Vec<Diagnostic> = ws.problems.clone();
     let (engagements, eproblems) = ws.load_all()?;
     problems.extend(eproblems);
@@ -60,9 +60,4 @@ pub fn run(ctx: &Context, _args: Args) -> Result<i32> {
         ctx.print(&out)?;
     }
     Ok(i32::from(errors > 0))
-}
-
-fn ctx_root(ctx: &Context) -> Result<std::path::PathBuf> {
-    // Open through the context for its resolution rules, without its stderr warnings.
-    ctx.workspace_root()
 }

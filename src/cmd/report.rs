@@ -119,17 +119,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             Format::Json if details.len() == 1 => json(&details[0]),
             Format::Json => json(&details),
             Format::Csv => {
-                let mut out = String::new();
-                for (i, d) in details.iter().enumerate() {
-                    let csv = render::report::detail(&d.row, &d.engagement, Format::Csv, false);
-                    // One header line, then one row per engagement.
-                    out.push_str(if i == 0 {
-                        &csv
-                    } else {
-                        csv.split_once("\r\n").map_or("", |(_, rest)| rest)
-                    });
-                }
-                out
+                let rows: Vec<Row> = details.iter().map(|d| d.row.clone()).collect();
+                render::report::rows_csv(&rows)
             }
             f => details
                 .iter()

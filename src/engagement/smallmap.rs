@@ -62,10 +62,6 @@ impl<V> SmallMap<V> {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
-
-    pub fn shrink_to_fit(&mut self) {
-        self.entries.shrink_to_fit();
-    }
 }
 
 impl<V> std::ops::Index<&str> for SmallMap<V> {

@@ -1,7 +1,8 @@
 //! Engagement files on disk: listing, reading, locking and atomic saving.
 //!
-//! Every mutating command goes through [`Store::update`] or [`Store::create`]:
-//! the workspace lock is held, the file is re-read and re-validated, the edit
+//! Every mutating command goes through `Workspace::edit` or `Workspace::create`,
+//! which hold the workspace lock around [`Store::update_locked`] and
+//! [`Store::create_locked`]: the file is re-read and re-validated, the edit
 //! is applied to the `toml_edit` document and saved once, atomically
 //! (temporary file in the same directory, fsync, rename, fsync the directory).
 
@@ -128,20 +129,10 @@ impl Store {
         Ok(Lock { _file: file })
     }
 
-    /// Change one engagement under the lock. `edit` sees the validated
-    /// engagement and the document, and returns a value for the command; the
-    /// file is written only if the document changed.
-    pub fn update<T>(
-        &self,
-        id: &str,
-        catalog: &Catalog,
-        edit: impl FnOnce(&Engagement, &mut EditDoc) -> Result<T>,
-    ) -> Result<T> {
-        let _lock = self.lock()?;
-        self.update_locked(id, catalog, edit).map(|(t, _)| t)
-    }
-
-    /// [`Store::update`] for a caller already holding the lock; also says whether the file changed.
+    /// Change one engagement; the caller holds the lock. `edit` sees the
+    /// validated engagement and the document and returns a value for the
+    /// command; the file is written only if the document changed, and the
+    /// result says whether it did.
     pub fn update_locked<T>(
         &self,
         id: &str,
@@ -163,13 +154,7 @@ impl Store {
         Ok((result, changed))
     }
 
-    /// Create a new engagement file; refuses to replace an existing one.
-    pub fn create(&self, id: &str, text: &str) -> Result<PathBuf> {
-        let _lock = self.lock()?;
-        self.create_locked(id, text)
-    }
-
-    /// [`Store::create`] for a caller already holding the lock.
+    /// Create a new engagement file, refusing to replace one; the caller holds the lock.
     pub fn create_locked(&self, id: &str, text: &str) -> Result<PathBuf> {
         let path = self.path(id)?;
         if fs::symlink_metadata(&path).is_ok() {

@@ -452,16 +452,16 @@ impl Validator<'_> {
         None
     }
 
+    /// The task, or `None` when a problem was recorded (every rule is still checked).
     fn task(&mut self, ctx: &Names, rt: RawTask) -> Option<Task> {
         let role = self.role(ctx, &rt.role);
-        let mut due = Vec::new();
-        let mut ok = true;
-        for rd in rt.due.map(|d| d.0).unwrap_or_default() {
-            match self.due(ctx, &rt.id, rd) {
-                Some(rule) => due.push(rule),
-                None => ok = false,
-            }
-        }
+        let rules: Vec<Option<DueRule>> = rt
+            .due
+            .map(|d| d.0)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|rd| self.due(ctx, &rt.id, rd))
+            .collect();
         Some(Task {
             id: rt.id.value,
             name: rt.name,
@@ -471,9 +471,8 @@ impl Validator<'_> {
             services: rt
                 .services
                 .unwrap_or_else(|| vec![ALL_SERVICES.to_string()]),
-            due,
+            due: rules.into_iter().collect::<Option<Vec<_>>>()?,
         })
-        .filter(|_| ok)
     }
 
     fn due(&mut self, ctx: &Names, task: &Spanned<String>, rd: RawDue) -> Option<DueRule> {

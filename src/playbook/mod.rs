@@ -171,12 +171,6 @@ impl Playbook {
         self.tasks().map(|(_, t)| t).find(|t| t.id == id)
     }
 
-    pub fn stage_index_of(&self, task_id: &str) -> Option<usize> {
-        self.stages
-            .iter()
-            .position(|s| s.tasks.iter().any(|t| t.id == task_id))
-    }
-
     pub fn cadence(&self, id: &str) -> Option<&Cadence> {
         self.cadences.iter().find(|c| c.id == id)
     }

@@ -105,6 +105,11 @@ fn rows_grid(rows: &[Row]) -> Grid {
     g
 }
 
+/// One CSV line per engagement, under one header.
+pub fn rows_csv(rows: &[Row]) -> String {
+    rows_grid(rows).csv()
+}
+
 fn sla_grid(s: &Summary) -> Grid {
     let mut g = Grid::new(&[
         "Task",
@@ -181,7 +186,7 @@ fn summary_lines(s: &Summary) -> Vec<String> {
 pub fn portfolio(p: &Portfolio, format: Format, color: bool) -> String {
     match format {
         Format::Markdown => portfolio_markdown(p),
-        Format::Csv => rows_grid(&p.rows).csv(),
+        Format::Csv => rows_csv(&p.rows),
         _ => {
             let mut out = format!(
                 "{} {} on {}\n",
@@ -338,7 +343,7 @@ pub fn gantt(v: &View) -> String {
 
 pub fn detail(row: &Row, view: &View, format: Format, color: bool) -> String {
     match format {
-        Format::Csv => rows_grid(std::slice::from_ref(row)).csv(),
+        Format::Csv => rows_csv(std::slice::from_ref(row)),
         Format::Markdown => {
             let rendered = show::render(view, Format::Markdown, false);
             let (heading, rest) = rendered.split_once("\n\n").unwrap_or(("", &rendered));
