@@ -197,7 +197,12 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Config {
+                    path: Some(path.to_path_buf()),
+                    ..Config::default()
+                });
+            }
             Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
         };
         let raw: RawConfig = toml::from_str(&text).map_err(|e| {

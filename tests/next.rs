@@ -82,6 +82,25 @@ fn customer_contact_is_due_two_business_days_after_the_introduction() {
         &["done", "northwind", "pm-intro", "--on", "2026-11-24"],
         &[("FT_TODAY", "2026-11-24")],
     )
+    .ok()
+    .stdout_has("(2026-11-24); on time");
+    // Done a day after its due date: the confirmation says so, in the SLA's unit.
+    ws.ft_env(
+        &[
+            "done",
+            "northwind",
+            "customer-contact",
+            "--on",
+            "2026-11-27",
+        ],
+        &[("FT_TODAY", "2026-11-27")],
+    )
+    .ok()
+    .stdout_has("; 1 business day late (due 2026-11-26)");
+    ws.ft_env(
+        &["reopen", "northwind", "customer-contact"],
+        &[("FT_TODAY", "2026-11-27")],
+    )
     .ok();
     let items = next_json(&ws, "alice", "2026-11-24", &[]);
     let contact = find(&items, "customer-contact").unwrap();
@@ -358,4 +377,45 @@ fn filters_and_the_empty_list() {
     who.stderr_has("hint: pass --as NAME");
     ws.config("me = \"alice\"\n");
     ws.ft(&["next"]).ok();
+}
+
+#[test]
+fn holding_the_kickoff_records_the_milestone_and_starts_its_clocks() {
+    let ws = Ws::new();
+    ws.engagement(
+        "contoso",
+        "customer = \"Contoso\"\nplaybook = \"m365-general-engagement\"\nservices = [\"Core Onboarding\"]\n\n[team]\nFM = \"dana\"\n\n[milestones]\nopened = 2026-11-02\n",
+    );
+    let before = next_json(&ws, "dana", "2026-11-09", &["--all"]);
+    assert!(
+        before.iter().all(|i| i["kind"] != "cadence"),
+        "no governance cadence before the kickoff"
+    );
+    let r = ws
+        .ft_env(
+            &["done", "contoso", "994", "--on", "2026-11-09"],
+            &[("FT_TODAY", "2026-11-09")],
+        )
+        .ok();
+    r.stdout_has("; kickoff milestone recorded");
+    assert!(
+        ws.read("engagements/contoso.toml")
+            .contains("[milestones]\nopened = 2026-11-02\nkickoff = 2026-11-09\n")
+    );
+    let after = next_json(&ws, "dana", "2026-11-23", &["--all"]);
+    let dibs = after.iter().find(|i| i["kind"] == "dibs").unwrap();
+    assert_eq!(dibs["due"], "2026-11-09", "DIBS are due at the kickoff");
+    assert_eq!(
+        find(&after, "governance-review").unwrap()["due"],
+        "2026-11-23"
+    );
+    // An already recorded kickoff is not moved.
+    ws.ft_env(&["reopen", "contoso", "994"], &[("FT_TODAY", "2026-11-23")])
+        .ok();
+    ws.ft_env(&["done", "contoso", "994"], &[("FT_TODAY", "2026-11-23")])
+        .ok();
+    assert!(
+        ws.read("engagements/contoso.toml")
+            .contains("kickoff = 2026-11-09\n")
+    );
 }

@@ -96,7 +96,7 @@ fn list(ctx: &Context, ws: &Workspace, me: &str, role: &str) -> Result<i32> {
             }
             let waiting = e.opened().map_or(0, |o| (ctx.today - o.date()).num_days());
             let fit = agenda::fit(&e.services, &ctx.config.skills, load, capacity, waiting);
-            let reason = reason(&fit, load, capacity);
+            let reason = reason(&fit, load, capacity, !ctx.config.skills.is_empty());
             Some(Candidate {
                 engagement: e.id.clone(),
                 customer: e.customer.clone(),
@@ -171,9 +171,11 @@ fn list(ctx: &Context, ws: &Workspace, me: &str, role: &str) -> Result<i32> {
     Ok(0)
 }
 
-fn reason(fit: &Fit, load: u32, capacity: Option<u32>) -> String {
+fn reason(fit: &Fit, load: u32, capacity: Option<u32>, has_skills: bool) -> String {
     let skills = if fit.levels.is_empty() {
         "no specific services".to_string()
+    } else if !has_skills {
+        "no `skills` in your config".to_string()
     } else {
         let parts: Vec<String> = fit
             .levels

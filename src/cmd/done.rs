@@ -55,7 +55,29 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                     doc.set(&["tasks", id, "note"], note.as_str())
                         .map_err(crate::error::user)?;
                 }
-                lines.push(format!("{}: done {id} {} ({w})", label(e), task.name));
+                let mut line = format!("{}: done {id} {} ({w})", label(e), task.name);
+                // Say how it went against its SLA, while the clock is known.
+                if let Some(c) = crate::sla::clock(task, e, &ws.settings.calendar)
+                    && let Some(due) = c.due
+                {
+                    if crate::sla::done_late(due, w) {
+                        let by =
+                            crate::sla::lateness(due, w, c.rule.within.unit, &ws.settings.calendar);
+                        line.push_str(&format!("; {} late (due {due})", by.words()));
+                    } else {
+                        line.push_str("; on time");
+                    }
+                }
+                if let Some(m) = task
+                    .sets
+                    .as_deref()
+                    .filter(|m| !e.milestones.contains_key(m))
+                {
+                    doc.set(&["milestones", m], w.to_toml())
+                        .map_err(crate::error::user)?;
+                    line.push_str(&format!("; {m} milestone recorded"));
+                }
+                lines.push(line);
             } else if let Some(c) = p.cadence(id) {
                 let w = when(ctx, args.on.as_deref(), false)?;
                 not_before_opened(e, w)?;

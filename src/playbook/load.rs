@@ -79,6 +79,8 @@ struct RawTask {
     #[serde(default)]
     services: Option<Vec<String>>,
     #[serde(default)]
+    sets: Option<Spanned<String>>,
+    #[serde(default)]
     due: Option<OneOrMany<RawDue>>,
 }
 
@@ -455,6 +457,22 @@ impl Validator<'_> {
     /// The task, or `None` when a problem was recorded (every rule is still checked).
     fn task(&mut self, ctx: &Names, rt: RawTask) -> Option<Task> {
         let role = self.role(ctx, &rt.role);
+        let sets = match &rt.sets {
+            None => Some(None),
+            Some(m) => match self.anchor(ctx, m) {
+                Some(Anchor::Milestone(id)) => Some(Some(id)),
+                Some(Anchor::Task(_)) => {
+                    self.error(
+                        pos(m),
+                        "sets",
+                        "`sets` names a milestone, not a task".into(),
+                        None,
+                    );
+                    None
+                }
+                None => None,
+            },
+        };
         let rules: Vec<Option<DueRule>> = rt
             .due
             .map(|d| d.0)
@@ -468,6 +486,7 @@ impl Validator<'_> {
             step: rt.step,
             mandatory: rt.mandatory,
             role: role?,
+            sets: sets?,
             services: rt
                 .services
                 .unwrap_or_else(|| vec![ALL_SERVICES.to_string()]),

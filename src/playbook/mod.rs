@@ -73,6 +73,9 @@ pub struct Task {
     /// Role alias.
     pub role: String,
     pub services: Vec<String>,
+    /// A milestone that doing this task records, when not yet recorded
+    /// (holding the kickoff meeting is the `kickoff` milestone).
+    pub sets: Option<String>,
     /// Due rules; the first whose condition holds applies.
     pub due: Vec<DueRule>,
 }
