@@ -7,6 +7,7 @@
 pub mod agenda;
 pub mod calendar;
 pub mod cli;
+pub mod clock;
 pub mod cmd;
 pub mod demo;
 pub mod duration;
@@ -102,6 +103,14 @@ impl Context {
 
     pub fn me_opt(&self) -> Option<&str> {
         self.me.as_deref()
+    }
+
+    /// Who is changing things, and now: what each recorded event carries.
+    pub fn actor(&self) -> engagement::ops::Actor {
+        engagement::ops::Actor {
+            at: self.now,
+            by: self.me.clone(),
+        }
     }
 
     /// Print data to stdout.

@@ -1,160 +1,18 @@
-//! Due dates and statuses from a playbook, an engagement, the calendar and "now".
+//! SLA rules applied to an engagement: which due rule holds, when its clock
+//! started, and each task's and cadence's status at "now".
 //!
-//! Pure: no clock and no disk. Day SLAs (`d`, `bd`, `w`, `mo`) give a due
-//! date, the whole day; minute and hour SLAs give a due instant.
+//! Pure: no clock and no disk. The time arithmetic itself (due points,
+//! lateness, elapsed time, windows) lives in [`crate::clock`].
 
-use chrono::{DateTime, Days, FixedOffset, Months, NaiveDate, TimeDelta};
 use serde::Serialize;
 
 use crate::calendar::Calendar;
-use crate::duration::{Interval, Period, Unit};
+pub use crate::clock::{Due, Lateness, SOON_DAYS, add, due_words, is_past, lateness, when_words};
+use crate::clock::{Timing, timing};
+use crate::duration::{Interval, Unit};
 use crate::engagement::{Engagement, TaskState};
 use crate::playbook::{Anchor, Cadence, DueRule, Playbook, Task};
 use crate::time::When;
-
-/// When something is due.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Due {
-    Day(NaiveDate),
-    At(DateTime<FixedOffset>),
-}
-
-impl Due {
-    pub fn date(&self) -> NaiveDate {
-        match self {
-            Due::Day(d) => *d,
-            Due::At(t) => t.date_naive(),
-        }
-    }
-
-    /// Days from `now` to the due point (negative when past); fractional for instants.
-    pub fn days_from(&self, now: When) -> f64 {
-        match (self, now) {
-            (Due::Day(d), _) => (*d - now.date()).num_days() as f64,
-            (Due::At(t), When::At(n)) => (*t - n).num_seconds() as f64 / 86_400.0,
-            (Due::At(t), When::Date(d)) => (t.date_naive() - d).num_days() as f64,
-        }
-    }
-}
-
-impl std::fmt::Display for Due {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Due::Day(d) => write!(f, "{}", d.format("%Y-%m-%d")),
-            Due::At(t) => write!(f, "{}", When::At(*t)),
-        }
-    }
-}
-
-impl Serialize for Due {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-/// Add a period to an anchor.
-pub fn add(anchor: When, p: Period, cal: &Calendar) -> Due {
-    let n = p.amount;
-    let days = |k: u64| Days::new(k * u64::from(n));
-    // Calendar units keep the anchor's form: a date stays a date, an instant an instant.
-    let calendar = |date: Option<NaiveDate>, at: Option<DateTime<FixedOffset>>| match anchor {
-        When::Date(_) => Due::Day(date.unwrap_or(NaiveDate::MAX)),
-        When::At(t) => Due::At(at.unwrap_or(t)),
-    };
-    let at = anchor.instant();
-    match p.unit {
-        Unit::Minutes => Due::At(at + TimeDelta::minutes(i64::from(n))),
-        Unit::Hours => Due::At(at + TimeDelta::hours(i64::from(n))),
-        Unit::Days => calendar(
-            anchor.date().checked_add_days(days(1)),
-            at.checked_add_days(days(1)),
-        ),
-        Unit::Weeks => calendar(
-            anchor.date().checked_add_days(days(7)),
-            at.checked_add_days(days(7)),
-        ),
-        Unit::Months => calendar(
-            anchor.date().checked_add_months(Months::new(n)),
-            at.checked_add_months(Months::new(n)),
-        ),
-        Unit::BusinessDays => Due::Day(cal.add_business_days(anchor.date(), n)),
-    }
-}
-
-/// How late (or early) something is, in the SLA's own unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Lateness {
-    pub amount: i64,
-    #[serde(serialize_with = "unit_name")]
-    pub unit: Unit,
-}
-
-fn unit_name<S: serde::Serializer>(u: &Unit, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(u.words().1)
-}
-
-impl Lateness {
-    pub fn words(&self) -> String {
-        let (one, many) = self.unit.words();
-        format!(
-            "{} {}",
-            self.amount,
-            if self.amount == 1 { one } else { many }
-        )
-    }
-}
-
-/// Lateness of `at` against `due`, in the unit the SLA counts in.
-pub fn lateness(due: Due, at: When, unit: Unit, cal: &Calendar) -> Lateness {
-    match due {
-        Due::At(t) => {
-            let secs = (at.instant() - t).num_seconds();
-            if unit == Unit::Minutes || secs.abs() < 3600 {
-                Lateness {
-                    amount: secs.div_euclid(60).max(0),
-                    unit: Unit::Minutes,
-                }
-            } else {
-                Lateness {
-                    amount: secs / 3600,
-                    unit: Unit::Hours,
-                }
-            }
-        }
-        Due::Day(d) => {
-            if unit == Unit::BusinessDays {
-                Lateness {
-                    amount: cal.business_days_between(d, at.date()),
-                    unit: Unit::BusinessDays,
-                }
-            } else {
-                Lateness {
-                    amount: (at.date() - d).num_days(),
-                    unit: Unit::Days,
-                }
-            }
-        }
-    }
-}
-
-/// Is `due` past at `now`? A due day is past once it is over; a due instant
-/// with a date-only "now" is past from the next day.
-pub fn is_past(due: Due, now: When) -> bool {
-    match (due, now) {
-        (Due::Day(d), _) => now.date() > d,
-        (Due::At(t), When::At(n)) => n > t,
-        (Due::At(t), When::Date(d)) => d > t.date_naive(),
-    }
-}
-
-/// Was work done at `done` late against `due`?
-pub fn done_late(due: Due, done: When) -> bool {
-    match (due, done) {
-        (Due::Day(d), _) => done.date() > d,
-        (Due::At(t), When::At(x)) => x > t,
-        (Due::At(t), When::Date(x)) => x > t.date_naive(),
-    }
-}
 
 /// What a due point is measured from, resolved against an engagement.
 #[derive(Debug, Clone)]
@@ -244,9 +102,6 @@ impl Status {
     }
 }
 
-/// Days ahead that count as "due soon" for day SLAs.
-pub const SOON_DAYS: f64 = 2.0;
-
 /// A task's status at `now`.
 pub fn task_status(
     task: &Task,
@@ -262,7 +117,7 @@ pub fn task_status(
             reason: reason.clone(),
             forced: *forced,
         },
-        (Some(TaskState::Done(on)), Some(due)) if done_late(due, *on) => Status::DoneLate {
+        (Some(TaskState::Done(on)), Some(due)) if is_past(due, *on) => Status::DoneLate {
             on: on.to_string(),
             by: lateness(due, *on, unit, cal),
         },
@@ -270,27 +125,19 @@ pub fn task_status(
         (Some(TaskState::Done(on)), None) => Status::Done { on: on.to_string() },
         (None, None) if clock.is_some() => Status::Waiting,
         (None, None) => Status::Open,
-        (None, Some(due)) => open_status(due, now, unit, cal, soon_window(due)),
+        (None, Some(due)) => open_status(due, None, now, unit, cal),
     };
     (status, clock)
 }
 
-fn soon_window(due: Due) -> f64 {
-    match due {
-        Due::Day(_) => SOON_DAYS,
-        Due::At(_) => 1.0 / 24.0,
-    }
-}
-
-fn open_status(due: Due, now: When, unit: Unit, cal: &Calendar, soon: f64) -> Status {
-    if is_past(due, now) {
-        Status::Overdue {
+/// The status of open work due at `due` (with an optional earlier "soon" point).
+pub fn open_status(due: Due, soon: Option<Due>, now: When, unit: Unit, cal: &Calendar) -> Status {
+    match timing(due, soon, now) {
+        Timing::Past => Status::Overdue {
             by: lateness(due, now, unit, cal),
-        }
-    } else if due.days_from(now) <= soon {
-        Status::DueSoon
-    } else {
-        Status::Upcoming
+        },
+        Timing::Soon => Status::DueSoon,
+        Timing::Later => Status::Upcoming,
     }
 }
 
@@ -319,17 +166,7 @@ pub fn cadence_state(c: &Cadence, e: &Engagement, cal: &Calendar, now: When) -> 
     };
     let Interval { soon, due } = c.every;
     let (soon_at, due_at) = (add(from, soon, cal), add(from, due, cal));
-    let status = if is_past(due_at, now) {
-        Status::Overdue {
-            by: lateness(due_at, now, due.unit, cal),
-        }
-    } else if (soon_at != due_at && soon_at.days_from(now) <= 0.0)
-        || due_at.days_from(now) <= soon_window(due_at)
-    {
-        Status::DueSoon
-    } else {
-        Status::Upcoming
-    };
+    let status = open_status(due_at, Some(soon_at), now, due.unit, cal);
     CadenceState {
         last,
         from: Some(from),
@@ -385,48 +222,13 @@ fn short(name: &str) -> String {
     }
 }
 
-/// "Fri 20 Nov" or "Fri 20 Nov 09:15Z".
-pub fn when_words(w: When) -> String {
-    match w {
-        When::Date(d) => d.format("%a %-d %b").to_string(),
-        When::At(t) if t.offset().local_minus_utc() == 0 => {
-            t.format("%a %-d %b %H:%MZ").to_string()
-        }
-        When::At(t) => t.format("%a %-d %b %H:%M%:z").to_string(),
-    }
-}
-
-pub fn due_words(due: Due) -> String {
-    match due {
-        Due::Day(d) => d.format("%a %-d %b").to_string(),
-        Due::At(t) => when_words(When::At(t)),
-    }
-}
-
 /// "1 business day overdue", "due today", "due tomorrow", "due in 3 days", "done 2 days late".
 pub fn status_words(status: &Status, due: Option<Due>, now: When) -> String {
     match status {
         Status::Overdue { by } => format!("{} overdue", by.words()),
-        Status::DueSoon | Status::Upcoming => match due {
-            Some(Due::Day(d)) => match (d - now.date()).num_days() {
-                0 => "due today".into(),
-                1 => "due tomorrow".into(),
-                n => format!("due in {n} days ({})", due_words(Due::Day(d))),
-            },
-            Some(Due::At(t)) => {
-                let mins = (t - now.instant()).num_minutes();
-                match now {
-                    When::At(_) if mins < 120 => {
-                        format!("due in {mins} min ({})", due_words(Due::At(t)))
-                    }
-                    When::At(_) if mins < 48 * 60 => {
-                        format!("due in {} h ({})", mins / 60, due_words(Due::At(t)))
-                    }
-                    _ => format!("due {}", due_words(Due::At(t))),
-                }
-            }
-            None => "open".into(),
-        },
+        Status::DueSoon | Status::Upcoming => {
+            due.map_or_else(|| "open".into(), |d| crate::clock::until_words(d, now))
+        }
         Status::Open => "open, no SLA".into(),
         Status::Waiting => "not started".into(),
         Status::Done { on } => format!("done {on}"),
@@ -446,6 +248,8 @@ pub fn status_words(status: &Status, due: Option<Due>, now: When) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::duration::Period;
+    use chrono::{DateTime, FixedOffset, NaiveDate};
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -110,15 +110,17 @@ impl FromStr for When {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
-        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            return Ok(When::Date(d));
-        }
-        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-            return Ok(When::At(t));
-        }
-        Err(format!(
-            "`{s}` is not a date (YYYY-MM-DD) or date-time with offset (2026-11-20T09:00:00Z)"
-        ))
+        let w = if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            When::Date(d)
+        } else if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            When::At(t)
+        } else {
+            return Err(format!(
+                "`{s}` is not a date (YYYY-MM-DD) or date-time with offset (2026-11-20T09:00:00Z)"
+            ));
+        };
+        in_range(w.date())?;
+        Ok(w)
     }
 }
 
@@ -209,8 +211,23 @@ pub mod day {
 
 /// Parse a date for a command-line flag.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD, e.g. 2026-11-20"))
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD, e.g. 2026-11-20"))?;
+    in_range(d)?;
+    Ok(d)
+}
+
+/// Years 0000-9999 only: what TOML (RFC 3339) can write, so every date `ft`
+/// accepts can be saved.
+fn in_range(d: NaiveDate) -> Result<(), String> {
+    if (0..=9999).contains(&d.year()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} is outside the years 0000-9999 that engagement files can hold",
+            d.format("%Y-%m-%d")
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -229,6 +246,15 @@ mod tests {
             assert_eq!(w.to_toml().to_string(), s);
         }
         assert!("2026-02-30".parse::<When>().is_err());
+        for far in ["+10000-01-01", "-0001-01-01", "10000-01-01T00:00:00Z"] {
+            assert!(far.parse::<When>().is_err(), "{far}");
+            assert!(parse_date(far).is_err(), "{far}");
+        }
+        assert_eq!(
+            "0000-01-01".parse::<When>().unwrap().to_string(),
+            "0000-01-01"
+        );
+        assert!("9999-12-31T23:59:59+14:00".parse::<When>().is_ok());
         assert!("tomorrow".parse::<When>().is_err());
     }
 
@@ -237,7 +263,7 @@ mod tests {
         use proptest::prelude::*;
 
         fn when() -> impl Strategy<Value = When> {
-            let date = (1900i32..2200, 1u32..13, 1u32..29)
+            let date = (0i32..=9999, 1u32..13, 1u32..29)
                 .prop_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap());
             prop_oneof![
                 date.clone().prop_map(When::Date),

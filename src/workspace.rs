@@ -15,12 +15,13 @@ use toml::Spanned;
 use crate::calendar::{Calendar, parse_weekday};
 use crate::engagement::Engagement;
 use crate::engagement::cache::{Cache, Stamp};
-use crate::engagement::edit::EditDoc;
 use crate::engagement::load::{self as eload, Loaded};
+use crate::engagement::ops::Actor;
 use crate::engagement::store::{self, Store};
+use crate::engagement::store::{Applied, Change};
 use crate::error::{Diagnostic, line_col, user_hint};
 use crate::git::Repo;
-use crate::playbook::{Catalog, Source, builtin, load as pload};
+use crate::playbook::{Catalog, Playbook, Source, builtin, load as pload};
 use crate::time::When;
 
 pub const FILE: &str = "ft.toml";
@@ -365,20 +366,21 @@ impl Workspace {
         Ok((engagements, problems))
     }
 
-    /// Change one engagement under the workspace lock, then commit the change
-    /// when the workspace is in a git work tree. `edit` returns the
-    /// confirmation line, which is also the commit message.
-    pub fn edit(
+    /// Change one engagement under the workspace lock (see
+    /// [`Store::apply_locked`]), then commit the change when the workspace is
+    /// in a git work tree, with the confirmation line as the message.
+    pub fn apply(
         &self,
         id: &str,
-        edit: impl FnOnce(&Engagement, &mut EditDoc) -> Result<String>,
-    ) -> Result<String> {
+        actor: &Actor,
+        plan: impl FnOnce(&Engagement, &Playbook) -> Result<Change>,
+    ) -> Result<Applied> {
         let _lock = self.store.lock()?;
-        let (line, changed) = self.store.update_locked(id, &self.catalog, edit)?;
-        if changed {
-            self.commit(&[&self.store.path(id)?], &line);
+        let applied = self.store.apply_locked(id, &self.catalog, actor, plan)?;
+        if applied.changed {
+            self.commit(&[&self.store.path(id)?], &applied.line);
         }
-        Ok(line)
+        Ok(applied)
     }
 
     /// Create an engagement file under the lock, and commit it in a git work tree.

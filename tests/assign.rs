@@ -110,10 +110,10 @@ fn claiming_starts_the_clocks_and_is_refused_when_taken_or_full() {
         "{text}"
     );
     assert!(
-        text.contains(
-            "[[handovers]]\nrole = \"FE\"\nfrom = \"carlos\"\nto = \"alice\"\non = 2026-11-23\n"
+        text.ends_with(
+            "[[events]]\nat = 2026-11-23\nby = \"alice\"\nop = \"assign\"\nrole = \"FE\"\nperson = \"alice\"\nfrom = \"carlos\"\n"
         ),
-        "{text}"
+        "the handover is recorded with who held the role: {text}"
     );
 }
 
@@ -123,7 +123,15 @@ fn unassign_undoes_a_claim() {
     let before = ws.read("engagements/aks.toml");
     ws.ft(&["assign", "aks"]).ok();
     ws.ft(&["unassign", "aks"]).ok();
-    assert_eq!(ws.read("engagements/aks.toml"), before);
+    let after = ws.read("engagements/aks.toml");
+    let (state, events) = after.split_once("\n[[events]]\n").unwrap();
+    assert_eq!(state, before, "the claim is undone");
+    assert_eq!(
+        events,
+        "at = 2026-11-23\nby = \"carlos\"\nop = \"assign\"\nrole = \"FE\"\nperson = \"carlos\"\nsets = \"assigned\"\n\n\
+         [[events]]\nat = 2026-11-23\nby = \"carlos\"\nop = \"unassign\"\nrole = \"FE\"\nperson = \"carlos\"\nassigned = 2026-11-23\n",
+        "both changes are in the record"
+    );
     let r = ws.ft(&["unassign", "aks"]).code(2);
     r.stderr_has("nobody holds FE");
 }

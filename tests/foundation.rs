@@ -254,6 +254,59 @@ on = 2026-11-27
 status = "yellow"
 note = "slow start"
 "#;
+    // Each change is recorded last in the file, with who made it, when, and what it replaced.
+    let events = [
+        r#"op = "done"
+task = "customer-contact"
+on = 2026-11-25"#,
+        r#"op = "log"
+cadence = "monthly-checkin"
+on = 2026-11-26"#,
+        r#"op = "skip"
+task = "engagement-plan"
+on = 2026-11-27
+reason = "plan agreed in kickoff"
+forced = true"#,
+        r#"op = "reopen"
+task = "engagement-plan"
+was = { skipped = 2026-11-27, reason = "plan agreed in kickoff", forced = true }"#,
+        r#"op = "milestone"
+milestone = "assigned"
+on = 2026-11-19
+was = 2026-11-20"#,
+        r#"op = "dibs"
+field = "date"
+value = 2027-03-01"#,
+        r#"op = "dibs"
+field = "intent"
+value = "Run AKS in production""#,
+        r#"op = "set"
+key = "customer"
+value = "Contoso Ltd"
+was = "Contoso""#,
+        r#"op = "set"
+key = "services"
+value = ["AKS", "Networking"]
+was = ["AKS"]"#,
+        r#"op = "note"
+note = 1"#,
+        r#"op = "blocker"
+blocker = 1"#,
+        r#"op = "resolve"
+blocker = 1"#,
+        r#"op = "health"
+health = 1
+status = "yellow""#,
+        r#"op = "close"
+on = 2026-11-27
+was = "active""#,
+    ];
+    let mut expected = expected.to_string();
+    for e in events {
+        expected.push_str(&format!(
+            "\n[[events]]\nat = 2026-11-27\nby = \"alice\"\n{e}\n"
+        ));
+    }
     assert_eq!(ws.read("engagements/contoso.toml"), expected);
     ws.ft(&["check"]).ok();
 }

@@ -2,17 +2,17 @@
 
 use anyhow::Result;
 use serde::Serialize;
-use toml_edit::{InlineTable, Value};
 
 use super::{label, playbook_of, when};
 use crate::Context;
 use crate::agenda::{self, Fit};
-use crate::engagement::Status;
+use crate::engagement::ops::Op;
+use crate::engagement::store::Change;
+use crate::engagement::{Engagement, Status};
 use crate::error::{user, user_hint};
 use crate::git::{Pull, Push};
 use crate::playbook::Anchor;
 use crate::render::{Format, Grid, Tone, json};
-use crate::time::When;
 use crate::workspace::Workspace;
 
 /// Self-assign: list engagements where my role is unfilled, ranked by fit, or claim one
@@ -213,135 +213,129 @@ fn claim(
             "run `ft sync` to see and resolve the conflict, then claim again",
         ));
     }
-    let engagements = ctx.engagements(ws)?;
-    let load = agenda::load_of(me, &engagements);
-    let e = ws.store.load(id, &ws.catalog)?;
-    let alias = super::role(playbook_of(&ws.catalog, &e), role)?
-        .alias
-        .clone();
-    let line = ws.edit(id, |e, doc| {
-        let p = playbook_of(&ws.catalog, e);
-        let mut handover = None;
-        match e.team.get(&alias) {
-            Some(m) if m.person.eq_ignore_ascii_case(me) => {
-                return Err(user(format!("{} is already yours ({alias})", e.id)));
-            }
-            Some(m) if !force => {
-                let since = m.since.map(|d| format!(" since {d}")).unwrap_or_default();
-                return Err(user_hint(
-                    format!("{}: {alias} is held by {}{since}", e.id, m.person),
-                    "to take it over, add --force (recorded as a handover)",
-                ));
-            }
-            Some(m) => handover = Some(m.person.clone()),
-            None => {}
-        }
-        if let Some(cap) = ctx.config.capacity
-            && load >= cap
-            && !force
-        {
-            return Err(user_hint(
-                format!("you carry {load} engagements, your capacity is {cap}"),
-                "finish or hand over one first, or add --force",
-            ));
-        }
-        let mut member = InlineTable::new();
-        member.insert("person", Value::from(me));
-        member.insert("since", When::Date(ctx.today).to_toml());
-        doc.set(&["team", &alias], member).map_err(user)?;
-        if let Some(from) = &handover {
-            let entry = [
-                ("role", Value::from(alias.as_str())),
-                ("from", Value::from(from.as_str())),
-                ("to", Value::from(me)),
-                ("on", When::Date(ctx.today).to_toml()),
-            ];
-            doc.push_entry("handovers", &entry).map_err(user)?;
-        }
-        if p.primary_role.as_deref() == Some(alias.as_str()) {
-            let anchor = Anchor::Milestone("assigned".into());
-            let sub_day = p
-                .tasks()
-                .flat_map(|(_, t)| &t.due)
-                .any(|d| d.after == anchor && d.within.unit.is_sub_day());
-            let at = when(ctx, None, sub_day)?;
-            doc.set(&["milestones", "assigned"], at.to_toml())
-                .map_err(user)?;
-        }
-        if e.status == Status::Unassigned {
-            doc.set(&["status"], "active").map_err(user)?;
-        }
-        Ok(match handover {
+    let load = agenda::load_of(me, &ctx.engagements(ws)?);
+    let mut alias = String::new();
+    let mut starts_clock = false;
+    let applied = ws.apply(id, &ctx.actor(), |e, p| {
+        alias = super::role(p, role)?.alias.clone();
+        starts_clock = !e.milestones.contains_key("assigned");
+        let handover = check_claim(ctx, e, &alias, me, load, force)?;
+        let sub_day = super::anchor_is_sub_day(p, &Anchor::Milestone("assigned".into()));
+        let line = match handover {
             Some(from) => format!("assign {} {alias} to {me} (handover from {from})", e.id),
             None => format!("assign {} {alias} to {me}", e.id),
+        };
+        Ok(Change {
+            ops: vec![Op::Assign {
+                role: alias.clone(),
+                person: me.to_string(),
+                on: when(ctx, None, sub_day)?,
+            }],
+            line,
         })
     })?;
     if let Some(repo) = &repo {
-        let path = ws.store.path(id)?;
-        let mut attempts = 0;
-        loop {
-            match repo.push()? {
-                Push::Pushed => break,
-                Push::Rejected if attempts < 3 => {
-                    attempts += 1;
-                    match repo.pull_rebase()? {
-                        Pull::Updated => continue,
-                        Pull::Conflict(_) => {
-                            repo.abort_rebase()?;
-                            repo.drop_last_commit(&path)?;
-                            if let Pull::Conflict(files) = repo.pull_rebase()? {
-                                repo.abort_rebase()?;
-                                return Err(user(format!(
-                                    "cannot update from the remote: {} conflict",
-                                    files.join(", ")
-                                )));
-                            }
-                            let now = ws.store.load(id, &ws.catalog)?;
-                            let winner = now
-                                .team
-                                .get(&alias)
-                                .map(|m| {
-                                    let since =
-                                        m.since.map(|d| format!(" on {d}")).unwrap_or_default();
-                                    format!("{}{since}", m.person)
-                                })
-                                .unwrap_or_else(|| "someone else".to_string());
-                            return Err(user_hint(
-                                format!(
-                                    "{}: {alias} was claimed by {winner} first; your claim was withdrawn",
-                                    label(&now)
-                                ),
-                                "`ft assign` lists other engagements that fit you",
-                            ));
-                        }
+        push_claim(ws, repo, id, &alias)?;
+    }
+    ctx.say(&applied.message())?;
+    let e = &applied.engagement;
+    let started = started_clocks(e, playbook_of(&ws.catalog, e), &alias);
+    if starts_clock && !started.is_empty() {
+        ctx.say(&format!("SLA clocks started: {}", started.join(", ")))?;
+    }
+    Ok(0)
+}
+
+/// Refuse a claim on a role I hold, or someone else holds without --force,
+/// or beyond my capacity; returns who hands the role over, if anyone.
+fn check_claim(
+    ctx: &Context,
+    e: &Engagement,
+    alias: &str,
+    me: &str,
+    load: u32,
+    force: bool,
+) -> Result<Option<String>> {
+    let handover = match e.team.get(alias) {
+        Some(m) if m.person.eq_ignore_ascii_case(me) => {
+            return Err(user(format!("{} is already yours ({alias})", e.id)));
+        }
+        Some(m) if !force => {
+            let since = m.since.map(|d| format!(" since {d}")).unwrap_or_default();
+            return Err(user_hint(
+                format!("{}: {alias} is held by {}{since}", e.id, m.person),
+                "to take it over, add --force (recorded as a handover)",
+            ));
+        }
+        Some(m) => Some(m.person.clone()),
+        None => None,
+    };
+    if let Some(cap) = ctx.config.capacity
+        && load >= cap
+        && !force
+    {
+        return Err(user_hint(
+            format!("you carry {load} engagements, your capacity is {cap}"),
+            "finish or hand over one first, or add --force",
+        ));
+    }
+    Ok(handover)
+}
+
+/// Push the claim; when someone else's claim on the same engagement got there
+/// first, withdraw mine and say who won.
+fn push_claim(ws: &Workspace, repo: &crate::git::Repo, id: &str, alias: &str) -> Result<()> {
+    let path = ws.store.path(id)?;
+    for _ in 0..=3 {
+        match repo.push()? {
+            Push::Pushed => return Ok(()),
+            Push::Rejected => match repo.pull_rebase()? {
+                Pull::Updated => {}
+                Pull::Conflict(_) => {
+                    repo.abort_rebase()?;
+                    repo.drop_last_commit(&path)?;
+                    if let Pull::Conflict(files) = repo.pull_rebase()? {
+                        repo.abort_rebase()?;
+                        return Err(user(format!(
+                            "cannot update from the remote: {} conflict",
+                            files.join(", ")
+                        )));
                     }
-                }
-                Push::Rejected => {
-                    return Err(user(
-                        "the remote keeps moving; try `ft sync`, then claim again",
+                    let now = ws.store.load(id, &ws.catalog)?;
+                    let winner = now.team.get(alias).map_or_else(
+                        || "someone else".to_string(),
+                        |m| {
+                            let since = m.since.map(|d| format!(" on {d}")).unwrap_or_default();
+                            format!("{}{since}", m.person)
+                        },
+                    );
+                    return Err(user_hint(
+                        format!(
+                            "{}: {alias} was claimed by {winner} first; your claim was withdrawn",
+                            label(&now)
+                        ),
+                        "`ft assign` lists other engagements that fit you",
                     ));
                 }
-            }
+            },
         }
     }
-    ctx.say(&line)?;
-    let e = ws.store.load(id, &ws.catalog)?;
-    let p = playbook_of(&ws.catalog, &e);
-    let started: Vec<String> = p
-        .tasks()
-        .filter(|(_, t)| {
-            t.due
-                .iter()
-                .any(|d| d.after == Anchor::Milestone("assigned".into()))
-        })
-        .filter(|_| p.primary_role.as_deref() == Some(alias.as_str()))
+    Err(user(
+        "the remote keeps moving; try `ft sync`, then claim again",
+    ))
+}
+
+/// "pm-intro (PM bob)": the tasks whose clocks the claim of the primary role started.
+fn started_clocks(e: &Engagement, p: &crate::playbook::Playbook, alias: &str) -> Vec<String> {
+    if p.primary_role.as_deref() != Some(alias) {
+        return Vec::new();
+    }
+    let assigned = Anchor::Milestone("assigned".into());
+    p.tasks()
+        .filter(|(_, t)| t.due.iter().any(|d| d.after == assigned))
         .map(|(_, t)| {
             let holder = e.holder(&t.role).unwrap_or("nobody yet");
             format!("{} ({} {holder})", t.id, t.role)
         })
-        .collect();
-    if !started.is_empty() {
-        ctx.say(&format!("SLA clocks started: {}", started.join(", ")))?;
-    }
-    Ok(0)
+        .collect()
 }

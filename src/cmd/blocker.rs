@@ -1,13 +1,13 @@
 //! `ft blocker ID TEXT` / `ft blocker ID --resolve N`: track blockers.
 
 use anyhow::Result;
-use toml_edit::Value;
 
 use super::label;
 use crate::Context;
+use crate::engagement::ops::Op;
+use crate::engagement::store::Change;
 use crate::error::{user, user_hint};
 use crate::render::{Grid, Tone};
-use crate::time::When;
 
 /// Record a blocker, resolve one by number (--resolve N), or list them (no text)
 #[derive(Debug, clap::Args)]
@@ -52,8 +52,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         ctx.print(&grid.render(ctx.format, ctx.color))?;
         return Ok(0);
     }
-    let line = ws.edit(&args.id, |e, doc| {
-        let today = When::Date(ctx.today).to_toml();
+    let applied = ws.apply(&args.id, &ctx.actor(), |e, _| {
         if let Some(n) = args.resolve {
             let Some(b) = n.checked_sub(1).and_then(|i| e.blockers.get(i)) else {
                 return Err(user_hint(
@@ -67,22 +66,23 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                     e.id
                 )));
             }
-            doc.set_in_entry("blockers", n - 1, "resolved", today)
-                .map_err(user)?;
-            return Ok(format!("{}: resolved blocker {n}: {}", label(e), b.text));
+            return Ok(Change {
+                ops: vec![Op::Resolve {
+                    number: n,
+                    on: ctx.today,
+                }],
+                line: format!("{}: resolved blocker {n}: {}", label(e), b.text),
+            });
         }
-        let text = args.text.join(" ");
-        let mut entry = vec![("opened", today), ("text", Value::from(text.as_str()))];
-        if let Some(me) = ctx.me_opt() {
-            entry.push(("by", Value::from(me)));
-        }
-        doc.push_entry("blockers", &entry).map_err(user)?;
-        Ok(format!(
-            "{}: blocker {} recorded",
-            label(e),
-            e.blockers.len() + 1
-        ))
+        Ok(Change {
+            ops: vec![Op::Blocker {
+                on: ctx.today,
+                by: ctx.me_opt().map(ToString::to_string),
+                text: args.text.join(" "),
+            }],
+            line: format!("{}: blocker {} recorded", label(e), e.blockers.len() + 1),
+        })
     })?;
-    ctx.say(&line)?;
+    ctx.say(&applied.message())?;
     Ok(0)
 }

@@ -2,9 +2,11 @@
 
 use anyhow::Result;
 
-use super::{label, not_before_opened, playbook_of, when};
+use super::{label, not_before_opened, when};
 use crate::Context;
-use crate::error::{user, user_hint};
+use crate::engagement::ops::Op;
+use crate::engagement::store::Change;
+use crate::error::user_hint;
 
 /// Close an engagement: set the `end` milestone and status closed; closing SLAs start counting
 #[derive(Debug, clap::Args)]
@@ -19,8 +21,7 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
-    let line = ws.edit(&args.id, |e, doc| {
-        let p = playbook_of(&ws.catalog, e);
+    let applied = ws.apply(&args.id, &ctx.actor(), |e, p| {
         if !p.has_milestone("end") {
             return Err(user_hint(
                 format!("playbook `{}` has no `end` milestone", p.id),
@@ -29,8 +30,6 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         }
         let w = when(ctx, args.on.as_deref(), false)?;
         not_before_opened(e, w)?;
-        doc.set(&["milestones", "end"], w.to_toml()).map_err(user)?;
-        doc.set(&["status"], "closed").map_err(user)?;
         let closing: Vec<String> = p
             .tasks()
             .filter(|(_, t)| {
@@ -45,8 +44,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         if !closing.is_empty() {
             line.push_str(&format!("; still due: {}", closing.join("; ")));
         }
-        Ok(line)
+        Ok(Change {
+            ops: vec![Op::Close { on: w }],
+            line,
+        })
     })?;
-    ctx.say(&line)?;
+    ctx.say(&applied.message())?;
     Ok(0)
 }

@@ -5,9 +5,11 @@ use serde::Serialize;
 
 use super::label;
 use crate::Context;
+use crate::engagement::ops::{DibsValue, Op};
+use crate::engagement::store::Change;
 use crate::error::user;
 use crate::render::{Format, Grid, Tone, json};
-use crate::time::{When, parse_date};
+use crate::time::parse_date;
 
 /// Show or set DIBS: target Date, Intent, Business reason, Success owner (sponsor)
 #[derive(Debug, clap::Args)]
@@ -55,23 +57,32 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             .map(parse_date)
             .transpose()
             .map_err(|e| user(format!("--date: {e}")))?;
-        let line = ws.edit(&args.id, |e, doc| {
-            if let Some(d) = date {
-                doc.set(&["dibs", "date"], When::Date(d).to_toml())
-                    .map_err(user)?;
+        let mut ops: Vec<Op> = date
+            .map(|d| Op::Dibs {
+                field: "date",
+                value: DibsValue::Date(d),
+            })
+            .into_iter()
+            .collect();
+        for (field, v) in [
+            ("intent", &args.intent),
+            ("business_reason", &args.business_reason),
+            ("success_owner", &args.success_owner),
+        ] {
+            if let Some(v) = v {
+                ops.push(Op::Dibs {
+                    field,
+                    value: DibsValue::Text(v.clone()),
+                });
             }
-            for (key, v) in [
-                ("intent", &args.intent),
-                ("business_reason", &args.business_reason),
-                ("success_owner", &args.success_owner),
-            ] {
-                if let Some(v) = v {
-                    doc.set(&["dibs", key], v.as_str()).map_err(user)?;
-                }
-            }
-            Ok(format!("{}: DIBS updated", label(e)))
+        }
+        let applied = ws.apply(&args.id, &ctx.actor(), |e, _| {
+            Ok(Change {
+                ops,
+                line: format!("{}: DIBS updated", label(e)),
+            })
         })?;
-        ctx.say(&line)?;
+        ctx.say(&applied.message())?;
     }
     let e = ws.store.load(&args.id, &ws.catalog)?;
     let view = View {

@@ -1,12 +1,17 @@
 //! `ft done ID TASK...`: mark tasks done, or log cadence occurrences.
 
 use anyhow::Result;
-use toml_edit::Value;
 
-use super::{label, not_before_opened, playbook_of, unknown_item, when};
+use super::{label, not_before_opened, task_is_sub_day, unknown_item, when};
 use crate::Context;
-use crate::engagement::TaskState;
+use crate::calendar::Calendar;
+use crate::clock;
+use crate::engagement::ops::Op;
+use crate::engagement::store::Change;
+use crate::engagement::{Engagement, TaskState};
 use crate::error::user_hint;
+use crate::playbook::Task;
+use crate::time::When;
 
 /// Mark tasks done; a cadence id (e.g. checkpoint) logs an occurrence
 #[derive(Debug, clap::Args)]
@@ -29,11 +34,15 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
-    let lines = ws.edit(&args.id, |e, doc| {
-        let p = playbook_of(&ws.catalog, e);
+    let cal = &ws.settings.calendar;
+    let applied = ws.apply(&args.id, &ctx.actor(), |e, p| {
+        let mut change = Change {
+            ops: Vec::new(),
+            line: String::new(),
+        };
         let mut lines = Vec::new();
         for id in &args.tasks {
-            if let Some(task) = p.task(id) {
+            let (op, line) = if let Some(task) = p.task(id) {
                 if let Some(TaskState::Done(on)) = e.task_state(id) {
                     return Err(user_hint(
                         format!("task {id} of {} is already done ({on})", e.id),
@@ -43,65 +52,65 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                         ),
                     ));
                 }
-                let sub_day = task.due.iter().any(|d| d.within.unit.is_sub_day());
-                let w = when(ctx, args.on.as_deref(), sub_day)?;
+                let w = when(ctx, args.on.as_deref(), task_is_sub_day(task))?;
                 not_before_opened(e, w)?;
-                for key in ["skipped", "reason", "forced"] {
-                    doc.remove(&["tasks", id, key]);
-                }
-                doc.set(&["tasks", id, "done"], w.to_toml())
-                    .map_err(crate::error::user)?;
-                if let Some(note) = &args.note {
-                    doc.set(&["tasks", id, "note"], note.as_str())
-                        .map_err(crate::error::user)?;
-                }
                 let mut line = format!("{}: done {id} {} ({w})", label(e), task.name);
-                // Say how it went against its SLA, while the clock is known.
-                if let Some(c) = crate::sla::clock(task, e, &ws.settings.calendar)
-                    && let Some(due) = c.due
-                {
-                    if crate::sla::done_late(due, w) {
-                        let by =
-                            crate::sla::lateness(due, w, c.rule.within.unit, &ws.settings.calendar);
-                        line.push_str(&format!("; {} late (due {due})", by.words()));
-                    } else {
-                        line.push_str("; on time");
-                    }
-                }
+                line.push_str(&against_sla(task, e, w, cal));
                 if let Some(m) = task
                     .sets
                     .as_deref()
                     .filter(|m| !e.milestones.contains_key(m))
                 {
-                    doc.set(&["milestones", m], w.to_toml())
-                        .map_err(crate::error::user)?;
                     line.push_str(&format!("; {m} milestone recorded"));
                 }
-                lines.push(line);
+                let op = Op::Done {
+                    task: id.clone(),
+                    on: w,
+                    note: args.note.clone(),
+                };
+                (op, line)
             } else if let Some(c) = p.cadence(id) {
                 let w = when(ctx, args.on.as_deref(), false)?;
                 not_before_opened(e, w)?;
-                doc.push(&["cadences", id], w.to_toml())
-                    .map_err(crate::error::user)?;
                 if let Some(note) = &args.note {
-                    let by = ctx.me_opt().map(Value::from);
-                    let mut entry = vec![
-                        ("on", w.date_toml()),
-                        ("text", Value::from(format!("{}: {note}", c.name))),
-                    ];
-                    if let Some(by) = by {
-                        entry.insert(1, ("by", by));
-                    }
-                    doc.push_entry("notes", &entry)
-                        .map_err(crate::error::user)?;
+                    change.ops.push(Op::Note {
+                        on: w.date(),
+                        by: ctx.me_opt().map(ToString::to_string),
+                        text: format!("{}: {note}", c.name),
+                    });
                 }
-                lines.push(format!("{}: logged {id} {} ({w})", label(e), c.name));
+                let line = format!("{}: logged {id} {} ({w})", label(e), c.name);
+                (
+                    Op::Log {
+                        cadence: id.clone(),
+                        on: w,
+                    },
+                    line,
+                )
             } else {
                 return Err(unknown_item(p, id));
-            }
+            };
+            change.ops.push(op);
+            lines.push(line);
         }
-        Ok(lines.join("\n"))
+        change.line = lines.join("\n");
+        Ok(change)
     })?;
-    ctx.say(&lines)?;
+    ctx.say(&applied.message())?;
     Ok(0)
+}
+
+/// "; on time" or "; 2 business days late (due 2026-11-24)", while the clock is known.
+fn against_sla(task: &Task, e: &Engagement, w: When, cal: &Calendar) -> String {
+    let Some(c) = crate::sla::clock(task, e, cal) else {
+        return String::new();
+    };
+    match c.due {
+        Some(due) if clock::is_past(due, w) => {
+            let by = clock::lateness(due, w, c.rule.within.unit, cal);
+            format!("; {} late (due {due})", by.words())
+        }
+        Some(_) => "; on time".into(),
+        None => String::new(),
+    }
 }

@@ -1,13 +1,13 @@
 //! `ft health ID red|yellow|green`: record the engagement's health.
 
 use anyhow::Result;
-use toml_edit::Value;
 
 use super::{date, label};
 use crate::Context;
 use crate::engagement::Health;
+use crate::engagement::ops::Op;
+use crate::engagement::store::Change;
 use crate::error::user;
-use crate::time::When;
 
 /// Record health (red, yellow or green) with an optional note; the history is kept
 #[derive(Debug, clap::Args)]
@@ -31,21 +31,20 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let status: Health = args.status.parse().map_err(user)?;
     let on = date(ctx, args.on.as_deref())?;
     let ws = ctx.workspace()?;
-    let line = ws.edit(&args.id, |e, doc| {
-        let mut entry = vec![
-            ("on", When::Date(on).to_toml()),
-            ("status", Value::from(status.as_str())),
-        ];
-        if let Some(note) = &args.note {
-            entry.push(("note", Value::from(note.as_str())));
-        }
-        doc.push_entry("health", &entry).map_err(user)?;
+    let applied = ws.apply(&args.id, &ctx.actor(), |e, _| {
         let was = e
             .latest_health()
             .map(|h| format!(" (was {} on {})", h.status, h.on))
             .unwrap_or_default();
-        Ok(format!("{}: health {status} on {on}{was}", label(e)))
+        Ok(Change {
+            ops: vec![Op::Health {
+                on,
+                status,
+                note: args.note.clone(),
+            }],
+            line: format!("{}: health {status} on {on}{was}", label(e)),
+        })
     })?;
-    ctx.say(&line)?;
+    ctx.say(&applied.message())?;
     Ok(0)
 }

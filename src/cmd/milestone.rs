@@ -2,9 +2,11 @@
 
 use anyhow::Result;
 
-use super::{label, not_before_opened, playbook_of, when};
+use super::{anchor_is_sub_day, label, not_before_opened, when};
 use crate::Context;
-use crate::error::{suggest, user, user_hint};
+use crate::engagement::ops::Op;
+use crate::engagement::store::Change;
+use crate::error::{suggest, user_hint};
 use crate::playbook::Anchor;
 
 /// Record a milestone (e.g. kickoff, end); SLAs counted from it start
@@ -23,8 +25,7 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
-    let line = ws.edit(&args.id, |e, doc| {
-        let p = playbook_of(&ws.catalog, e);
+    let applied = ws.apply(&args.id, &ctx.actor(), |e, p| {
         let Some(m) = p.milestones.iter().find(|m| m.id == args.name) else {
             let names: Vec<&str> = p.milestones.iter().map(|m| m.id.as_str()).collect();
             let hint = suggest(&args.name, names.iter().copied())
@@ -34,23 +35,24 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 hint,
             ));
         };
-        let anchor = Anchor::Milestone(m.id.clone());
-        let sub_day = p
-            .tasks()
-            .flat_map(|(_, t)| &t.due)
-            .any(|d| d.after == anchor && d.within.unit.is_sub_day());
+        let sub_day = anchor_is_sub_day(p, &Anchor::Milestone(m.id.clone()));
         let w = when(ctx, args.on.as_deref(), sub_day)?;
         if m.id != "opened" {
             not_before_opened(e, w)?;
         }
-        doc.set(&["milestones", &m.id], w.to_toml()).map_err(user)?;
         let was = e
             .milestones
             .get(&m.id)
             .map(|old| format!(" (was {old})"))
             .unwrap_or_default();
-        Ok(format!("{}: {} ({}) on {w}{was}", label(e), m.id, m.name))
+        Ok(Change {
+            ops: vec![Op::Milestone {
+                name: m.id.clone(),
+                on: w,
+            }],
+            line: format!("{}: {} ({}) on {w}{was}", label(e), m.id, m.name),
+        })
     })?;
-    ctx.say(&line)?;
+    ctx.say(&applied.message())?;
     Ok(0)
 }

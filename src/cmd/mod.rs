@@ -86,6 +86,18 @@ pub fn date(ctx: &Context, on: Option<&str>) -> Result<chrono::NaiveDate> {
     }
 }
 
+/// Does the task's SLA count minutes or hours (so "now" keeps its time of day)?
+pub fn task_is_sub_day(task: &crate::playbook::Task) -> bool {
+    task.due.iter().any(|d| d.within.unit.is_sub_day())
+}
+
+/// Does any SLA counted from this anchor count minutes or hours?
+pub fn anchor_is_sub_day(p: &Playbook, anchor: &crate::playbook::Anchor) -> bool {
+    p.tasks()
+        .flat_map(|(_, t)| &t.due)
+        .any(|d| &d.after == anchor && d.within.unit.is_sub_day())
+}
+
 /// Refuse a date before the engagement opened.
 pub fn not_before_opened(e: &Engagement, w: When) -> Result<()> {
     if let Some(opened) = e.opened()

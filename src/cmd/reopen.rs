@@ -2,8 +2,10 @@
 
 use anyhow::Result;
 
-use super::{label, playbook_of, unknown_item};
+use super::{label, unknown_item};
 use crate::Context;
+use crate::engagement::ops::Op;
+use crate::engagement::store::Change;
 use crate::error::user;
 
 /// Undo `done` or `skip` of a task; for a cadence, remove its last logged occurrence
@@ -18,8 +20,7 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
-    let line = ws.edit(&args.id, |e, doc| {
-        let p = playbook_of(&ws.catalog, e);
+    let applied = ws.apply(&args.id, &ctx.actor(), |e, p| {
         let id = args.task.as_str();
         if let Some(task) = p.task(id) {
             if e.task_state(id).is_none() {
@@ -28,10 +29,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                     e.id
                 )));
             }
-            for key in ["done", "skipped", "reason", "forced"] {
-                doc.remove(&["tasks", id, key]);
-            }
-            Ok(format!("{}: reopened {id} {}", label(e), task.name))
+            Ok(Change {
+                ops: vec![Op::Reopen { task: id.into() }],
+                line: format!("{}: reopened {id} {}", label(e), task.name),
+            })
         } else if let Some(c) = p.cadence(id) {
             let Some(last) = e.cadences.get(id).and_then(|v| v.last()) else {
                 return Err(user(format!(
@@ -39,16 +40,21 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                     e.id
                 )));
             };
-            doc.remove_value(&["cadences", id], &last.to_string());
-            Ok(format!(
-                "{}: removed the {last} occurrence of {id} {}",
-                label(e),
-                c.name
-            ))
+            Ok(Change {
+                ops: vec![Op::Unlog {
+                    cadence: id.into(),
+                    on: *last,
+                }],
+                line: format!(
+                    "{}: removed the {last} occurrence of {id} {}",
+                    label(e),
+                    c.name
+                ),
+            })
         } else {
             Err(unknown_item(p, id))
         }
     })?;
-    ctx.say(&line)?;
+    ctx.say(&applied.message())?;
     Ok(0)
 }

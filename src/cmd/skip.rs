@@ -2,9 +2,11 @@
 
 use anyhow::Result;
 
-use super::{label, not_before_opened, playbook_of, unknown_item, when};
+use super::{label, not_before_opened, unknown_item, when};
 use crate::Context;
-use crate::error::{user, user_hint};
+use crate::engagement::ops::Op;
+use crate::engagement::store::Change;
+use crate::error::user_hint;
 
 /// Skip an optional task, with the reason; mandatory tasks need --force and are reported
 #[derive(Debug, clap::Args)]
@@ -30,8 +32,7 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
-    let line = ws.edit(&args.id, |e, doc| {
-        let p = playbook_of(&ws.catalog, e);
+    let applied = ws.apply(&args.id, &ctx.actor(), |e, p| {
         let Some(task) = p.task(&args.task) else {
             return Err(unknown_item(p, &args.task));
         };
@@ -52,25 +53,21 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         }
         let w = when(ctx, args.on.as_deref(), false)?;
         not_before_opened(e, w)?;
-        let path = |k| ["tasks", task.id.as_str(), k];
-        doc.set(&path("skipped"), w.to_toml()).map_err(user)?;
-        doc.set(&path("reason"), args.reason.as_str())
-            .map_err(user)?;
-        if task.mandatory {
-            doc.set(&path("forced"), true).map_err(user)?;
-        }
         let forced = if task.mandatory {
             " (mandatory, forced)"
         } else {
             ""
         };
-        Ok(format!(
-            "{}: skipped {} {}{forced}",
-            label(e),
-            task.id,
-            task.name
-        ))
+        Ok(Change {
+            ops: vec![Op::Skip {
+                task: task.id.clone(),
+                on: w,
+                reason: args.reason.clone(),
+                forced: task.mandatory,
+            }],
+            line: format!("{}: skipped {} {}{forced}", label(e), task.id, task.name),
+        })
     })?;
-    ctx.say(&line)?;
+    ctx.say(&applied.message())?;
     Ok(0)
 }

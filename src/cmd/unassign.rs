@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 
-use super::playbook_of;
 use crate::Context;
-use crate::engagement::Status;
+use crate::engagement::ops::Op;
+use crate::engagement::store::Change;
 use crate::error::{user, user_hint};
 
 /// Undo a claim: remove me from the engagement's role (and the `assigned` milestone for the primary role)
@@ -26,8 +26,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let me = ctx.me()?.to_string();
     let ws = ctx.workspace()?;
     let role = args.role.clone().or_else(|| ctx.config.role.clone());
-    let line = ws.edit(&args.id, |e, doc| {
-        let p = playbook_of(&ws.catalog, e);
+    let applied = ws.apply(&args.id, &ctx.actor(), |e, p| {
         let alias = match &role {
             Some(r) => super::role(p, r)?.alias.clone(),
             None => {
@@ -54,18 +53,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             }
             Some(_) => {}
         }
-        doc.remove(&["team", &alias]);
-        if p.primary_role.as_deref() == Some(alias.as_str()) {
-            doc.remove(&["milestones", "assigned"]);
-            if e.status == Status::Active {
-                doc.set(&["status"], "unassigned").map_err(user)?;
-            }
-        }
-        Ok(format!(
-            "unassign {} {alias} from {}",
-            e.id, e.team[&alias].person
-        ))
+        let line = format!("unassign {} {alias} from {}", e.id, e.team[&alias].person);
+        Ok(Change {
+            ops: vec![Op::Unassign { role: alias }],
+            line,
+        })
     })?;
-    ctx.say(&line)?;
+    ctx.say(&applied.message())?;
     Ok(0)
 }

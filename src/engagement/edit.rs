@@ -4,7 +4,7 @@
 //! order, blank lines and unknown keys are kept as written. Replacing a value
 //! keeps its decoration (the trailing comment on its line).
 
-use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
+use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Key, Table, TableLike, Value};
 
 pub struct EditDoc {
     doc: DocumentMut,
@@ -24,6 +24,45 @@ impl EditDoc {
             table = table.get(key)?.as_table_like()?;
         }
         table.get(last)
+    }
+
+    /// A copy of the value at `path`, without its formatting and comments.
+    pub fn value(&self, path: &[&str]) -> Option<Value> {
+        let mut v = self.get(path)?.as_value()?.clone();
+        v.decor_mut().clear();
+        Some(v)
+    }
+
+    /// Rename a key of a table in place, keeping the order of the keys, the
+    /// value and its comments. When `to` is already there, `from` is dropped.
+    pub fn rename_key(&mut self, table: &[&str], from: &str, to: &str) -> bool {
+        let Ok(t) = self.table_mut_existing(table) else {
+            return false;
+        };
+        if !t.contains_key(from) {
+            return false;
+        }
+        if t.contains_key(to) {
+            t.remove(from);
+            return true;
+        }
+        let keys: Vec<String> = t.iter().map(|(k, _)| k.to_string()).collect();
+        let mut entries = Vec::with_capacity(keys.len());
+        for k in &keys {
+            if let Some((key, item)) = t.get_key_value(k) {
+                let key = if k == from {
+                    Key::new(to).with_leaf_decor(key.leaf_decor().clone())
+                } else {
+                    key.clone()
+                };
+                entries.push((key, item.clone()));
+            }
+            t.remove(k);
+        }
+        for (key, item) in entries {
+            t.entry_format(&key).or_insert(item);
+        }
+        true
     }
 
     /// Set a value, creating the tables on the way (`[tasks]`, then inline tables).
@@ -111,8 +150,9 @@ impl EditDoc {
     }
 
     /// Append an entry to a top-level list of tables (`[[notes]]`), or to an
-    /// inline array of tables if the person wrote it that way.
-    pub fn push_entry(&mut self, key: &str, entries: &[(&str, Value)]) -> Result<(), String> {
+    /// inline array of tables if the person wrote it that way; returns the
+    /// entry's number, counting from 1.
+    pub fn push_entry(&mut self, key: &str, entries: &[(&str, Value)]) -> Result<usize, String> {
         let root = self.doc.as_table_mut();
         if root.get(key).is_none() {
             root.insert(key, Item::ArrayOfTables(ArrayOfTables::new()));
@@ -124,7 +164,7 @@ impl EditDoc {
                     t.insert(k, Item::Value(v.clone()));
                 }
                 aot.push(t);
-                Ok(())
+                Ok(aot.len())
             }
             Some(Item::Value(Value::Array(array))) => {
                 let mut t = InlineTable::new();
@@ -132,9 +172,23 @@ impl EditDoc {
                     t.insert(*k, v.clone());
                 }
                 array.push(t);
-                Ok(())
+                Ok(array.len())
             }
             _ => Err(format!("`{key}` is not a list of tables")),
+        }
+    }
+
+    /// Move a list of tables to the end of the file, where a person looks
+    /// for a log, whatever tables were added after it.
+    pub fn keep_last(&mut self, key: &str) {
+        let root = self.doc.as_table_mut();
+        if let Some((k, mut item)) = root.remove_entry(key) {
+            if let Item::ArrayOfTables(aot) = &mut item {
+                for t in aot.iter_mut() {
+                    t.set_position(Some(isize::MAX));
+                }
+            }
+            root.insert_formatted(&k, item);
         }
     }
 

@@ -12,7 +12,8 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::{
-    Blocker, Dibs, Engagement, HealthEntry, Member, Note, SmallMap, Status, TaskRecord, TaskState,
+    Blocker, Dibs, Engagement, Event, HealthEntry, Member, Note, SmallMap, Status, TaskRecord,
+    TaskState,
 };
 use crate::error::{Diagnostic, line_col, suggest};
 use crate::playbook::{Catalog, Playbook};
@@ -51,6 +52,10 @@ struct RawEngagement {
     blockers: Vec<Spanned<RawBlocker>>,
     #[serde(default)]
     notes: Vec<Spanned<RawNote>>,
+    #[serde(default)]
+    events: Vec<Spanned<toml::Table>>,
+    #[serde(default)]
+    handovers: Vec<Spanned<toml::Table>>,
 }
 
 #[derive(Deserialize)]
@@ -101,6 +106,14 @@ struct RawNote {
     on: Datetime,
     by: Option<String>,
     text: String,
+}
+
+/// A TOML value as text: strings without quotes, anything else as written.
+fn value_text(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// The result of loading one file: the engagement when it is usable, and every problem found.
@@ -219,10 +232,49 @@ impl Checker<'_> {
     }
 
     fn engagement(mut self, id: &str, raw: RawEngagement, catalog: &Catalog) -> Loaded {
-        let top = |problems: Vec<Diagnostic>| Loaded {
-            engagement: None,
-            problems,
+        let Some((customer, playbook, status)) = self.header(id, &raw, catalog) else {
+            return Loaded {
+                engagement: None,
+                problems: self.problems,
+            };
         };
+        let milestones = self.milestones(playbook, &raw.milestones);
+        let opened = milestones.get("opened").copied();
+        let engagement = Engagement {
+            id: id.to_string(),
+            path: self.path.to_path_buf(),
+            customer,
+            playbook: playbook.id.clone(),
+            services: self.services(playbook, raw.services.as_ref()),
+            seats: raw.seats,
+            active_users: raw.active_users,
+            status,
+            fields: self.fields(playbook, &raw.fields),
+            team: self.team(playbook, &raw.team),
+            tasks: self.tasks(playbook, &raw.tasks, opened),
+            cadences: self.cadences(playbook, &raw.cadences, opened),
+            milestones,
+            dibs: self.dibs(&raw.dibs),
+            ssat: self.ssat(playbook, &raw.ssat),
+            health: self.health(&raw.health),
+            blockers: self.blockers(&raw.blockers),
+            notes: self.notes(&raw.notes),
+            events: self.events(&raw.events, &raw.handovers),
+        };
+        Loaded {
+            engagement: Some(engagement),
+            problems: self.problems,
+        }
+    }
+
+    /// The keys without which nothing else can be checked: customer, a known
+    /// playbook and a status.
+    fn header<'c>(
+        &mut self,
+        id: &str,
+        raw: &RawEngagement,
+        catalog: &'c Catalog,
+    ) -> Option<(String, &'c Playbook, Status)> {
         if let Some(file_id) = &raw.id
             && file_id.get_ref() != id
         {
@@ -237,31 +289,16 @@ impl Checker<'_> {
             );
         }
         let Some(customer) = raw.customer.as_ref().map(|c| c.get_ref().clone()) else {
-            self.problems.push(
-                Diagnostic::error(
-                    self.path,
-                    (1, 1),
-                    "missing-key",
-                    "the file has no `customer`",
-                )
-                .with_hint(Some("add `customer = \"Customer name\"`".into())),
-            );
-            return top(self.problems);
+            self.missing("customer", "add `customer = \"Customer name\"`".into());
+            return None;
         };
         let Some(playbook_key) = &raw.playbook else {
-            self.problems.push(
-                Diagnostic::error(
-                    self.path,
-                    (1, 1),
-                    "missing-key",
-                    "the file has no `playbook`",
-                )
-                .with_hint(Some(format!(
-                    "add `playbook = \"...\"`; known: {}",
-                    catalog.ids().collect::<Vec<_>>().join(", ")
-                ))),
+            let known = catalog.ids().collect::<Vec<_>>().join(", ");
+            self.missing(
+                "playbook",
+                format!("add `playbook = \"...\"`; known: {known}"),
             );
-            return top(self.problems);
+            return None;
         };
         let Some(playbook) = catalog.get(playbook_key.get_ref()) else {
             let hint = suggest(playbook_key.get_ref(), catalog.ids()).or_else(|| {
@@ -276,7 +313,7 @@ impl Checker<'_> {
                 format!("no playbook `{}`", playbook_key.get_ref()),
                 hint,
             );
-            return top(self.problems);
+            return None;
         };
         let status = match &raw.status {
             None => Status::Active,
@@ -284,31 +321,41 @@ impl Checker<'_> {
                 Ok(st) => st,
                 Err(e) => {
                     self.error(s, "status", e, None);
-                    return top(self.problems);
+                    return None;
                 }
             },
         };
+        Some((customer, playbook, status))
+    }
 
-        let services = self.services(playbook, raw.services.as_ref());
-        let fields = self.fields(playbook, &raw.fields);
-        let team = self.team(playbook, &raw.team);
-        let milestones = self.milestones(playbook, &raw.milestones);
-        let opened = milestones.get("opened").copied();
-        let tasks = self.tasks(playbook, &raw.tasks, opened);
-        let cadences = self.cadences(playbook, &raw.cadences, opened);
+    fn missing(&mut self, key: &str, hint: String) {
+        self.problems.push(
+            Diagnostic::error(
+                self.path,
+                (1, 1),
+                "missing-key",
+                format!("the file has no `{key}`"),
+            )
+            .with_hint(Some(hint)),
+        );
+    }
 
-        let dibs = Dibs {
-            date: raw
-                .dibs
-                .date
-                .as_ref()
-                .and_then(|d| self.date(d, d.get_ref())),
-            intent: raw.dibs.intent,
-            business_reason: raw.dibs.business_reason,
-            success_owner: raw.dibs.success_owner,
-        };
+    fn dibs(&mut self, raw: &RawDibs) -> Dibs {
+        Dibs {
+            date: raw.date.as_ref().and_then(|d| self.date(d, d.get_ref())),
+            intent: raw.intent.clone(),
+            business_reason: raw.business_reason.clone(),
+            success_owner: raw.success_owner.clone(),
+        }
+    }
+
+    fn ssat(
+        &mut self,
+        playbook: &Playbook,
+        raw: &IndexMap<Spanned<String>, bool>,
+    ) -> SmallMap<bool> {
         let mut ssat = SmallMap::new();
-        for (item, done) in &raw.ssat {
+        for (item, done) in raw {
             if !playbook.ssat.is_empty() && !playbook.ssat.contains(item.get_ref()) {
                 let hint = suggest(item.get_ref(), playbook.ssat.iter().map(String::as_str));
                 self.warning(
@@ -320,8 +367,12 @@ impl Checker<'_> {
             }
             ssat.insert(item.get_ref().clone(), *done);
         }
+        ssat
+    }
+
+    fn health(&mut self, raw: &[Spanned<RawHealth>]) -> Vec<HealthEntry> {
         let mut health = Vec::new();
-        for h in &raw.health {
+        for h in raw {
             let entry = h.get_ref();
             let on = self.date(h, &entry.on);
             match entry.status.parse() {
@@ -337,8 +388,12 @@ impl Checker<'_> {
                 Err(e) => self.error(h, "health", e, None),
             }
         }
+        health
+    }
+
+    fn blockers(&mut self, raw: &[Spanned<RawBlocker>]) -> Vec<Blocker> {
         let mut blockers = Vec::new();
-        for b in &raw.blockers {
+        for b in raw {
             let r = b.get_ref();
             let opened = self.date(b, &r.opened);
             let resolved = r.resolved.as_ref().and_then(|d| self.date(b, d));
@@ -351,8 +406,12 @@ impl Checker<'_> {
                 });
             }
         }
+        blockers
+    }
+
+    fn notes(&mut self, raw: &[Spanned<RawNote>]) -> Vec<Note> {
         let mut notes = Vec::new();
-        for n in &raw.notes {
+        for n in raw {
             let r = n.get_ref();
             if let Some(on) = self.date(n, &r.on) {
                 notes.push(Note {
@@ -362,31 +421,74 @@ impl Checker<'_> {
                 });
             }
         }
+        notes
+    }
 
-        let engagement = Engagement {
-            id: id.to_string(),
-            path: self.path.to_path_buf(),
-            customer,
-            playbook: playbook.id.clone(),
-            services,
-            seats: raw.seats,
-            active_users: raw.active_users,
-            status,
-            fields,
-            team,
-            milestones,
-            tasks,
-            cadences,
-            dibs,
-            ssat,
-            health,
-            blockers,
-            notes,
-        };
-        Loaded {
-            engagement: Some(engagement),
-            problems: self.problems,
+    /// The `[[events]]` record, and the `[[handovers]]` of older files as
+    /// `assign` events. A malformed event is a warning: the history is for
+    /// reading, the engagement is still usable.
+    fn events(
+        &mut self,
+        raw: &[Spanned<toml::Table>],
+        handovers: &[Spanned<toml::Table>],
+    ) -> Vec<Event> {
+        let mut events = Vec::new();
+        for entry in raw {
+            let t = entry.get_ref();
+            let at = t.get("at").and_then(toml::Value::as_datetime);
+            let op = t.get("op").and_then(toml::Value::as_str);
+            let (Some(at), Some(op)) = (at, op) else {
+                self.warning(
+                    entry,
+                    "event",
+                    "an event needs `at` (a date or date-time) and `op` (a word such as \"done\")"
+                        .into(),
+                    None,
+                );
+                continue;
+            };
+            let Ok(at) = When::from_toml(at) else {
+                self.warning(entry, "event", format!("`{at}` is not a date"), None);
+                continue;
+            };
+            let values = t
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "at" | "by" | "op"))
+                .map(|(k, v)| (k.clone(), value_text(v)))
+                .collect();
+            events.push(Event {
+                at,
+                by: t
+                    .get("by")
+                    .and_then(toml::Value::as_str)
+                    .map(ToString::to_string),
+                op: op.to_string(),
+                values,
+            });
         }
+        for h in handovers {
+            let t = h.get_ref();
+            let Some(at) = t
+                .get("on")
+                .and_then(toml::Value::as_datetime)
+                .and_then(|d| When::from_toml(d).ok())
+            else {
+                continue;
+            };
+            let mut values = Vec::new();
+            for (key, from) in [("role", "role"), ("person", "to"), ("from", "from")] {
+                if let Some(v) = t.get(from) {
+                    values.push((key.to_string(), value_text(v)));
+                }
+            }
+            events.push(Event {
+                at,
+                by: None,
+                op: "assign".into(),
+                values,
+            });
+        }
+        events
     }
 
     fn services(&mut self, playbook: &Playbook, raw: Option<&Spanned<Vec<String>>>) -> Vec<String> {

@@ -3,6 +3,7 @@
 pub mod cache;
 pub mod edit;
 pub mod load;
+pub mod ops;
 pub mod smallmap;
 pub mod store;
 
@@ -39,6 +40,27 @@ pub struct Engagement {
     pub health: Vec<HealthEntry>,
     pub blockers: Vec<Blocker>,
     pub notes: Vec<Note>,
+    /// The record of changes (`[[events]]`), oldest first as written.
+    pub events: Vec<Event>,
+}
+
+/// One recorded change: when, by whom, the operation ([`ops::Op`]) and its
+/// values as written in the file (see [`ops`] for the shape).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Event {
+    pub at: When,
+    pub by: Option<String>,
+    pub op: String,
+    pub values: Vec<(String, String)>,
+}
+
+impl Event {
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 #[derive(
@@ -296,6 +318,7 @@ pub(crate) mod tests {
             health: Vec::new(),
             blockers: Vec::new(),
             notes: Vec::new(),
+            events: Vec::new(),
         }
     }
 

@@ -1,10 +1,12 @@
 //! Engagement files on disk: listing, reading, locking and atomic saving.
 //!
-//! Every mutating command goes through `Workspace::edit` or `Workspace::create`,
-//! which hold the workspace lock around [`Store::update_locked`] and
-//! [`Store::create_locked`]: the file is re-read and re-validated, the edit
-//! is applied to the `toml_edit` document and saved once, atomically
-//! (temporary file in the same directory, fsync, rename, fsync the directory).
+//! Every mutating command goes through `Workspace::apply` or `Workspace::create`,
+//! which hold the workspace lock around [`Store::apply_locked`] and
+//! [`Store::create_locked`]: the file is read and validated once, the
+//! command's operations ([`super::ops`]) are applied to the `toml_edit`
+//! document and recorded as events, the result is validated again and saved
+//! once, atomically (temporary file in the same directory, fsync, rename,
+//! fsync the directory).
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -14,9 +16,10 @@ use anyhow::{Context as _, Result};
 
 use super::edit::EditDoc;
 use super::load::{self, Loaded};
+use super::ops::{self, Actor, Op};
 use super::{Engagement, check_id};
 use crate::error::{Diagnostics, user, user_hint};
-use crate::playbook::Catalog;
+use crate::playbook::{Catalog, Playbook};
 
 pub const DIR: &str = "engagements";
 
@@ -129,29 +132,52 @@ impl Store {
         Ok(Lock { _file: file })
     }
 
-    /// Change one engagement; the caller holds the lock. `edit` sees the
-    /// validated engagement and the document and returns a value for the
-    /// command; the file is written only if the document changed, and the
-    /// result says whether it did.
-    pub fn update_locked<T>(
+    /// Change one engagement; the caller holds the lock. The file is read
+    /// and validated once; `plan` sees the engagement and its playbook and
+    /// returns the operations; each is applied to the document and recorded
+    /// as an event; the result is validated like `ft check` and written
+    /// atomically, or refused with the reason. Nothing is written when no
+    /// operation changed anything.
+    pub fn apply_locked(
         &self,
         id: &str,
         catalog: &Catalog,
-        edit: impl FnOnce(&Engagement, &mut EditDoc) -> Result<T>,
-    ) -> Result<(T, bool)> {
+        actor: &Actor,
+        plan: impl FnOnce(&Engagement, &Playbook) -> Result<Change>,
+    ) -> Result<Applied> {
         let path = self.path(id)?;
         refuse_symlink(&path)?;
         // Loading refuses conflict markers, oversize files and broken TOML.
         let (engagement, text) = self.load_with_text(id, catalog)?;
+        let playbook = catalog
+            .get(&engagement.playbook)
+            .ok_or_else(|| user(format!("no playbook `{}`", engagement.playbook)))?;
+        let change = plan(&engagement, playbook)?;
         let mut doc = EditDoc::parse(&text)
             .map_err(|e| user(format!("cannot parse `{}`: {e}", path.display())))?;
-        let result = edit(&engagement, &mut doc)?;
-        let new_text = doc.to_string();
-        let changed = new_text != text;
-        if changed {
-            write_atomic(&path, new_text.as_bytes())?;
+        ops::normalise_roles(&mut doc, playbook);
+        let mut events = Vec::new();
+        for op in &change.ops {
+            events.extend(ops::apply(&mut doc, &engagement, playbook, op).map_err(user)?);
         }
-        Ok((result, changed))
+        if events.is_empty() {
+            return Ok(Applied {
+                line: change.line,
+                changed: false,
+                engagement,
+            });
+        }
+        for event in events {
+            event.record(&mut doc, actor).map_err(user)?;
+        }
+        let new_text = doc.to_string();
+        let after = validated(&path, id, &new_text, catalog)?;
+        write_atomic(&path, new_text.as_bytes())?;
+        Ok(Applied {
+            line: change.line,
+            changed: true,
+            engagement: after,
+        })
     }
 
     /// Create a new engagement file, refusing to replace one; the caller holds the lock.
@@ -167,6 +193,54 @@ impl Store {
             .with_context(|| format!("cannot create `{}`", self.dir.display()))?;
         write_atomic(&path, text.as_bytes())?;
         Ok(path)
+    }
+}
+
+/// What a command asks to change, and the line that confirms it (also the commit message).
+pub struct Change {
+    pub ops: Vec<Op>,
+    pub line: String,
+}
+
+/// The outcome of a change: whether the file changed, and the engagement as it now is.
+pub struct Applied {
+    pub line: String,
+    pub changed: bool,
+    pub engagement: Engagement,
+}
+
+impl Applied {
+    /// The confirmation for the person: the line, or that nothing changed.
+    pub fn message(&self) -> String {
+        if self.changed {
+            self.line.clone()
+        } else {
+            format!("{} (already so: nothing changed)", self.line)
+        }
+    }
+}
+
+/// The engagement a new text would load as, or the problems that refuse it.
+fn validated(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Result<Engagement> {
+    let Loaded {
+        engagement,
+        problems,
+    } = load::parse(path, id, text, catalog);
+    let errors: Vec<String> = problems
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("  {}:{}: {}", d.line, d.column, d.message))
+        .collect();
+    match engagement {
+        Some(e) if errors.is_empty() => Ok(e),
+        _ => Err(user_hint(
+            format!(
+                "refused: the change would leave `{}` invalid:\n{}",
+                path.display(),
+                errors.join("\n")
+            ),
+            "nothing was written; change the engagement so that the new value fits, then try again",
+        )),
     }
 }
 

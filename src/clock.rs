@@ -1,0 +1,358 @@
+//! The clock: every piece of time arithmetic `ft` does, in one place.
+//!
+//! Due points from an anchor and a period, whether a due point is past,
+//! lateness and elapsed time in each unit, the "due soon" windows, and time in
+//! words. Pure: callers pass "now" and the workspace calendar. The SLA rules
+//! (`sla`), the agenda, the report, `ft assign`, `ft show` and the charts ask
+//! this module and compute nothing of their own, so a change to how time is
+//! counted (holds that pause a clock, a reader's time zone) has one home.
+
+use chrono::{DateTime, Days, FixedOffset, Months, NaiveDate, TimeDelta};
+use serde::Serialize;
+
+use crate::calendar::Calendar;
+use crate::duration::{Period, Unit};
+use crate::time::When;
+
+/// When something is due: a whole day (day SLAs) or an instant (minute and hour SLAs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    Day(NaiveDate),
+    At(DateTime<FixedOffset>),
+}
+
+impl Due {
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            Due::Day(d) => *d,
+            Due::At(t) => t.date_naive(),
+        }
+    }
+
+    /// Days from `now` to the due point (negative when past); fractional for instants.
+    pub fn days_from(&self, now: When) -> f64 {
+        match (self, now) {
+            (Due::Day(d), _) => (*d - now.date()).num_days() as f64,
+            (Due::At(t), When::At(n)) => (*t - n).num_seconds() as f64 / 86_400.0,
+            (Due::At(t), When::Date(d)) => (t.date_naive() - d).num_days() as f64,
+        }
+    }
+
+    /// Days of a "due soon" window before this due point: two days for a due
+    /// day, one hour for a due instant.
+    pub fn soon_window(&self) -> f64 {
+        match self {
+            Due::Day(_) => SOON_DAYS,
+            Due::At(_) => 1.0 / 24.0,
+        }
+    }
+}
+
+impl std::fmt::Display for Due {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Due::Day(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Due::At(t) => write!(f, "{}", When::At(*t)),
+        }
+    }
+}
+
+impl Serialize for Due {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Days ahead that count as "due soon" for day SLAs.
+pub const SOON_DAYS: f64 = 2.0;
+
+/// Add a period to an anchor.
+pub fn add(anchor: When, p: Period, cal: &Calendar) -> Due {
+    let n = p.amount;
+    let days = |k: u64| Days::new(k * u64::from(n));
+    // Calendar units keep the anchor's form: a date stays a date, an instant an instant.
+    let calendar = |date: Option<NaiveDate>, at: Option<DateTime<FixedOffset>>| match anchor {
+        When::Date(_) => Due::Day(date.unwrap_or(NaiveDate::MAX)),
+        When::At(t) => Due::At(at.unwrap_or(t)),
+    };
+    let at = anchor.instant();
+    match p.unit {
+        Unit::Minutes => Due::At(at + TimeDelta::minutes(i64::from(n))),
+        Unit::Hours => Due::At(at + TimeDelta::hours(i64::from(n))),
+        Unit::Days => calendar(
+            anchor.date().checked_add_days(days(1)),
+            at.checked_add_days(days(1)),
+        ),
+        Unit::Weeks => calendar(
+            anchor.date().checked_add_days(days(7)),
+            at.checked_add_days(days(7)),
+        ),
+        Unit::Months => calendar(
+            anchor.date().checked_add_months(Months::new(n)),
+            at.checked_add_months(Months::new(n)),
+        ),
+        Unit::BusinessDays => Due::Day(cal.add_business_days(anchor.date(), n)),
+    }
+}
+
+/// Is `due` past at `at`? A due day is past once it is over; a due instant is
+/// past after it, and with a date-only `at` from the next day. The same test
+/// answers "is it overdue now" and "was it done late".
+pub fn is_past(due: Due, at: When) -> bool {
+    match (due, at) {
+        (Due::Day(d), _) => at.date() > d,
+        (Due::At(t), When::At(n)) => n > t,
+        (Due::At(t), When::Date(d)) => d > t.date_naive(),
+    }
+}
+
+/// Where `now` stands against a due point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timing {
+    Later,
+    Soon,
+    Past,
+}
+
+/// `Past` once due, `Soon` within the due point's window (or from `soon`,
+/// the lower bound of a range such as `1w..2w`), else `Later`.
+pub fn timing(due: Due, soon: Option<Due>, now: When) -> Timing {
+    if is_past(due, now) {
+        Timing::Past
+    } else if soon.is_some_and(|s| s != due && s.days_from(now) <= 0.0)
+        || due.days_from(now) <= due.soon_window()
+    {
+        Timing::Soon
+    } else {
+        Timing::Later
+    }
+}
+
+/// How late (or early) something is, in the SLA's own unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Lateness {
+    pub amount: i64,
+    #[serde(serialize_with = "unit_name")]
+    pub unit: Unit,
+}
+
+fn unit_name<S: serde::Serializer>(u: &Unit, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(u.words().1)
+}
+
+impl Lateness {
+    pub fn words(&self) -> String {
+        let (one, many) = self.unit.words();
+        format!(
+            "{} {}",
+            self.amount,
+            if self.amount == 1 { one } else { many }
+        )
+    }
+}
+
+/// Lateness of `at` against `due`, in the unit the SLA counts in. Late work is
+/// never "0 late": a business-day SLA missed on a weekend or holiday counts the
+/// calendar days instead ("1 day").
+pub fn lateness(due: Due, at: When, unit: Unit, cal: &Calendar) -> Lateness {
+    match due {
+        Due::At(t) => {
+            let secs = (at.instant() - t).num_seconds();
+            if unit == Unit::Minutes || secs.abs() < 3600 {
+                Lateness {
+                    amount: secs.div_euclid(60).max(0),
+                    unit: Unit::Minutes,
+                }
+            } else {
+                Lateness {
+                    amount: secs / 3600,
+                    unit: Unit::Hours,
+                }
+            }
+        }
+        Due::Day(d) => {
+            let days = (at.date() - d).num_days();
+            let business = cal.business_days_between(d, at.date());
+            if unit == Unit::BusinessDays && (business != 0 || days <= 0) {
+                Lateness {
+                    amount: business,
+                    unit: Unit::BusinessDays,
+                }
+            } else {
+                Lateness {
+                    amount: days,
+                    unit: Unit::Days,
+                }
+            }
+        }
+    }
+}
+
+/// Time from `start` to `end` in `unit`: exact for minutes and hours; for
+/// calendar-day units exact when both ends have a time of day (a TTM of 1.5
+/// days), else whole days; business days between the two dates.
+pub fn elapsed(start: When, end: When, unit: Unit, cal: &Calendar) -> f64 {
+    let secs = (end.instant() - start.instant()).num_seconds() as f64;
+    match unit {
+        Unit::Minutes => secs / 60.0,
+        Unit::Hours => secs / 3600.0,
+        Unit::BusinessDays => cal.business_days_between(start.date(), end.date()) as f64,
+        Unit::Days | Unit::Weeks | Unit::Months => match (start, end) {
+            (When::At(_), When::At(_)) => secs / 86_400.0,
+            _ => (end.date() - start.date()).num_days() as f64,
+        },
+    }
+}
+
+/// Whole days from `from` to `to` (negative when `to` is earlier).
+pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    (to - from).num_days()
+}
+
+/// "Fri 20 Nov" or "Fri 20 Nov 09:15Z".
+pub fn when_words(w: When) -> String {
+    match w {
+        When::Date(d) => d.format("%a %-d %b").to_string(),
+        When::At(t) if t.offset().local_minus_utc() == 0 => {
+            t.format("%a %-d %b %H:%MZ").to_string()
+        }
+        When::At(t) => t.format("%a %-d %b %H:%M%:z").to_string(),
+    }
+}
+
+pub fn due_words(due: Due) -> String {
+    match due {
+        Due::Day(d) => d.format("%a %-d %b").to_string(),
+        Due::At(t) => when_words(When::At(t)),
+    }
+}
+
+/// "due today", "due tomorrow", "due in 3 days (Thu 26 Nov)", "due in 40 min (...)".
+pub fn until_words(due: Due, now: When) -> String {
+    match due {
+        Due::Day(d) => match days_between(now.date(), d) {
+            0 => "due today".into(),
+            1 => "due tomorrow".into(),
+            n => format!("due in {n} days ({})", due_words(due)),
+        },
+        Due::At(t) => {
+            let mins = (t - now.instant()).num_minutes();
+            match now {
+                When::At(_) if mins < 120 => format!("due in {mins} min ({})", due_words(due)),
+                When::At(_) if mins < 48 * 60 => {
+                    format!("due in {} h ({})", mins / 60, due_words(due))
+                }
+                _ => format!("due {}", due_words(due)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn w(s: &str) -> When {
+        s.parse().unwrap()
+    }
+
+    fn at(s: &str) -> Due {
+        Due::At(s.parse::<DateTime<FixedOffset>>().unwrap())
+    }
+
+    #[test]
+    fn past_is_one_rule_for_overdue_and_late() {
+        let day = Due::Day(d("2026-11-24"));
+        assert!(
+            !is_past(day, w("2026-11-24")),
+            "the due day itself is on time"
+        );
+        assert!(!is_past(day, w("2026-11-24T23:59:00Z")));
+        assert!(is_past(day, w("2026-11-25")), "the next day is late");
+        let t = at("2026-11-23T09:15:00Z");
+        assert!(!is_past(t, w("2026-11-23T09:15:00Z")), "exactly on time");
+        assert!(is_past(t, w("2026-11-23T09:15:01Z")));
+        assert!(
+            !is_past(t, w("2026-11-23")),
+            "a date-only now is on time that day"
+        );
+        assert!(is_past(t, w("2026-11-24")));
+    }
+
+    #[test]
+    fn late_work_is_never_zero_late() {
+        let cal = Calendar::default();
+        // Due Friday 27 Nov, done Saturday: no business day has passed, one day has.
+        let fri = Due::Day(d("2026-11-27"));
+        let sat = lateness(fri, w("2026-11-28"), Unit::BusinessDays, &cal);
+        assert_eq!(sat.words(), "1 day");
+        assert_eq!(
+            lateness(fri, w("2026-11-30"), Unit::BusinessDays, &cal).words(),
+            "1 business day"
+        );
+        assert_eq!(
+            lateness(fri, w("2026-11-27"), Unit::BusinessDays, &cal).words(),
+            "0 business days",
+            "on the day itself nothing is late"
+        );
+    }
+
+    #[test]
+    fn elapsed_in_each_unit() {
+        let cal = Calendar::default();
+        let start = w("2026-11-20T09:00:00Z");
+        let end = w("2026-11-21T21:00:00Z");
+        assert_eq!(elapsed(start, end, Unit::Minutes, &cal), 2160.0);
+        assert_eq!(elapsed(start, end, Unit::Hours, &cal), 36.0);
+        assert_eq!(elapsed(start, end, Unit::Days, &cal), 1.5, "exact instants");
+        assert_eq!(
+            elapsed(w("2026-11-20"), w("2026-11-21T21:00:00Z"), Unit::Days, &cal),
+            1.0,
+            "a date-only end counts whole days"
+        );
+        // Fri 20 Nov to Tue 24 Nov: Mon and Tue.
+        assert_eq!(
+            elapsed(w("2026-11-20"), w("2026-11-24"), Unit::BusinessDays, &cal),
+            2.0
+        );
+    }
+
+    #[test]
+    fn timing_windows() {
+        let day = Due::Day(d("2026-11-26"));
+        assert_eq!(timing(day, None, w("2026-11-23")), Timing::Later);
+        assert_eq!(timing(day, None, w("2026-11-24")), Timing::Soon);
+        assert_eq!(timing(day, None, w("2026-11-26")), Timing::Soon);
+        assert_eq!(timing(day, None, w("2026-11-27")), Timing::Past);
+        let soon = Due::Day(d("2026-11-20"));
+        assert_eq!(timing(day, Some(soon), w("2026-11-20")), Timing::Soon);
+        assert_eq!(timing(day, Some(soon), w("2026-11-19")), Timing::Later);
+        let t = at("2026-11-23T10:00:00Z");
+        assert_eq!(timing(t, None, w("2026-11-23T08:59:00Z")), Timing::Later);
+        assert_eq!(timing(t, None, w("2026-11-23T09:00:00Z")), Timing::Soon);
+    }
+
+    #[test]
+    fn until_in_words() {
+        let now = w("2026-11-23");
+        assert_eq!(until_words(Due::Day(d("2026-11-23")), now), "due today");
+        assert_eq!(until_words(Due::Day(d("2026-11-24")), now), "due tomorrow");
+        assert_eq!(
+            until_words(Due::Day(d("2026-11-26")), now),
+            "due in 3 days (Thu 26 Nov)"
+        );
+        let now = w("2026-11-23T09:00:00Z");
+        assert_eq!(
+            until_words(at("2026-11-23T09:40:00Z"), now),
+            "due in 40 min (Mon 23 Nov 09:40Z)"
+        );
+        assert_eq!(
+            until_words(at("2026-11-24T12:00:00Z"), now),
+            "due in 27 h (Tue 24 Nov 12:00Z)"
+        );
+    }
+}
