@@ -205,14 +205,9 @@ fn engagement_items(
         }
         let start = rule.due.as_ref().and_then(|m| e.milestones.get(m)).copied();
         let due = start.map(|s| Due::Day(s.date()));
-        let status = match due {
-            None => Status::Waiting,
-            Some(d) if sla::is_past(d, now) => Status::Overdue {
-                by: sla::lateness(d, now, crate::duration::Unit::Days, cal),
-            },
-            Some(d) if d.days_from(now) <= sla::SOON_DAYS => Status::DueSoon,
-            Some(_) => Status::Upcoming,
-        };
+        let status = due.map_or(Status::Waiting, |d| {
+            sla::open_status(d, None, now, crate::duration::Unit::Days, cal)
+        });
         let names: Vec<&str> = missing.iter().map(|(_, label)| *label).collect();
         let by = rule
             .due
