@@ -11,6 +11,7 @@
 use serde::Serialize;
 
 use crate::calendar::Calendar;
+use crate::clock;
 use crate::engagement::{Engagement, Status as EStatus};
 use crate::playbook::{Anchor, Catalog, Playbook, applies};
 use crate::sla::{self, Due, Status};
@@ -86,6 +87,38 @@ pub fn sort(items: &mut [Item]) {
     });
 }
 
+/// One engagement seen by one person: what the item builders below share.
+struct Scope<'a> {
+    p: &'a Playbook,
+    e: &'a Engagement,
+    roles: &'a [&'a str],
+    cal: &'a Calendar,
+    now: When,
+}
+
+impl Scope<'_> {
+    fn item(&self, kind: Kind, name: String, role: &str, status: Status) -> Item {
+        Item {
+            engagement: self.e.id.clone(),
+            customer: self.e.customer.clone(),
+            kind,
+            task: None,
+            name,
+            role: role.to_string(),
+            mandatory: true,
+            due: None,
+            overdue: status.is_overdue(),
+            urgency: 0.0,
+            reason: String::new(),
+            status,
+        }
+    }
+
+    fn mine(&self, role: &str, services: &[String]) -> bool {
+        self.roles.contains(&role) && applies(services, &self.e.services)
+    }
+}
+
 fn engagement_items(
     p: &Playbook,
     e: &Engagement,
@@ -94,20 +127,31 @@ fn engagement_items(
     now: When,
     out: &mut Vec<Item>,
 ) {
-    let closed = e.status == EStatus::Closed;
-    let current = current_stage(p, e);
-    for (index, stage) in p.stages.iter().enumerate() {
-        for t in &stage.tasks {
-            if !roles.contains(&t.role.as_str()) || !applies(&t.services, &e.services) {
-                continue;
-            }
-            let (status, clock) = sla::task_status(t, e, cal, now);
-            if !status.is_open() {
-                continue;
-            }
+    let scope = Scope {
+        p,
+        e,
+        roles,
+        cal,
+        now,
+    };
+    task_items(&scope, out);
+    if e.status != EStatus::Closed {
+        if sla::cadence_active(e) {
+            cadence_items(&scope, out);
+        }
+        out.extend(dibs_item(&scope));
+    }
+}
+
+fn task_items(s: &Scope, out: &mut Vec<Item>) {
+    let closed = s.e.status == EStatus::Closed;
+    let current = current_stage(s.p, s.e);
+    for (index, stage) in s.p.stages.iter().enumerate() {
+        for t in stage.tasks.iter().filter(|t| s.mine(&t.role, &t.services)) {
+            let (status, clock) = sla::task_status(t, s.e, s.cal, s.now);
             let due = clock.as_ref().and_then(|c| c.due);
             // After the end, only work with a running clock (closing report...) is still asked for.
-            if closed && due.is_none() {
+            if !status.is_open() || (closed && due.is_none()) {
                 continue;
             }
             let stage_bonus = match current {
@@ -115,124 +159,112 @@ fn engagement_items(
                 Some(c) if index > c => -0.5 * (index - c) as f64,
                 _ => 0.0,
             };
-            let reason = match &clock {
-                Some(c) => {
-                    let rule = sla::rule_words(&c.rule, c.start, p);
-                    if c.start.is_none() {
-                        let what = sla::anchor_words(&c.rule.after, p);
-                        match &c.rule.after {
-                            Anchor::Milestone(_) => {
-                                format!("{rule}; the clock starts at the {what}")
-                            }
-                            Anchor::Task(_) => {
-                                format!("{rule}; the clock starts when {what} is done")
-                            }
-                        }
-                    } else {
-                        format!("{rule}; {}", sla::status_words(&status, due, now))
-                    }
-                }
+            let mut reason = match &clock {
+                Some(c) => task_reason(s, c, &status),
                 None => format!("{} stage; no SLA", stage.name),
             };
-            let waiting = waiting_on(p, e, &t.id, roles);
-            let reason = if waiting.is_empty() {
-                reason
-            } else {
-                format!("{reason}; {} waits on it", waiting.join(", "))
-            };
-            let started = clock.as_ref().and_then(|c| c.start).or(e.opened());
-            let urgency = score(&status, due, now, t.mandatory, stage_bonus, started);
+            let waiting = waiting_on(s.p, s.e, &t.id, s.roles);
+            if !waiting.is_empty() {
+                reason.push_str(&format!("; {} waits on it", waiting.join(", ")));
+            }
+            let started = clock.as_ref().and_then(|c| c.start).or(s.e.opened());
+            let urgency = score(&status, due, s.now, t.mandatory, stage_bonus, started);
             out.push(Item {
-                engagement: e.id.clone(),
-                customer: e.customer.clone(),
-                kind: Kind::Task,
                 task: Some(t.id.clone()),
-                name: t.name.clone(),
-                role: t.role.clone(),
                 mandatory: t.mandatory,
                 due,
-                overdue: status.is_overdue(),
                 urgency,
                 reason,
-                status,
+                ..s.item(Kind::Task, t.name.clone(), &t.role, status)
             });
         }
     }
-    if !closed && sla::cadence_active(e) {
-        for c in &p.cadences {
-            if !roles.contains(&c.role.as_str()) || !applies(&c.services, &e.services) {
-                continue;
-            }
-            let st = sla::cadence_state(c, e, cal, now);
-            if !matches!(st.status, Status::DueSoon | Status::Overdue { .. }) {
-                continue;
-            }
-            let since = match (st.last, st.from) {
-                (Some(l), _) => format!("last held {}", sla::when_words(l)),
-                (None, Some(f)) => format!(
-                    "none held since the {} on {}",
-                    sla::anchor_words(&c.after, p),
-                    sla::when_words(f)
-                ),
-                (None, None) => String::new(),
-            };
-            let reason = format!(
-                "{}; {since}; {}",
-                c.every.words(),
-                sla::status_words(&st.status, st.due, now)
-            );
-            out.push(Item {
-                engagement: e.id.clone(),
-                customer: e.customer.clone(),
-                kind: Kind::Cadence,
-                task: Some(c.id.clone()),
-                name: c.name.clone(),
-                role: c.role.clone(),
-                mandatory: true,
-                due: st.due,
-                overdue: st.status.is_overdue(),
-                urgency: score(&st.status, st.due, now, true, 0.0, st.from),
-                reason,
-                status: st.status,
-            });
-        }
+}
+
+/// "within 2 business days of ... on Fri 20 Nov; due tomorrow", or what the clock waits for.
+fn task_reason(s: &Scope, c: &sla::Clock, status: &Status) -> String {
+    let rule = sla::rule_words(&c.rule, c.start, s.p);
+    if c.start.is_some() {
+        return format!("{rule}; {}", sla::status_words(status, c.due, s.now));
     }
-    if let Some(rule) = p.dibs.as_ref().filter(|r| r.required) {
-        let owner = p.primary_role.as_deref();
-        let missing = e.dibs.missing();
-        if closed || missing.is_empty() || !owner.is_some_and(|o| roles.contains(&o)) {
-            return;
+    let what = sla::anchor_words(&c.rule.after, s.p);
+    match &c.rule.after {
+        Anchor::Milestone(_) => format!("{rule}; the clock starts at the {what}"),
+        Anchor::Task(_) => format!("{rule}; the clock starts when {what} is done"),
+    }
+}
+
+fn cadence_items(s: &Scope, out: &mut Vec<Item>) {
+    for c in s.p.cadences.iter().filter(|c| s.mine(&c.role, &c.services)) {
+        let st = sla::cadence_state(c, s.e, s.cal, s.now);
+        if !matches!(st.status, Status::DueSoon | Status::Overdue { .. }) {
+            continue;
         }
-        let start = rule.due.as_ref().and_then(|m| e.milestones.get(m)).copied();
-        let due = start.map(|s| Due::Day(s.date()));
-        let status = due.map_or(Status::Waiting, |d| {
-            sla::open_status(d, None, now, crate::duration::Unit::Days, cal)
-        });
-        let names: Vec<&str> = missing.iter().map(|(_, label)| *label).collect();
-        let by = rule
-            .due
-            .as_deref()
-            .map(|m| format!("; due by the {}", sla::milestone_words(m, p)))
-            .unwrap_or_default();
-        let when = match due {
-            Some(_) => format!("; {}", sla::status_words(&status, due, now)),
-            None => String::new(),
+        let since = match (st.last, st.from) {
+            (Some(l), _) => format!("last held {}", sla::when_words(l)),
+            (None, Some(f)) => format!(
+                "none held since the {} on {}",
+                sla::anchor_words(&c.after, s.p),
+                sla::when_words(f)
+            ),
+            (None, None) => String::new(),
         };
+        let reason = format!(
+            "{}; {since}; {}",
+            c.every.words(),
+            sla::status_words(&st.status, st.due, s.now)
+        );
         out.push(Item {
-            engagement: e.id.clone(),
-            customer: e.customer.clone(),
-            kind: Kind::Dibs,
-            task: None,
-            name: format!("Complete DIBS: {}", names.join(", ")),
-            role: owner.unwrap_or_default().to_string(),
-            mandatory: true,
-            due,
-            overdue: status.is_overdue(),
-            urgency: score(&status, due, now, true, 1.0, start.or(e.opened())),
-            reason: format!("missing {}{by}{when}", names.join(", ")),
-            status,
+            task: Some(c.id.clone()),
+            due: st.due,
+            urgency: score(&st.status, st.due, s.now, true, 0.0, st.from),
+            reason,
+            ..s.item(Kind::Cadence, c.name.clone(), &c.role, st.status.clone())
         });
     }
+}
+
+/// Missing DIBS, for the holder of the primary role, due at the playbook's milestone.
+fn dibs_item(s: &Scope) -> Option<Item> {
+    let rule = s.p.dibs.as_ref().filter(|r| r.required)?;
+    let owner =
+        s.p.primary_role
+            .as_deref()
+            .filter(|o| s.roles.contains(o))?;
+    let missing = s.e.dibs.missing();
+    if missing.is_empty() {
+        return None;
+    }
+    let start = rule
+        .due
+        .as_ref()
+        .and_then(|m| s.e.milestones.get(m))
+        .copied();
+    let due = start.map(|d| Due::Day(d.date()));
+    let status = due.map_or(Status::Waiting, |d| {
+        sla::open_status(d, None, s.now, crate::duration::Unit::Days, s.cal)
+    });
+    let names: Vec<&str> = missing.iter().map(|(_, label)| *label).collect();
+    let by = rule
+        .due
+        .as_deref()
+        .map(|m| format!("; due by the {}", sla::milestone_words(m, s.p)))
+        .unwrap_or_default();
+    let when = match due {
+        Some(_) => format!("; {}", sla::status_words(&status, due, s.now)),
+        None => String::new(),
+    };
+    Some(Item {
+        due,
+        urgency: score(&status, due, s.now, true, 1.0, start.or(s.e.opened())),
+        reason: format!("missing {}{by}{when}", names.join(", ")),
+        ..s.item(
+            Kind::Dibs,
+            format!("Complete DIBS: {}", names.join(", ")),
+            owner,
+            status,
+        )
+    })
 }
 
 /// People whose SLA clocks start when `task` is done (their tasks are anchored on it).
@@ -263,9 +295,7 @@ fn score(
         (Status::Waiting, None) => 1.0,
         _ => 3.0,
     };
-    let waited = started.map_or(0.0, |s| {
-        ((now.instant() - s.instant()).num_hours() as f64 / 24.0).clamp(0.0, 30.0)
-    });
+    let waited = started.map_or(0.0, |s| clock::days_since(s, now).clamp(0.0, 30.0));
     let m = if mandatory { 4.0 } else { 0.0 };
     ((base + m + stage_bonus + 0.1 * waited) * 100.0).round() / 100.0
 }

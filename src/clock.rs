@@ -204,6 +204,12 @@ pub fn elapsed(start: When, end: When, unit: Unit, cal: &Calendar) -> f64 {
     }
 }
 
+/// Days from `start` to `now`, in whole hours (a clock started this morning
+/// has waited a fraction of a day).
+pub fn days_since(start: When, now: When) -> f64 {
+    (now.instant() - start.instant()).num_hours() as f64 / 24.0
+}
+
 /// Whole days from `from` to `to` (negative when `to` is earlier).
 pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
     (to - from).num_days()

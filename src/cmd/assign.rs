@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::{label, playbook_of, when};
 use crate::Context;
 use crate::agenda::{self, Fit};
+use crate::clock;
 use crate::engagement::ops::Op;
 use crate::engagement::store::Change;
 use crate::engagement::{Engagement, Status};
@@ -85,37 +86,7 @@ fn list(ctx: &Context, ws: &Workspace, me: &str, role: &str) -> Result<i32> {
     let engagements = ctx.engagements(ws)?;
     let load = agenda::load_of(me, &engagements);
     let capacity = ctx.config.capacity;
-    let mut candidates: Vec<Candidate> = engagements
-        .iter()
-        .filter(|e| !matches!(e.status, Status::Closed | Status::OnHold))
-        .filter_map(|e| {
-            let p = ws.catalog.get(&e.playbook)?;
-            let r = p.role(role)?;
-            if e.team.contains_key(&r.alias) {
-                return None;
-            }
-            let waiting = e.opened().map_or(0, |o| (ctx.today - o.date()).num_days());
-            let fit = agenda::fit(&e.services, &ctx.config.skills, load, capacity, waiting);
-            let reason = reason(&fit, load, capacity, !ctx.config.skills.is_empty());
-            Some(Candidate {
-                engagement: e.id.clone(),
-                customer: e.customer.clone(),
-                playbook: e.playbook.clone(),
-                role: r.alias.clone(),
-                services: e.services.clone(),
-                opened: e.opened().map(|o| o.date().to_string()),
-                fit,
-                reason,
-            })
-        })
-        .collect();
-    candidates.sort_by(|a, b| {
-        b.fit
-            .score
-            .total_cmp(&a.fit.score)
-            .then_with(|| b.fit.waiting_days.cmp(&a.fit.waiting_days))
-            .then_with(|| a.engagement.cmp(&b.engagement))
-    });
+    let candidates = candidates(ctx, ws, &engagements, role, load);
     let listing = Listing {
         person: me.to_string(),
         role: role.to_string(),
@@ -169,6 +140,51 @@ fn list(ctx: &Context, ws: &Workspace, me: &str, role: &str) -> Result<i32> {
         ctx.say("Claim one with: ft assign ID")?;
     }
     Ok(0)
+}
+
+/// The engagements that need `role`, best fit first.
+fn candidates(
+    ctx: &Context,
+    ws: &Workspace,
+    engagements: &[Engagement],
+    role: &str,
+    load: u32,
+) -> Vec<Candidate> {
+    let capacity = ctx.config.capacity;
+    let mut candidates: Vec<Candidate> = engagements
+        .iter()
+        .filter(|e| !matches!(e.status, Status::Closed | Status::OnHold))
+        .filter_map(|e| {
+            let p = ws.catalog.get(&e.playbook)?;
+            let r = p.role(role)?;
+            if e.team.contains_key(&r.alias) {
+                return None;
+            }
+            let waiting = e
+                .opened()
+                .map_or(0, |o| clock::days_between(o.date(), ctx.today));
+            let fit = agenda::fit(&e.services, &ctx.config.skills, load, capacity, waiting);
+            let reason = reason(&fit, load, capacity, !ctx.config.skills.is_empty());
+            Some(Candidate {
+                engagement: e.id.clone(),
+                customer: e.customer.clone(),
+                playbook: e.playbook.clone(),
+                role: r.alias.clone(),
+                services: e.services.clone(),
+                opened: e.opened().map(|o| o.date().to_string()),
+                fit,
+                reason,
+            })
+        })
+        .collect();
+    candidates.sort_by(|a, b| {
+        b.fit
+            .score
+            .total_cmp(&a.fit.score)
+            .then_with(|| b.fit.waiting_days.cmp(&a.fit.waiting_days))
+            .then_with(|| a.engagement.cmp(&b.engagement))
+    });
+    candidates
 }
 
 fn reason(fit: &Fit, load: u32, capacity: Option<u32>, has_skills: bool) -> String {

@@ -123,8 +123,8 @@ impl EditDoc {
         }
     }
 
-    /// Remove the last element of an array value that prints as `text`; `false` if none does.
-    pub fn remove_value(&mut self, path: &[&str], text: &str) -> bool {
+    /// Remove the last element of an array value for which `matches` holds; `false` if none does.
+    pub fn remove_last(&mut self, path: &[&str], matches: impl Fn(&Value) -> bool) -> bool {
         let Some((last, parents)) = path.split_last() else {
             return false;
         };
@@ -137,7 +137,7 @@ impl EditDoc {
         match array
             .iter()
             .enumerate()
-            .filter(|(_, v)| v.to_string().trim() == text)
+            .filter(|(_, v)| matches(v))
             .map(|(i, _)| i)
             .last()
         {

@@ -156,7 +156,12 @@ pub fn apply(
                 .with("on", *on)
         }
         Op::Unlog { cadence, on } => {
-            doc.remove_value(&["cadences", cadence], &on.to_string());
+            // The same point in time, however it was written (`09:00:00Z` or `09:00Z`...).
+            doc.remove_last(&["cadences", cadence], |v| {
+                v.as_datetime()
+                    .and_then(|d| When::from_toml(d).ok())
+                    .is_some_and(|w| w == *on && w.has_time() == on.has_time())
+            });
             Entry::new("unlog")
                 .with("cadence", cadence.as_str())
                 .with("on", *on)
@@ -172,59 +177,29 @@ pub fn apply(
         Op::Assign { role, person, on } => assign(doc, e, p, role, person, *on)?,
         Op::Unassign { role } => unassign(doc, e, p, role)?,
         Op::Note { on, by, text } => {
-            let mut entry = vec![("on", When::Date(*on).to_toml())];
-            if let Some(by) = by {
-                entry.push(("by", Value::from(by.as_str())));
-            }
-            entry.push(("text", Value::from(text.as_str())));
-            let n = doc.push_entry("notes", &entry)?;
-            Entry::new("note").with("note", n)
+            let mut entry = vec![("on", day(*on))];
+            entry.extend(who(by));
+            entry.push(("text", text.into()));
+            Entry::new("note").with("note", doc.push_entry("notes", &entry)?)
         }
         Op::Health { on, status, note } => {
-            let mut entry = vec![
-                ("on", When::Date(*on).to_toml()),
-                ("status", Value::from(status.as_str())),
-            ];
-            if let Some(note) = note {
-                entry.push(("note", Value::from(note.as_str())));
-            }
-            let n = doc.push_entry("health", &entry)?;
+            let mut entry = vec![("on", day(*on)), ("status", status.as_str().into())];
+            entry.extend(note.as_deref().map(|n| ("note", Value::from(n))));
             Entry::new("health")
-                .with("health", n)
+                .with("health", doc.push_entry("health", &entry)?)
                 .with("status", status.as_str())
         }
         Op::Blocker { on, by, text } => {
-            let mut entry = vec![
-                ("opened", When::Date(*on).to_toml()),
-                ("text", Value::from(text.as_str())),
-            ];
-            if let Some(by) = by {
-                entry.push(("by", Value::from(by.as_str())));
-            }
-            let n = doc.push_entry("blockers", &entry)?;
-            Entry::new("blocker").with("blocker", n)
+            let mut entry = vec![("opened", day(*on)), ("text", text.into())];
+            entry.extend(who(by));
+            Entry::new("blocker").with("blocker", doc.push_entry("blockers", &entry)?)
         }
         Op::Resolve { number, on } => {
-            doc.set_in_entry(
-                "blockers",
-                number.saturating_sub(1),
-                "resolved",
-                When::Date(*on).to_toml(),
-            )?;
+            let index = number.saturating_sub(1);
+            doc.set_in_entry("blockers", index, "resolved", day(*on))?;
             Entry::new("resolve").with("blocker", *number)
         }
-        Op::Dibs { field, value } => {
-            let was = doc.value(&["dibs", field]);
-            let v = match value {
-                DibsValue::Date(d) => When::Date(*d).to_toml(),
-                DibsValue::Text(t) => Value::from(t.as_str()),
-            };
-            doc.set(&["dibs", field], v.clone())?;
-            Entry::new("dibs")
-                .with("field", *field)
-                .with("value", v)
-                .was(was)
-        }
+        Op::Dibs { field, value } => dibs(doc, field, value)?,
         Op::Set(s) => set(doc, s)?,
         Op::Close { on } => {
             let was = doc.value(&["status"]);
@@ -234,6 +209,28 @@ pub fn apply(
         }
     };
     Ok((doc.to_string() != before).then_some(event))
+}
+
+fn day(d: NaiveDate) -> Value {
+    When::Date(d).to_toml()
+}
+
+/// `by = PERSON` for an entry, when the person is known.
+fn who(by: &Option<String>) -> Option<(&'static str, Value)> {
+    by.as_deref().map(|b| ("by", Value::from(b)))
+}
+
+fn dibs(doc: &mut EditDoc, field: &'static str, value: &DibsValue) -> Result<Entry, String> {
+    let was = doc.value(&["dibs", field]);
+    let v = match value {
+        DibsValue::Date(d) => day(*d),
+        DibsValue::Text(t) => Value::from(t.as_str()),
+    };
+    doc.set(&["dibs", field], v.clone())?;
+    Ok(Entry::new("dibs")
+        .with("field", field)
+        .with("value", v)
+        .was(was))
 }
 
 fn done(
