@@ -199,7 +199,7 @@ fn portfolio_table(p: &Portfolio, color: bool) -> String {
         "{} {} on {}\n",
         paint("Health review:", Tone::Strong, color),
         table::text(&p.scope),
-        p.today
+        table::text(&p.today)
     );
     out.push_str(&rows_grid(&p.rows).table(color));
     out.push('\n');
@@ -372,5 +372,55 @@ pub fn detail(row: &Row, view: &View, format: Format, color: bool) -> String {
             out.push_str(&show::render(view, format, color));
             out
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Calendar;
+    use crate::engagement::{TaskRecord, TaskState};
+    use crate::time::When;
+
+    fn w(s: &str) -> When {
+        s.parse().unwrap()
+    }
+
+    fn done(on: &str) -> TaskRecord {
+        TaskRecord {
+            state: Some(TaskState::Done(w(on))),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn gantt_bars_run_from_the_clock_start_to_done_or_due_by_date() {
+        let p = crate::playbook::builtin::all().remove(1);
+        let mut e = crate::engagement::tests::engagement(&p.id);
+        e.customer = "Evil: #1\n```".into();
+        e.milestones.insert("opened".into(), w("2026-11-16"));
+        // An instant late on the 20th in UTC+14 is still the 20th: bars use
+        // each time's own date, compared as dates.
+        e.milestones
+            .insert("assigned".into(), w("2026-11-20T23:30:00+14:00"));
+        e.tasks.insert("pm-intro".into(), done("2026-11-20"));
+        let v = crate::view::show::build(&p, &e, &Calendar::default(), w("2026-11-23"));
+        let chart = gantt(&v);
+        assert!(
+            chart.starts_with("```mermaid\ngantt\n    title test Evil 1\n"),
+            "{chart}"
+        );
+        assert!(
+            chart.contains("    pm-intro Send the Primary Project Engineer introduction email to t... :done, t1, 2026-11-20, 1d\n"),
+            "done the day the clock started: one day\n{chart}"
+        );
+        assert!(
+            chart.contains(" :active, t2, 2026-11-20, 2026-11-24\n"),
+            "customer contact: 2 business days after the introduction\n{chart}"
+        );
+        assert!(
+            chart.ends_with("    section Milestones\n    opening :milestone, m1, 2026-11-16, 0d\n    self-assignment :milestone, m2, 2026-11-20, 0d\n```\n"),
+            "{chart}"
+        );
     }
 }
