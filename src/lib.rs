@@ -13,12 +13,14 @@ pub mod demo;
 pub mod duration;
 pub mod engagement;
 pub mod error;
+pub mod escape;
 pub mod git;
 pub mod playbook;
 pub mod render;
 pub mod report;
 pub mod sla;
 pub mod time;
+pub mod view;
 pub mod workspace;
 pub mod yaml;
 
@@ -134,10 +136,10 @@ impl Context {
         for d in problems.iter().filter(|d| d.is_error()) {
             eprintln!(
                 "warning: skipping {}:{}:{}: {} (run `ft check`)",
-                ws.rel(&d.path).display(),
+                escape::terminal(&ws.rel(&d.path).display().to_string()),
                 d.line,
                 d.column,
-                d.message
+                escape::terminal_lines(&d.message)
             );
         }
     }
@@ -267,22 +269,28 @@ fn report(err: &anyhow::Error) {
         }
         return;
     }
-    eprintln!("error: {err:#}");
+    eprintln!("error: {}", escape::terminal_lines(&format!("{err:#}")));
     if let Some(hint) = err
         .chain()
         .find_map(|e| e.downcast_ref::<UserError>())
         .and_then(|u| u.hint.as_ref())
     {
-        eprintln!("hint: {hint}");
+        eprintln!("hint: {}", escape::terminal_lines(hint));
     }
 }
 
 fn display_path_diag(d: &Diagnostic) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
     let path = d.path.strip_prefix(&cwd).unwrap_or(&d.path);
-    let mut s = format!("{}:{}:{}: {}", path.display(), d.line, d.column, d.message);
+    let mut s = format!(
+        "{}:{}:{}: {}",
+        escape::terminal(&path.display().to_string()),
+        d.line,
+        d.column,
+        escape::terminal_lines(&d.message)
+    );
     if let Some(h) = &d.hint {
-        s.push_str(&format!("\nhint: {h}"));
+        s.push_str(&format!("\nhint: {}", escape::terminal_lines(h)));
     }
     s
 }

@@ -4,6 +4,7 @@ use anyhow::Result;
 
 use crate::Context;
 use crate::error::{Diagnostic, Severity};
+use crate::escape;
 use crate::render::{Format, Tone, json, paint};
 
 /// Validate ft.toml, local playbooks and every engagement file; print
@@ -37,14 +38,14 @@ pub fn run(ctx: &Context, _args: Args) -> Result<i32> {
             };
             out.push_str(&format!(
                 "{}:{}:{}: {sev}[{}]: {}\n",
-                d.path.display(),
+                escape::terminal(&d.path.display().to_string()),
                 d.line,
                 d.column,
                 d.code,
-                d.message
+                escape::terminal_lines(&d.message)
             ));
             if let Some(h) = &d.hint {
-                out.push_str(&format!("  hint: {h}\n"));
+                out.push_str(&format!("  hint: {}\n", escape::terminal_lines(h)));
             }
         }
         let local = ws

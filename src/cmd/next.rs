@@ -4,11 +4,11 @@ use anyhow::Result;
 
 use super::split_list;
 use crate::Context;
-use crate::agenda::{self, Item, Kind};
+use crate::agenda;
 use crate::duration::Period;
 use crate::error::user;
-use crate::render::{Format, Grid, Tone, ellipsize, json};
-use crate::sla::{self, Status};
+use crate::render::{self, Format, json, table};
+use crate::sla;
 
 /// What to do next: open tasks, due cadences and missing DIBS across my engagements, most urgent first
 ///
@@ -89,11 +89,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     }
     if items.is_empty() {
         ctx.say(&format!(
-            "Nothing to do for {me}. Unassigned work that fits you: ft assign"
+            "Nothing to do for {}. Unassigned work that fits you: ft assign",
+            table::text(&me)
         ))?;
         return Ok(0);
     }
-    ctx.print(&grid(&items).render(ctx.format, ctx.color))?;
+    ctx.print(&render::next::grid(&items).render(ctx.format, ctx.color))?;
     if total > items.len() && ctx.format == Format::Table {
         ctx.say(&format!(
             "{} more; --all shows everything",
@@ -101,31 +102,4 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         ))?;
     }
     Ok(0)
-}
-
-fn grid(items: &[Item]) -> Grid {
-    let mut g = Grid::new(&["Due", "Engagement", "Item", "Why"]);
-    for i in items {
-        let tone = match i.status {
-            Status::Overdue { .. } => Tone::Bad,
-            Status::DueSoon => Tone::Warn,
-            _ => Tone::Plain,
-        };
-        let what = match (i.kind, &i.task) {
-            (Kind::Task, Some(id)) => format!(
-                "{id} {}{}",
-                ellipsize(&i.name, 48),
-                if i.mandatory { "" } else { " (optional)" }
-            ),
-            (Kind::Cadence, Some(id)) => format!("{id}: {}", i.name),
-            _ => i.name.clone(),
-        };
-        g.row(vec![
-            (i.due.map_or("-".to_string(), sla::due_words), tone),
-            (i.engagement.clone(), Tone::Strong),
-            (format!("{what} [{}]", i.role), Tone::Plain),
-            (i.reason.clone(), tone),
-        ]);
-    }
-    g
 }

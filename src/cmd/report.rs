@@ -3,15 +3,15 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use serde::Serialize;
 
 use super::{playbook_of, split_list};
 use crate::Context;
 use crate::engagement::store::write_atomic;
 use crate::engagement::{Engagement, Status};
 use crate::error::user;
-use crate::render::{self, Format, json};
-use crate::report::{self as model, Row};
+use crate::render::{self, Format, json, table};
+use crate::view::report::{self as view, Detail, Portfolio, Row};
+use crate::workspace::Workspace;
 
 /// Health-review report: a portfolio with a summary and SLA compliance, or the detail of engagements
 ///
@@ -51,56 +51,11 @@ pub struct Args {
     pub output: Option<PathBuf>,
 }
 
-#[derive(Serialize)]
-struct Detail {
-    row: Row,
-    engagement: crate::cmd::show::View,
-}
-
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
-    let cal = &ws.settings.calendar;
     let color = ctx.color && args.output.is_none();
     let text = if args.ids.is_empty() {
-        let engagements = ctx.engagements(&ws)?;
-        let statuses: Vec<Status> = split_list(&args.status)
-            .iter()
-            .map(|s| s.parse::<Status>().map_err(user))
-            .collect::<Result<_>>()?;
-        let playbooks = split_list(&args.playbook);
-        let me = if args.all && args.role.is_none() {
-            None
-        } else {
-            Some(ctx.me()?.to_string())
-        };
-        let role = args.role.as_deref();
-        let keep = |e: &&Engagement| {
-            let status_ok = if statuses.is_empty() {
-                e.status != Status::Closed
-            } else {
-                statuses.contains(&e.status)
-            };
-            let mine = match (&me, role) {
-                (None, _) => true,
-                (Some(me), None) => e.roles_of(me).next().is_some(),
-                (Some(me), Some(r)) => {
-                    let alias = ws
-                        .catalog
-                        .get(&e.playbook)
-                        .and_then(|p| p.role(r))
-                        .map(|r| r.alias.as_str());
-                    e.roles_of(me).any(|held| Some(held) == alias)
-                }
-            };
-            status_ok && mine && (playbooks.is_empty() || playbooks.contains(&e.playbook))
-        };
-        let chosen: Vec<&Engagement> = engagements.iter().filter(keep).collect();
-        let scope = match (&me, role) {
-            (None, _) => "all engagements".to_string(),
-            (Some(me), None) => format!("engagements of {me}"),
-            (Some(me), Some(r)) => format!("engagements where {me} is {r}"),
-        };
-        let portfolio = model::portfolio(&scope, &chosen, &ws.catalog, cal, ctx.now);
+        let portfolio = portfolio(ctx, &ws, &args)?;
         match ctx.format {
             Format::Json => json(&portfolio),
             f => render::report::portfolio(&portfolio, f, color),
@@ -110,31 +65,84 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         for id in &args.ids {
             let e = ws.store.load(id, &ws.catalog)?;
             let p = playbook_of(&ws.catalog, &e);
-            details.push(Detail {
-                row: model::row(p, &e, cal, ctx.now),
-                engagement: crate::cmd::show::build(p, &e, cal, ctx.now),
-            });
+            details.push(view::detail(p, &e, &ws.settings.calendar, ctx.now));
         }
-        match ctx.format {
-            Format::Json if details.len() == 1 => json(&details[0]),
-            Format::Json => json(&details),
-            Format::Csv => {
-                let rows: Vec<Row> = details.iter().map(|d| d.row.clone()).collect();
-                render::report::rows_csv(&rows)
-            }
-            f => details
-                .iter()
-                .map(|d| render::report::detail(&d.row, &d.engagement, f, color))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        }
+        details_text(&details, ctx.format, color)
     };
     match &args.output {
         Some(path) => {
             write_atomic(path, text.as_bytes())?;
-            ctx.say(&format!("Wrote {}", path.display()))?;
+            ctx.say(&format!(
+                "Wrote {}",
+                table::text(&path.display().to_string())
+            ))?;
         }
         None => ctx.print(&text)?,
     }
     Ok(0)
+}
+
+/// The portfolio of the engagements the options choose.
+fn portfolio(ctx: &Context, ws: &Workspace, args: &Args) -> Result<Portfolio> {
+    let engagements = ctx.engagements(ws)?;
+    let statuses: Vec<Status> = split_list(&args.status)
+        .iter()
+        .map(|s| s.parse::<Status>().map_err(user))
+        .collect::<Result<_>>()?;
+    let playbooks = split_list(&args.playbook);
+    let me = if args.all && args.role.is_none() {
+        None
+    } else {
+        Some(ctx.me()?.to_string())
+    };
+    let role = args.role.as_deref();
+    let keep = |e: &&Engagement| {
+        let status_ok = if statuses.is_empty() {
+            e.status != Status::Closed
+        } else {
+            statuses.contains(&e.status)
+        };
+        let mine = match (&me, role) {
+            (None, _) => true,
+            (Some(me), None) => e.roles_of(me).next().is_some(),
+            (Some(me), Some(r)) => {
+                let alias = ws
+                    .catalog
+                    .get(&e.playbook)
+                    .and_then(|p| p.role(r))
+                    .map(|r| r.alias.as_str());
+                e.roles_of(me).any(|held| Some(held) == alias)
+            }
+        };
+        status_ok && mine && (playbooks.is_empty() || playbooks.contains(&e.playbook))
+    };
+    let chosen: Vec<&Engagement> = engagements.iter().filter(keep).collect();
+    let scope = match (&me, role) {
+        (None, _) => "all engagements".to_string(),
+        (Some(me), None) => format!("engagements of {me}"),
+        (Some(me), Some(r)) => format!("engagements where {me} is {r}"),
+    };
+    Ok(view::portfolio(
+        &scope,
+        &chosen,
+        &ws.catalog,
+        &ws.settings.calendar,
+        ctx.now,
+    ))
+}
+
+fn details_text(details: &[Detail], format: Format, color: bool) -> String {
+    match format {
+        Format::Json if details.len() == 1 => json(&details[0]),
+        Format::Json => json(&details),
+        Format::Csv => {
+            let rows: Vec<Row> = details.iter().map(|d| d.row.clone()).collect();
+            render::report::rows_csv(&rows)
+        }
+        f => details
+            .iter()
+            .map(|d| render::report::detail(&d.row, &d.engagement, f, color))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
 }

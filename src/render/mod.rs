@@ -1,16 +1,23 @@
 //! Writing view models as a terminal table, Markdown, CSV or JSON.
 //!
-//! Renderers compute nothing: commands build the rows and view models.
+//! Renderers compute nothing: commands build view models (`crate::view`),
+//! and the modules here lay them out. There are two kinds of module:
+//!
+//! - one writer per format, which owns that format's syntax and its escaping
+//!   (`table`, `markdown`, `csv`; JSON is the view model serialized by
+//!   [`json`]). Every piece of text from a file reaches the output through one
+//!   of them, and they call [`crate::escape`] once, on the way out;
+//! - one module per view (`show`, `report`, `list`, `next`), which decides
+//!   what goes in which cell or heading, as raw text, and hands it to a writer.
 
+pub mod csv;
+pub mod list;
+pub mod markdown;
+pub mod next;
 pub mod report;
+pub mod show;
+pub mod table;
 
-use std::fmt::Write as _;
-
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, LineStyle, Table, TableStyle};
-
-/// Columns with a rule under the header, like `task next`.
-const STYLE: TableStyle =
-    TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -33,7 +40,7 @@ pub enum Tone {
 }
 
 impl Tone {
-    fn ansi(self) -> Option<&'static str> {
+    pub(crate) fn ansi(self) -> Option<&'static str> {
         match self {
             Tone::Plain => None,
             Tone::Bad => Some("31"),
@@ -45,11 +52,13 @@ impl Tone {
     }
 }
 
-/// Wrap `text` in ANSI colour when `color` is on.
+/// Terminal text: `text` shown with [`escape::terminal`](crate::escape::terminal),
+/// wrapped in ANSI colour when `color` is on.
 pub fn paint(text: &str, tone: Tone, color: bool) -> String {
+    let text = crate::escape::terminal(text);
     match tone.ansi() {
         Some(code) if color => format!("\x1b[{code}m{text}\x1b[0m"),
-        _ => text.to_string(),
+        _ => text,
     }
 }
 
@@ -89,106 +98,19 @@ impl Grid {
         }
     }
 
+    /// A terminal table; every cell shown with [`escape::terminal`](crate::escape::terminal).
     pub fn table(&self, color: bool) -> String {
-        let mut t = Table::new();
-        t.load_style(STYLE)
-            .set_content_arrangement(ContentArrangement::Dynamic);
-        // On a terminal the table fits its width (colour or not); elsewhere it is not wrapped.
-        if color {
-            t.enforce_styling();
-        } else if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-            t.force_no_tty();
-        }
-        let header: Vec<Cell> = self
-            .headers
-            .iter()
-            .map(|h| {
-                let c = Cell::new(h);
-                if color {
-                    c.add_attribute(Attribute::Bold)
-                } else {
-                    c
-                }
-            })
-            .collect();
-        if self.headers.iter().any(|h| !h.is_empty()) {
-            t.set_header(header);
-        }
-        for row in &self.rows {
-            t.add_row(
-                row.iter()
-                    .map(|(text, tone)| cell(text, *tone, color))
-                    .collect::<Vec<_>>(),
-            );
-        }
-        format!("{t}\n")
+        table::grid(self, color)
     }
 
+    /// A Markdown table; every cell written with [`escape::markdown`](crate::escape::markdown).
     pub fn markdown(&self) -> String {
-        let mut out = String::new();
-        let esc = |s: &str| s.replace('|', "\\|").replace('\n', "<br>");
-        let _ = writeln!(
-            out,
-            "| {} |",
-            self.headers
-                .iter()
-                .map(|h| esc(h))
-                .collect::<Vec<_>>()
-                .join(" | ")
-        );
-        let _ = writeln!(out, "|{}|", vec![" --- "; self.headers.len()].join("|"));
-        for row in &self.rows {
-            let _ = writeln!(
-                out,
-                "| {} |",
-                row.iter()
-                    .map(|(c, _)| esc(c))
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            );
-        }
-        out
+        markdown::grid(self)
     }
 
+    /// CSV with CRLF line ends; every cell written with [`escape::csv`](crate::escape::csv).
     pub fn csv(&self) -> String {
-        let mut out = String::new();
-        let line = |cells: Vec<&str>| {
-            cells
-                .into_iter()
-                .map(csv_field)
-                .collect::<Vec<_>>()
-                .join(",")
-        };
-        out.push_str(&line(self.headers.iter().map(String::as_str).collect()));
-        out.push_str("\r\n");
-        for row in &self.rows {
-            out.push_str(&line(row.iter().map(|(c, _)| c.as_str()).collect()));
-            out.push_str("\r\n");
-        }
-        out
-    }
-}
-
-fn cell(text: &str, tone: Tone, color: bool) -> Cell {
-    let c = Cell::new(text);
-    if !color {
-        return c;
-    }
-    match tone {
-        Tone::Plain => c,
-        Tone::Bad => c.fg(Color::Red),
-        Tone::Warn => c.fg(Color::Yellow),
-        Tone::Good => c.fg(Color::Green),
-        Tone::Dim => c.fg(Color::DarkGrey),
-        Tone::Strong => c.add_attribute(Attribute::Bold),
-    }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+        csv::grid(self)
     }
 }
 
@@ -230,5 +152,28 @@ mod tests {
     fn paint_only_with_color() {
         assert_eq!(paint("x", Tone::Bad, false), "x");
         assert_eq!(paint("x", Tone::Bad, true), "\x1b[31mx\x1b[0m");
+    }
+
+    #[test]
+    fn every_writer_escapes_every_cell() {
+        let mut g = Grid::new(&["Customer", "Note"]);
+        g.plain_row(vec![
+            "Evil\x1b]0;PWNED\x07\x1b[2J".into(),
+            "=HYPERLINK(\"http://x\")".into(),
+        ]);
+        g.plain_row(vec!["a|b\nc".into(), "+cmd|' /C calc'!A0".into()]);
+        for out in [g.table(false), g.table(true), g.markdown(), g.csv()] {
+            assert!(!out.contains(['\x07']), "{out:?}");
+            assert!(!out.contains("\x1b]"), "{out:?}");
+            assert!(!out.contains("\x1b[2J"), "{out:?}");
+        }
+        assert!(g.table(false).contains("a|b\\nc"));
+        assert!(g.markdown().contains("| a\\|b<br>c |"));
+        let csv = g.csv();
+        assert!(
+            csv.contains(",\"'=HYPERLINK(\"\"http://x\"\")\"\r\n"),
+            "{csv}"
+        );
+        assert!(csv.contains(",\"'+cmd|' /C calc'!A0\"\r\n"), "{csv}");
     }
 }

@@ -1,13 +1,16 @@
-//! Writing health-review reports: terminal tables, Markdown (with Mermaid
-//! charts), CSV. JSON is the view model serialized.
+//! Laying out health-review reports: the portfolio (rows, summary, SLA
+//! compliance) and the detail of an engagement, as terminal tables, Markdown
+//! (with Mermaid charts) or CSV. JSON is the view model serialized.
 
 use std::fmt::Write as _;
 
-use crate::cmd::show::{self, View};
+use chrono::NaiveDate;
+
+use super::{Format, Grid, Tone, ellipsize, markdown, paint, show, table};
 use crate::engagement::Health;
-use crate::render::{Format, Grid, Tone, ellipsize, paint};
-use crate::report::{Portfolio, Row, Summary, Trend};
 use crate::sla::{self, Status};
+use crate::view::report::{Portfolio, Row, STALE_DAYS, Summary, Trend};
+use crate::view::show::{StageView, TaskView, View};
 
 const HEADERS: [&str; 12] = [
     "Engagement",
@@ -176,7 +179,7 @@ fn summary_lines(s: &Summary) -> Vec<String> {
         ),
         format!(
             "No health update or note in {} days: {}",
-            crate::report::STALE_DAYS,
+            STALE_DAYS,
             list_or_none(&s.stale)
         ),
         format!("Open blockers: {}", s.open_blockers),
@@ -187,36 +190,54 @@ pub fn portfolio(p: &Portfolio, format: Format, color: bool) -> String {
     match format {
         Format::Markdown => portfolio_markdown(p),
         Format::Csv => rows_csv(&p.rows),
-        _ => {
-            let mut out = format!(
-                "{} {} on {}\n",
-                paint("Health review:", Tone::Strong, color),
-                p.scope,
-                p.today
-            );
-            out.push_str(&rows_grid(&p.rows).table(color));
-            out.push('\n');
-            for line in summary_lines(&p.summary) {
-                out.push_str(&format!("{line}\n"));
-            }
-            if !p.summary.sla.is_empty() {
-                out.push_str(&format!(
-                    "\n{}\n",
-                    paint("SLA compliance", Tone::Strong, color)
-                ));
-                out.push_str(&sla_grid(&p.summary).table(color));
-            }
-            out
-        }
+        _ => portfolio_table(p, color),
     }
 }
 
-fn portfolio_markdown(p: &Portfolio) -> String {
+fn portfolio_table(p: &Portfolio, color: bool) -> String {
     let mut out = format!(
-        "# Health review: {}\n\n_As of {}._\n\n## Portfolio\n\n",
-        p.scope, p.today
+        "{} {} on {}\n",
+        paint("Health review:", Tone::Strong, color),
+        table::text(&p.scope),
+        table::text(&p.today)
     );
+    out.push_str(&rows_grid(&p.rows).table(color));
+    out.push('\n');
+    for line in summary_lines(&p.summary) {
+        out.push_str(&format!("{}\n", table::text(&line)));
+    }
+    if !p.summary.sla.is_empty() {
+        out.push_str(&format!(
+            "\n{}\n",
+            paint("SLA compliance", Tone::Strong, color)
+        ));
+        out.push_str(&sla_grid(&p.summary).table(color));
+    }
+    out
+}
+
+fn portfolio_markdown(p: &Portfolio) -> String {
+    let mut out = markdown::heading(1, &format!("Health review: {}", p.scope));
+    let _ = write!(out, "_As of {}._\n\n", markdown::text(&p.today));
+    out.push_str(&markdown::heading(2, "Portfolio"));
     out.push_str(&rows_grid(&p.rows).markdown());
+    out.push_str(&health_pie(p));
+    out.push('\n');
+    out.push_str(&markdown::heading(2, "Summary"));
+    for line in summary_lines(&p.summary) {
+        out.push_str(&markdown::item(&line));
+    }
+    if !p.summary.sla.is_empty() {
+        out.push('\n');
+        out.push_str(&markdown::heading(2, "SLA compliance"));
+        out.push_str(&sla_grid(&p.summary).markdown());
+    }
+    out
+}
+
+/// A Mermaid pie of the engagements by health, after a blank line; empty
+/// when there are none.
+fn health_pie(p: &Portfolio) -> String {
     let h = &p.summary.health;
     let slices: Vec<(&str, usize)> = [
         ("green", h.green),
@@ -227,48 +248,20 @@ fn portfolio_markdown(p: &Portfolio) -> String {
     .into_iter()
     .filter(|(_, n)| *n > 0)
     .collect();
-    if !slices.is_empty() {
-        out.push_str("\n```mermaid\npie title Health\n");
-        for (name, n) in slices {
-            let _ = writeln!(out, "    \"{name}\" : {n}");
-        }
-        out.push_str("```\n");
+    if slices.is_empty() {
+        return String::new();
     }
-    out.push_str("\n## Summary\n\n");
-    for line in summary_lines(&p.summary) {
-        let _ = writeln!(out, "- {line}");
+    let mut out = String::from("\n```mermaid\npie title Health\n");
+    for (name, n) in slices {
+        let _ = writeln!(out, "    \"{name}\" : {n}");
     }
-    if !p.summary.sla.is_empty() {
-        out.push_str("\n## SLA compliance\n\n");
-        out.push_str(&sla_grid(&p.summary).markdown());
-    }
+    out.push_str("```\n");
     out
 }
 
-/// Text safe inside a Mermaid gantt task name.
-fn mermaid_text(s: &str) -> String {
-    let cleaned: String = s
-        .chars()
-        .map(|c| {
-            if matches!(c, ':' | ';' | '#' | '\n') {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    ellipsize(
-        cleaned
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .as_str(),
-        60,
-    )
-}
-
-fn date_of(s: &str) -> &str {
-    s.get(..10).unwrap_or(s)
+/// A Mermaid label of at most 60 characters.
+fn label(text: &str) -> String {
+    ellipsize(&markdown::mermaid(text), 60)
 }
 
 /// A Mermaid gantt of the stages and tasks: done, late, overdue, upcoming.
@@ -277,53 +270,26 @@ pub fn gantt(v: &View) -> String {
         .milestones
         .iter()
         .find(|m| m.id == "opened")
-        .and_then(|m| m.on.clone());
+        .and_then(|m| m.date);
     let mut out = String::from("```mermaid\ngantt\n");
     let _ = writeln!(
         out,
         "    title {}",
-        mermaid_text(&format!("{} {}", v.id, v.customer))
+        label(&format!("{} {}", v.id, v.customer))
     );
     out.push_str("    dateFormat YYYY-MM-DD\n    axisFormat %d %b\n");
     let mut n = 0;
     for s in &v.stages {
-        let mut section = String::new();
-        for t in s.tasks.iter().filter(|t| t.applies) {
-            let start = t.started.as_deref().or(opened.as_deref()).map(date_of);
-            let (tags, end) = match &t.status {
-                Status::DoneOnTime { on } | Status::Done { on } => ("done, ", Some(on.clone())),
-                Status::DoneLate { on, .. } => ("done, crit, ", Some(on.clone())),
-                Status::Overdue { .. } => ("crit, ", t.due.map(|d| d.to_string())),
-                Status::DueSoon => ("active, ", t.due.map(|d| d.to_string())),
-                Status::Upcoming => ("", t.due.map(|d| d.to_string())),
-                _ => continue,
-            };
-            let (Some(start), Some(end)) = (start, end) else {
-                continue;
-            };
-            let end = date_of(&end).to_string();
-            let span = if end.as_str() > start {
-                end
-            } else {
-                "1d".to_string()
-            };
-            n += 1;
-            let _ = writeln!(
-                section,
-                "    {} {} :{tags}t{n}, {start}, {span}",
-                t.id,
-                mermaid_text(&t.name)
-            );
-        }
+        let section = gantt_section(s, opened, &mut n);
         if !section.is_empty() {
-            let _ = writeln!(out, "    section {}", mermaid_text(&s.name));
+            let _ = writeln!(out, "    section {}", label(&s.name));
             out.push_str(&section);
         }
     }
     let recorded: Vec<_> = v
         .milestones
         .iter()
-        .filter_map(|m| m.on.as_ref().map(|on| (m, on)))
+        .filter_map(|m| m.date.map(|on| (m, on)))
         .collect();
     if !recorded.is_empty() {
         out.push_str("    section Milestones\n");
@@ -331,9 +297,9 @@ pub fn gantt(v: &View) -> String {
             let _ = writeln!(
                 out,
                 "    {} :milestone, m{}, {}, 0d",
-                mermaid_text(&m.name),
+                label(&m.name),
                 i + 1,
-                date_of(on)
+                day(*on)
             );
         }
     }
@@ -341,25 +307,120 @@ pub fn gantt(v: &View) -> String {
     out
 }
 
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// The gantt bars of one stage's tasks that have a start and an end; `n`
+/// numbers the bars across stages.
+fn gantt_section(s: &StageView, opened: Option<NaiveDate>, n: &mut usize) -> String {
+    let mut section = String::new();
+    for t in s.tasks.iter().filter(|t| t.applies) {
+        let Some((tags, start, end)) = bar(t, opened) else {
+            continue;
+        };
+        let span = if end > start {
+            day(end)
+        } else {
+            "1d".to_string()
+        };
+        *n += 1;
+        let _ = writeln!(
+            section,
+            "    {} {} :{tags}t{n}, {}, {span}",
+            markdown::mermaid(&t.id),
+            label(&t.name),
+            day(start)
+        );
+    }
+    section
+}
+
+/// A task's bar: its tags, first day (the SLA clock's start, else the
+/// engagement's opening) and last day (done, else due).
+fn bar(t: &TaskView, opened: Option<NaiveDate>) -> Option<(&'static str, NaiveDate, NaiveDate)> {
+    let due = t.due.map(|d| d.date());
+    let (tags, end) = match &t.status {
+        Status::DoneOnTime { .. } | Status::Done { .. } => ("done, ", t.done_on),
+        Status::DoneLate { .. } => ("done, crit, ", t.done_on),
+        Status::Overdue { .. } => ("crit, ", due),
+        Status::DueSoon => ("active, ", due),
+        Status::Upcoming => ("", due),
+        _ => return None,
+    };
+    Some((tags, t.started_on.or(opened)?, end?))
+}
+
+/// One engagement in detail: its row, then (in Markdown) a gantt chart, then
+/// its full view. CSV is the row alone.
 pub fn detail(row: &Row, view: &View, format: Format, color: bool) -> String {
+    let row_grid = rows_grid(std::slice::from_ref(row));
     match format {
-        Format::Csv => rows_csv(std::slice::from_ref(row)),
+        Format::Csv => row_grid.csv(),
         Format::Markdown => {
-            let rendered = show::render(view, Format::Markdown, false);
-            let (heading, rest) = rendered.split_once("\n\n").unwrap_or(("", &rendered));
-            let mut out = format!("{heading}\n\n");
-            out.push_str(&rows_grid(std::slice::from_ref(row)).markdown());
+            let mut out = show::title(view, format, false);
+            out.push_str(&row_grid.markdown());
             out.push('\n');
             out.push_str(&gantt(view));
             out.push('\n');
-            out.push_str(rest);
+            out.push_str(&show::body(view, format, false));
             out
         }
         _ => {
-            let mut out = rows_grid(std::slice::from_ref(row)).table(color);
+            let mut out = row_grid.table(color);
             out.push('\n');
             out.push_str(&show::render(view, format, color));
             out
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Calendar;
+    use crate::engagement::{TaskRecord, TaskState};
+    use crate::time::When;
+
+    fn w(s: &str) -> When {
+        s.parse().unwrap()
+    }
+
+    fn done(on: &str) -> TaskRecord {
+        TaskRecord {
+            state: Some(TaskState::Done(w(on))),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn gantt_bars_run_from_the_clock_start_to_done_or_due_by_date() {
+        let p = crate::playbook::builtin::all().remove(1);
+        let mut e = crate::engagement::tests::engagement(&p.id);
+        e.customer = "Evil: #1\n```".into();
+        e.milestones.insert("opened".into(), w("2026-11-16"));
+        // An instant late on the 20th in UTC+14 is still the 20th: bars use
+        // each time's own date, compared as dates.
+        e.milestones
+            .insert("assigned".into(), w("2026-11-20T23:30:00+14:00"));
+        e.tasks.insert("pm-intro".into(), done("2026-11-20"));
+        let v = crate::view::show::build(&p, &e, &Calendar::default(), w("2026-11-23"));
+        let chart = gantt(&v);
+        assert!(
+            chart.starts_with("```mermaid\ngantt\n    title test Evil 1\n"),
+            "{chart}"
+        );
+        assert!(
+            chart.contains("    pm-intro Send the Primary Project Engineer introduction email to t... :done, t1, 2026-11-20, 1d\n"),
+            "done the day the clock started: one day\n{chart}"
+        );
+        assert!(
+            chart.contains(" :active, t2, 2026-11-20, 2026-11-24\n"),
+            "customer contact: 2 business days after the introduction\n{chart}"
+        );
+        assert!(
+            chart.ends_with("    section Milestones\n    opening :milestone, m1, 2026-11-16, 0d\n    self-assignment :milestone, m2, 2026-11-20, 0d\n```\n"),
+            "{chart}"
+        );
     }
 }

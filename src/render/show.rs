@@ -1,0 +1,308 @@
+//! Laying out the view of one engagement (`ft show`, and the detail of
+//! `ft report ID`): a title, a table of facts, then a table per stage,
+//! cadences, blockers, health history and notes.
+//!
+//! The facts table is a terminal table unless the format is Markdown; the
+//! other tables follow the format (CSV included), as they always have.
+
+use super::{Format, Grid, Tone, markdown, paint};
+use crate::sla::{self, Status};
+use crate::view::show::{CadenceView, StageView, View};
+
+/// The whole view in `format` (JSON is the view serialized, not this).
+pub fn render(v: &View, format: Format, color: bool) -> String {
+    let mut out = title(v, format, color);
+    out.push_str(&body(v, format, color));
+    out
+}
+
+/// The first line: id and customer (a level-2 heading in Markdown).
+pub fn title(v: &View, format: Format, color: bool) -> String {
+    if format == Format::Markdown {
+        markdown::heading(2, &format!("{}: {}", v.id, v.customer))
+    } else {
+        format!(
+            "{} {}\n",
+            paint(&v.id, Tone::Strong, color),
+            super::table::text(&v.customer)
+        )
+    }
+}
+
+/// Everything after the title: facts, then each section that has rows.
+pub fn body(v: &View, format: Format, color: bool) -> String {
+    let md = format == Format::Markdown;
+    let facts = facts(v, md);
+    let mut out = if md {
+        facts.markdown()
+    } else {
+        facts.table(color)
+    };
+    let mut section = |title: &str, g: Grid| {
+        if md {
+            out.push('\n');
+            out.push_str(&markdown::heading(3, title));
+        } else {
+            out.push_str(&format!("\n{}\n", paint(title, Tone::Strong, color)));
+        }
+        out.push_str(&g.render(format, color));
+    };
+    for (i, s) in v.stages.iter().enumerate() {
+        if !s.tasks.is_empty() {
+            section(&format!("Stage {}: {}", i + 1, s.name), stage(s));
+        }
+    }
+    if !v.cadences.is_empty() {
+        section("Cadences", cadences(&v.cadences));
+    }
+    if !v.blockers.is_empty() {
+        section("Blockers", blockers(v));
+    }
+    if !v.health.is_empty() {
+        section("Health history", health(v));
+    }
+    if !v.notes.is_empty() {
+        section("Notes", notes(v));
+    }
+    out
+}
+
+fn status_tone(s: &Status) -> Tone {
+    match s {
+        Status::Overdue { .. } | Status::DoneLate { .. } => Tone::Bad,
+        Status::DueSoon => Tone::Warn,
+        Status::Done { .. } | Status::DoneOnTime { .. } => Tone::Good,
+        Status::Skipped { forced: true, .. } => Tone::Warn,
+        Status::Skipped { .. } | Status::Waiting => Tone::Dim,
+        _ => Tone::Plain,
+    }
+}
+
+/// Field and value rows: playbook, status, services, fields, seats,
+/// enablement, team, milestones, DIBS, SSAT, latest health, current stage.
+fn facts(v: &View, md: bool) -> Grid {
+    let mut facts = if md {
+        Grid::new(&["Field", "Value"])
+    } else {
+        Grid::new(&["", ""])
+    };
+    let mut fact = |k: &str, (val, tone): (String, Tone)| {
+        facts.row(vec![(k.to_string(), Tone::Strong), (val, tone)]);
+    };
+    let plain = |s: String| (s, Tone::Plain);
+    fact(
+        "Playbook",
+        plain(format!("{} ({})", v.playbook, v.playbook_name)),
+    );
+    fact("Status", plain(v.status.to_string()));
+    if !v.services.is_empty() {
+        fact("Services", plain(v.services.join(", ")));
+    }
+    for (k, val) in &v.fields {
+        fact(k, plain(val.clone()));
+    }
+    if let Some(seats) = v.seats {
+        fact("Seats", plain(seats.to_string()));
+    }
+    if let Some(en) = enablement(v) {
+        fact("Enablement", en);
+    }
+    fact("Team", plain(team(v)));
+    fact("Milestones", plain(milestones(v)));
+    if let Some(d) = dibs(v) {
+        fact("DIBS", d);
+    }
+    if let Some(s) = ssat(v) {
+        fact("SSAT", plain(s));
+    }
+    if let Some(h) = health_now(v) {
+        fact("Health", h);
+    }
+    if let Some(s) = &v.current_stage {
+        fact("Current stage", plain(s.clone()));
+    }
+    facts
+}
+
+fn enablement(v: &View) -> Option<(String, Tone)> {
+    let en = v.enablement.as_ref()?;
+    let done = if en.complete { "complete" } else { "not yet" };
+    let tone = if en.complete { Tone::Good } else { Tone::Plain };
+    Some((
+        format!(
+            "{} of {} active users needed: {done}",
+            en.active_users, en.target
+        ),
+        tone,
+    ))
+}
+
+fn team(v: &View) -> String {
+    if v.team.is_empty() {
+        return "nobody yet".into();
+    }
+    v.team
+        .iter()
+        .map(|t| format!("{} {}", t.role, t.person))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn milestones(v: &View) -> String {
+    v.milestones
+        .iter()
+        .map(|m| format!("{} {}", m.id, m.on.as_deref().unwrap_or("-")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `None` when the playbook does not track DIBS.
+fn dibs(v: &View) -> Option<(String, Tone)> {
+    if v.dibs.due_at.is_none() && !v.dibs_required {
+        return None;
+    }
+    if v.dibs.missing.is_empty() {
+        return Some(("complete".into(), Tone::Good));
+    }
+    let by = v
+        .dibs
+        .due_at
+        .as_deref()
+        .map(|m| format!(" (due by {m})"))
+        .unwrap_or_default();
+    Some((
+        format!("missing {}{by}", v.dibs.missing.join(", ")),
+        Tone::Bad,
+    ))
+}
+
+fn ssat(v: &View) -> Option<String> {
+    if v.ssat.is_empty() {
+        return None;
+    }
+    let done = v.ssat.iter().filter(|s| s.done).count();
+    let items = v
+        .ssat
+        .iter()
+        .map(|s| format!("{} {}", s.item, if s.done { "yes" } else { "no" }))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(format!("{done}/{}: {items}", v.ssat.len()))
+}
+
+fn health_now(v: &View) -> Option<(String, Tone)> {
+    let h = v.health.iter().max_by(|a, b| a.on.cmp(&b.on))?;
+    let tone = match h.status {
+        "red" => Tone::Bad,
+        "yellow" => Tone::Warn,
+        _ => Tone::Good,
+    };
+    let note = h
+        .note
+        .as_deref()
+        .map(|n| format!(": {n}"))
+        .unwrap_or_default();
+    Some((format!("{} on {}{note}", h.status, h.on), tone))
+}
+
+fn stage(s: &StageView) -> Grid {
+    let mut g = Grid::new(&["Task", "Name", "M/O", "Role", "Due", "Status"]);
+    for t in &s.tasks {
+        let (status, tone) = if t.applies {
+            (t.status_text.clone(), status_tone(&t.status))
+        } else {
+            ("n/a for these services".to_string(), Tone::Dim)
+        };
+        let due = match (&t.due, &t.sla) {
+            (Some(d), _) => sla::due_words(*d),
+            (None, Some(rule)) => rule.clone(),
+            (None, None) => "-".into(),
+        };
+        g.row(vec![
+            (t.id.clone(), Tone::Strong),
+            (
+                t.name.clone(),
+                if t.applies { Tone::Plain } else { Tone::Dim },
+            ),
+            ((if t.mandatory { "M" } else { "O" }).into(), Tone::Plain),
+            (t.role.clone(), Tone::Plain),
+            (due, tone),
+            (status, tone),
+        ]);
+    }
+    g
+}
+
+fn cadences(cadences: &[CadenceView]) -> Grid {
+    let mut g = Grid::new(&["Cadence", "Role", "Every", "Held", "Next due", "Status"]);
+    for c in cadences {
+        let tone = if c.applies {
+            c.status.as_ref().map_or(Tone::Dim, status_tone)
+        } else {
+            Tone::Dim
+        };
+        g.row(vec![
+            (format!("{} ({})", c.id, c.name), Tone::Plain),
+            (c.role.clone(), Tone::Plain),
+            (c.every.clone(), Tone::Plain),
+            (
+                c.occurrences.last().map_or("never".to_string(), |l| {
+                    format!("{} (last {l})", c.occurrences.len())
+                }),
+                Tone::Plain,
+            ),
+            (c.due.map_or("-".into(), sla::due_words), tone),
+            (
+                if c.applies {
+                    c.status_text.clone()
+                } else {
+                    "n/a for these services".into()
+                },
+                tone,
+            ),
+        ]);
+    }
+    g
+}
+
+fn blockers(v: &View) -> Grid {
+    let mut g = Grid::new(&["#", "Opened", "Blocker", "Resolved"]);
+    for b in &v.blockers {
+        let tone = if b.resolved.is_some() {
+            Tone::Dim
+        } else {
+            Tone::Warn
+        };
+        g.row(vec![
+            (b.number.to_string(), Tone::Plain),
+            (b.opened.clone(), Tone::Plain),
+            (b.text.clone(), tone),
+            (b.resolved.clone().unwrap_or_else(|| "open".into()), tone),
+        ]);
+    }
+    g
+}
+
+fn health(v: &View) -> Grid {
+    let mut g = Grid::new(&["Date", "Health", "Note"]);
+    for h in &v.health {
+        g.plain_row(vec![
+            h.on.clone(),
+            h.status.to_string(),
+            h.note.clone().unwrap_or_default(),
+        ]);
+    }
+    g
+}
+
+fn notes(v: &View) -> Grid {
+    let mut g = Grid::new(&["Date", "By", "Note"]);
+    for n in &v.notes {
+        g.plain_row(vec![
+            n.on.clone(),
+            n.by.clone().unwrap_or_default(),
+            n.text.clone(),
+        ]);
+    }
+    g
+}

@@ -1,0 +1,336 @@
+//! Health-review view models (`ft report`): the portfolio row of each
+//! engagement, the summary and the detail. Pure functions of engagements,
+//! playbooks, the calendar and "now"; SLA compliance figures come from
+//! [`crate::report`].
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::agenda::current_stage;
+use crate::calendar::Calendar;
+use crate::engagement::{Engagement, Health, HealthEntry, Status as EStatus};
+use crate::playbook::{Catalog, Playbook, applies};
+use crate::sla::{self, Due, Status};
+use crate::time::When;
+use crate::view::show::View;
+
+/// Days without a health update or note before an engagement counts as stale.
+pub const STALE_DAYS: i64 = 21;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub id: String,
+    pub customer: String,
+    pub playbook: String,
+    pub status: EStatus,
+    pub stage: Option<String>,
+    pub mandatory_done: usize,
+    pub mandatory_total: usize,
+    /// Overdue tasks and cadences, by id.
+    pub overdue: Vec<String>,
+    pub overdue_mandatory: bool,
+    /// Mandatory tasks skipped with `--force`.
+    pub forced_skips: Vec<String>,
+    pub next_due: Option<NextDue>,
+    /// Missing DIBS fields; `None` when the playbook does not track DIBS.
+    pub dibs_missing: Option<Vec<&'static str>>,
+    /// SSAT items in place, and how many the playbook tracks.
+    pub ssat: Option<(usize, usize)>,
+    pub health: Option<Health>,
+    pub health_on: Option<NaiveDate>,
+    pub trend: Option<Trend>,
+    pub open_blockers: usize,
+    pub days_since_note: Option<i64>,
+    /// Enablement complete; `None` when the playbook defines no enablement rule.
+    pub enablement: Option<bool>,
+    pub stale: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NextDue {
+    pub item: String,
+    pub due: Due,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trend {
+    Improving,
+    Steady,
+    Worsening,
+}
+
+/// SLA results for one task and one due rule, across engagements.
+#[derive(Debug, Clone, Serialize)]
+pub struct SlaLine {
+    pub playbook: String,
+    pub task: String,
+    pub name: String,
+    /// e.g. "15m after opened (severity 1, 2, 2.5)".
+    pub target: String,
+    pub on_time: usize,
+    pub late: usize,
+    pub overdue: usize,
+    pub open: usize,
+    /// Median time from the anchor to completion, in the SLA's unit.
+    pub median: Option<f64>,
+    pub unit: &'static str,
+}
+
+impl SlaLine {
+    /// "2 business days", "1 business day", "20 minutes".
+    pub fn median_words(&self) -> Option<String> {
+        let m = self.median?;
+        let unit = if (m - 1.0).abs() < f64::EPSILON {
+            self.unit.trim_end_matches('s')
+        } else {
+            self.unit
+        };
+        Some(format!("{m} {unit}"))
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HealthCounts {
+    pub red: usize,
+    pub yellow: usize,
+    pub green: usize,
+    pub unknown: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub engagements: usize,
+    pub missing_dibs: Vec<String>,
+    pub overdue_mandatory: Vec<String>,
+    /// Engagements with mandatory tasks skipped by force.
+    pub forced_skips: Vec<String>,
+    pub stale: Vec<String>,
+    pub open_blockers: usize,
+    pub health: HealthCounts,
+    pub sla: Vec<SlaLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Portfolio {
+    pub today: String,
+    pub scope: String,
+    pub rows: Vec<Row>,
+    pub summary: Summary,
+}
+
+/// One engagement in detail (`ft report ID`): its row and its full view.
+#[derive(Serialize)]
+pub struct Detail {
+    pub row: Row,
+    pub engagement: View,
+}
+
+/// What the tasks and cadences of one engagement add up to.
+#[derive(Default)]
+struct Tally {
+    mandatory_done: usize,
+    mandatory_total: usize,
+    overdue: Vec<String>,
+    overdue_mandatory: bool,
+    forced_skips: Vec<String>,
+    next_due: Option<NextDue>,
+}
+
+impl Tally {
+    /// Keep `due` as the next due item when it comes before the current one.
+    fn offer(&mut self, item: &str, due: Due, now: When) {
+        if self
+            .next_due
+            .as_ref()
+            .is_none_or(|n| due.days_from(now) < n.due.days_from(now))
+        {
+            self.next_due = Some(NextDue {
+                item: item.to_string(),
+                due,
+            });
+        }
+    }
+}
+
+fn tally(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> Tally {
+    let mut t = Tally::default();
+    for (_, task) in p.tasks() {
+        if !applies(&task.services, &e.services) {
+            continue;
+        }
+        let (status, clock) = sla::task_status(task, e, cal, now);
+        if task.mandatory {
+            t.mandatory_total += 1;
+            if matches!(
+                status,
+                Status::Done { .. } | Status::DoneOnTime { .. } | Status::DoneLate { .. }
+            ) {
+                t.mandatory_done += 1;
+            }
+            if matches!(status, Status::Skipped { .. }) {
+                t.forced_skips.push(task.id.clone());
+            }
+        }
+        if status.is_overdue() {
+            t.overdue.push(task.id.clone());
+            t.overdue_mandatory |= task.mandatory;
+        } else if status.is_open()
+            && let Some(due) = clock.and_then(|c| c.due)
+        {
+            t.offer(&task.id, due, now);
+        }
+    }
+    if sla::cadence_active(e) {
+        for c in p
+            .cadences
+            .iter()
+            .filter(|c| applies(&c.services, &e.services))
+        {
+            let st = sla::cadence_state(c, e, cal, now);
+            if st.status.is_overdue() {
+                t.overdue.push(c.id.clone());
+            } else if let Some(due) = st.due {
+                t.offer(&c.id, due, now);
+            }
+        }
+    }
+    t
+}
+
+fn rank(h: Health) -> u8 {
+    match h {
+        Health::Red => 0,
+        Health::Yellow => 1,
+        Health::Green => 2,
+    }
+}
+
+/// The latest health entry, and how it compares with the one before.
+fn latest_health(e: &Engagement) -> (Option<&HealthEntry>, Option<Trend>) {
+    let mut health: Vec<_> = e.health.iter().collect();
+    health.sort_by_key(|h| h.on);
+    let trend = match health.as_slice() {
+        [.., before, last] => Some(match rank(last.status).cmp(&rank(before.status)) {
+            std::cmp::Ordering::Greater => Trend::Improving,
+            std::cmp::Ordering::Equal => Trend::Steady,
+            std::cmp::Ordering::Less => Trend::Worsening,
+        }),
+        _ => None,
+    };
+    (health.last().copied(), trend)
+}
+
+/// Days since the last note, and whether nothing (note, health update or
+/// opening) happened in the last [`STALE_DAYS`].
+fn staleness(
+    e: &Engagement,
+    latest: Option<&HealthEntry>,
+    today: NaiveDate,
+) -> (Option<i64>, bool) {
+    let last_note = e.notes.iter().map(|n| n.on).max();
+    let days_since_note = last_note.map(|d| (today - d).num_days());
+    let opened = e.opened().map(|o| o.date());
+    let last_touch = [last_note, latest.map(|h| h.on), opened]
+        .into_iter()
+        .flatten()
+        .max();
+    let stale = e.status != EStatus::Closed
+        && last_touch.is_none_or(|d| (today - d).num_days() > STALE_DAYS);
+    (days_since_note, stale)
+}
+
+/// The portfolio row of one engagement.
+pub fn row(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> Row {
+    let t = tally(p, e, cal, now);
+    let (latest, trend) = latest_health(e);
+    let (days_since_note, stale) = staleness(e, latest, now.date());
+    Row {
+        id: e.id.clone(),
+        customer: e.customer.clone(),
+        playbook: p.id.clone(),
+        status: e.status,
+        stage: current_stage(p, e).map(|i| p.stages[i].name.clone()),
+        mandatory_done: t.mandatory_done,
+        mandatory_total: t.mandatory_total,
+        overdue: t.overdue,
+        overdue_mandatory: t.overdue_mandatory,
+        forced_skips: t.forced_skips,
+        next_due: t.next_due,
+        dibs_missing: p
+            .dibs
+            .as_ref()
+            .filter(|d| d.required)
+            .map(|_| e.dibs.missing().into_iter().map(|(k, _)| k).collect()),
+        ssat: (!p.ssat.is_empty()).then(|| {
+            let done = p
+                .ssat
+                .iter()
+                .filter(|i| e.ssat.get(i).copied().unwrap_or(false))
+                .count();
+            (done, p.ssat.len())
+        }),
+        health: latest.map(|h| h.status),
+        health_on: latest.map(|h| h.on),
+        trend,
+        open_blockers: e.open_blockers().count(),
+        days_since_note,
+        enablement: p
+            .enablement
+            .map(|en| e.active_users.unwrap_or(0) >= en.target(e.seats)),
+        stale,
+    }
+}
+
+/// One engagement in detail: its row and its full view.
+pub fn detail(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> Detail {
+    Detail {
+        row: row(p, e, cal, now),
+        engagement: crate::view::show::build(p, e, cal, now),
+    }
+}
+
+/// The portfolio of `engagements`: a row each, and the summary.
+pub fn portfolio(
+    scope: &str,
+    engagements: &[&Engagement],
+    catalog: &Catalog,
+    cal: &Calendar,
+    now: When,
+) -> Portfolio {
+    let rows: Vec<Row> = engagements
+        .iter()
+        .filter_map(|e| catalog.get(&e.playbook).map(|p| row(p, e, cal, now)))
+        .collect();
+    let mut health = HealthCounts::default();
+    for r in &rows {
+        match r.health {
+            Some(Health::Red) => health.red += 1,
+            Some(Health::Yellow) => health.yellow += 1,
+            Some(Health::Green) => health.green += 1,
+            None => health.unknown += 1,
+        }
+    }
+    let ids = |f: &dyn Fn(&Row) -> bool| {
+        rows.iter()
+            .filter(|r| f(r))
+            .map(|r| r.id.clone())
+            .collect::<Vec<_>>()
+    };
+    let summary = Summary {
+        engagements: rows.len(),
+        missing_dibs: ids(&|r| r.dibs_missing.as_ref().is_some_and(|m| !m.is_empty())),
+        overdue_mandatory: ids(&|r| r.overdue_mandatory),
+        forced_skips: ids(&|r| !r.forced_skips.is_empty()),
+        stale: ids(&|r| r.stale),
+        open_blockers: rows.iter().map(|r| r.open_blockers).sum(),
+        health,
+        sla: crate::report::sla_lines(engagements, catalog, cal, now),
+    };
+    Portfolio {
+        today: now.to_string(),
+        scope: scope.to_string(),
+        rows,
+        summary,
+    }
+}
