@@ -123,12 +123,13 @@ impl Context {
         Ok(())
     }
 
-    /// Print a confirmation, unless `--quiet`.
+    /// Print a confirmation, unless `--quiet`. Confirmations quote names
+    /// from the files, so control characters are shown, never sent.
     pub fn say(&self, text: &str) -> Result<()> {
         if self.quiet {
             return Ok(());
         }
-        self.print(&format!("{text}\n"))
+        self.print(&format!("{}\n", escape::terminal_lines(text)))
     }
 
     /// Name problem files on stderr without stopping.

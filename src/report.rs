@@ -7,9 +7,10 @@
 use std::collections::BTreeMap;
 
 use crate::calendar::Calendar;
+use crate::clock;
 use crate::duration::Unit;
 use crate::engagement::{Engagement, TaskState};
-use crate::playbook::{Catalog, DueRule, applies};
+use crate::playbook::{Catalog, applies};
 use crate::sla::{self, Status};
 use crate::time::When;
 
@@ -19,19 +20,6 @@ pub use crate::view::report::{
 };
 
 /// Time from the anchor to completion, in the rule's unit.
-fn elapsed(rule: &DueRule, start: When, done: When, cal: &Calendar) -> f64 {
-    let secs = (done.instant() - start.instant()).num_seconds() as f64;
-    match rule.within.unit {
-        Unit::Minutes => secs / 60.0,
-        Unit::Hours => secs / 3600.0,
-        Unit::BusinessDays => cal.business_days_between(start.date(), done.date()) as f64,
-        Unit::Days | Unit::Weeks | Unit::Months => match (start, done) {
-            (When::At(_), When::At(_)) => secs / 86_400.0,
-            _ => (done.date() - start.date()).num_days() as f64,
-        },
-    }
-}
-
 fn unit_label(u: Unit) -> &'static str {
     match u {
         Unit::Minutes => "minutes",
@@ -117,7 +105,9 @@ pub fn sla_lines(
             if let (Some(TaskState::Done(done)), Some(start)) =
                 (e.task_state(&t.id), clock.and_then(|c| c.start))
             {
-                entry.1.push(elapsed(rule, start, *done, cal));
+                entry
+                    .1
+                    .push(clock::elapsed(start, *done, rule.within.unit, cal));
             }
         }
     }

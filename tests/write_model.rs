@@ -202,3 +202,36 @@ fn work_due_friday_and_done_saturday_is_one_day_late_not_zero() {
     r.stdout_has("1 day late (due 2026-11-27)");
     assert!(!r.stdout.contains("0 business days"), "{}", r.stdout);
 }
+
+#[test]
+fn a_hostile_customer_name_stays_inside_the_header_comment() {
+    let ws = Ws::new();
+    let r = ws
+        .ft(&[
+            "new",
+            "h",
+            "--customer",
+            "Evil\r\nplaybook = \"x\"\u{1b}[2J",
+        ])
+        .ok();
+    assert!(
+        !r.stdout.contains('\u{1b}') && !r.stdout.contains('\r'),
+        "the confirmation shows the name harmlessly: {:?}",
+        r.stdout
+    );
+    let text = ws.read("engagements/h.toml");
+    let header = text.lines().next().unwrap();
+    assert!(header.starts_with("# Evil"), "{text}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\r'),
+        "no raw control characters: {text:?}"
+    );
+    let list = ws.ft(&["list", "--format", "json"]).ok();
+    assert!(
+        list.stdout
+            .contains("\"Evil\\r\\nplaybook = \\\"x\\\"\\u001b[2J\""),
+        "the name is kept exactly, as a value: {}",
+        list.stdout
+    );
+    ws.ft(&["check"]).ok();
+}

@@ -103,7 +103,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let mut milestones = Table::new();
     milestones["opened"] = Item::Value(opened.to_toml());
     doc["milestones"] = Item::Table(milestones);
-    let text = format!("# {}\n{doc}", args.customer.replace('\n', " "));
+    let text = format!("# {}\n{doc}", crate::escape::toml_comment(&args.customer));
 
     let line = format!(
         "Created {} ({}), {} playbook, unassigned",

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::agenda::current_stage;
 use crate::calendar::Calendar;
+use crate::clock;
 use crate::engagement::{Engagement, Health, HealthEntry, Status as EStatus};
 use crate::playbook::{Catalog, Playbook, applies};
 use crate::sla::{self, Due, Status};
@@ -229,14 +230,14 @@ fn staleness(
     today: NaiveDate,
 ) -> (Option<i64>, bool) {
     let last_note = e.notes.iter().map(|n| n.on).max();
-    let days_since_note = last_note.map(|d| (today - d).num_days());
+    let days_since_note = last_note.map(|d| clock::days_between(d, today));
     let opened = e.opened().map(|o| o.date());
     let last_touch = [last_note, latest.map(|h| h.on), opened]
         .into_iter()
         .flatten()
         .max();
     let stale = e.status != EStatus::Closed
-        && last_touch.is_none_or(|d| (today - d).num_days() > STALE_DAYS);
+        && last_touch.is_none_or(|d| clock::days_between(d, today) > STALE_DAYS);
     (days_since_note, stale)
 }
 
