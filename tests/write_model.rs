@@ -235,3 +235,15 @@ fn a_hostile_customer_name_stays_inside_the_header_comment() {
     );
     ws.ft(&["check"]).ok();
 }
+
+#[test]
+fn check_warns_about_an_event_without_at_or_op_and_the_engagement_still_works() {
+    let ws = Ws::new();
+    ws.engagement(
+        "n",
+        &format!("{AZURE}\n[[events]]\nby = \"alice\"\nop = \"done\"\n"),
+    );
+    let r = ws.ft(&["check"]).ok();
+    r.stdout_has("warning[event]: an event needs `at`");
+    ws.ft(&["note", "n", "still", "usable"]).ok();
+}
