@@ -1,19 +1,18 @@
 //! `ft assign [ID]`: find unassigned work that fits me, or claim it.
 
 use anyhow::Result;
-use serde::Serialize;
 
 use super::{label, playbook_of, when};
 use crate::Context;
-use crate::agenda::{self, Fit};
-use crate::clock;
+use crate::agenda;
+use crate::engagement::Engagement;
 use crate::engagement::ops::Op;
 use crate::engagement::store::Change;
-use crate::engagement::{Engagement, Status};
 use crate::error::{user, user_hint};
 use crate::git::{Pull, Push};
 use crate::playbook::Anchor;
-use crate::render::{Format, Grid, Tone, json};
+use crate::render::{self, Format, json};
+use crate::view;
 use crate::workspace::Workspace;
 
 /// Self-assign: list engagements where my role is unfilled, ranked by fit, or claim one
@@ -37,27 +36,6 @@ pub struct Args {
     /// Take over a role someone else holds (recorded as a handover), or go over capacity
     #[arg(long)]
     pub force: bool,
-}
-
-#[derive(Serialize)]
-struct Candidate {
-    engagement: String,
-    customer: String,
-    playbook: String,
-    role: String,
-    services: Vec<String>,
-    opened: Option<String>,
-    fit: Fit,
-    reason: String,
-}
-
-#[derive(Serialize)]
-struct Listing {
-    person: String,
-    role: String,
-    load: u32,
-    capacity: Option<u32>,
-    candidates: Vec<Candidate>,
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
@@ -84,128 +62,21 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
 
 fn list(ctx: &Context, ws: &Workspace, me: &str, role: &str) -> Result<i32> {
     let engagements = ctx.engagements(ws)?;
-    let load = agenda::load_of(me, &engagements);
-    let capacity = ctx.config.capacity;
-    let candidates = candidates(ctx, ws, &engagements, role, load);
-    let listing = Listing {
-        person: me.to_string(),
-        role: role.to_string(),
-        load,
-        capacity,
-        candidates,
-    };
-    if ctx.format == Format::Json {
-        ctx.print(&json(&listing))?;
-        return Ok(0);
-    }
-    let room = match capacity {
-        Some(c) if load >= c => format!("{load} of {c} engagements: at capacity"),
-        Some(c) => format!("{load} of {c} engagements: room for {}", c - load),
-        None => format!("{load} engagements (set `capacity` in your config)"),
-    };
-    if ctx.format == Format::Table {
-        ctx.print(&format!("{me} ({role}): {room}\n"))?;
-    }
-    if listing.candidates.is_empty() {
-        ctx.say(&format!("No engagement needs a {role}."))?;
-        return Ok(0);
-    }
-    let mut g = Grid::new(&[
-        "#",
-        "Engagement",
-        "Customer",
-        "Services",
-        "Waiting",
-        "Fit",
-        "Why",
-    ]);
-    for (i, c) in listing.candidates.iter().enumerate() {
-        let tone = if c.fit.availability < 0.0 {
-            Tone::Warn
-        } else {
-            Tone::Plain
-        };
-        g.row(vec![
-            ((i + 1).to_string(), Tone::Plain),
-            (c.engagement.clone(), Tone::Strong),
-            (c.customer.clone(), Tone::Plain),
-            (c.services.join(", "), Tone::Plain),
-            (format!("{} d", c.fit.waiting_days), Tone::Plain),
-            (format!("{:.0}", c.fit.score), Tone::Plain),
-            (c.reason.clone(), tone),
-        ]);
-    }
-    ctx.print(&g.render(ctx.format, ctx.color))?;
-    if ctx.format == Format::Table {
-        ctx.say("Claim one with: ft assign ID")?;
+    let listing =
+        view::assign::listing(me, role, &engagements, &ws.catalog, &ctx.config, ctx.today);
+    match ctx.format {
+        Format::Json => ctx.print(&json(&listing))?,
+        Format::Table => {
+            ctx.print(&render::assign::table(&listing, ctx.color))?;
+            if listing.candidates.is_empty() {
+                ctx.say(&format!("No engagement needs a {role}."))?;
+            } else {
+                ctx.say("Claim one with: ft assign ID")?;
+            }
+        }
+        f => ctx.print(&render::assign::grid(&listing).render(f, ctx.color))?,
     }
     Ok(0)
-}
-
-/// The engagements that need `role`, best fit first.
-fn candidates(
-    ctx: &Context,
-    ws: &Workspace,
-    engagements: &[Engagement],
-    role: &str,
-    load: u32,
-) -> Vec<Candidate> {
-    let capacity = ctx.config.capacity;
-    let mut candidates: Vec<Candidate> = engagements
-        .iter()
-        .filter(|e| !matches!(e.status, Status::Closed | Status::OnHold))
-        .filter_map(|e| {
-            let p = ws.catalog.get(&e.playbook)?;
-            let r = p.role(role)?;
-            if e.team.contains_key(&r.alias) {
-                return None;
-            }
-            let waiting = e
-                .opened()
-                .map_or(0, |o| clock::days_between(o.date(), ctx.today));
-            let fit = agenda::fit(&e.services, &ctx.config.skills, load, capacity, waiting);
-            let reason = reason(&fit, load, capacity, !ctx.config.skills.is_empty());
-            Some(Candidate {
-                engagement: e.id.clone(),
-                customer: e.customer.clone(),
-                playbook: e.playbook.clone(),
-                role: r.alias.clone(),
-                services: e.services.clone(),
-                opened: e.opened().map(|o| o.date().to_string()),
-                fit,
-                reason,
-            })
-        })
-        .collect();
-    candidates.sort_by(|a, b| {
-        b.fit
-            .score
-            .total_cmp(&a.fit.score)
-            .then_with(|| b.fit.waiting_days.cmp(&a.fit.waiting_days))
-            .then_with(|| a.engagement.cmp(&b.engagement))
-    });
-    candidates
-}
-
-fn reason(fit: &Fit, load: u32, capacity: Option<u32>, has_skills: bool) -> String {
-    let skills = if fit.levels.is_empty() {
-        "no specific services".to_string()
-    } else if !has_skills {
-        "no `skills` in your config".to_string()
-    } else {
-        let parts: Vec<String> = fit
-            .levels
-            .iter()
-            .map(|(s, l)| format!("{s} {l}/{}", agenda::MAX_LEVEL))
-            .collect();
-        format!("skills {}", parts.join(", "))
-    };
-    let room = match capacity {
-        Some(c) if load >= c => "you are at capacity".to_string(),
-        Some(c) => format!("room for {}", c - load),
-        None => "capacity not set".to_string(),
-    };
-    format!("{skills}; {room}; waiting {} days", fit.waiting_days)
 }
 
 fn claim(

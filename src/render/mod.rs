@@ -10,6 +10,7 @@
 //! - one module per view (`show`, `report`, `list`, `next`), which decides
 //!   what goes in which cell or heading, as raw text, and hands it to a writer.
 
+pub mod assign;
 pub mod csv;
 pub mod list;
 pub mod markdown;

@@ -5,6 +5,7 @@
 //! renderer (`crate::render`) or serialize it as JSON. Views hold raw text;
 //! escaping for each output format happens only in the renderers.
 
+pub mod assign;
 pub mod list;
 pub mod report;
 pub mod show;

@@ -1,0 +1,47 @@
+//! Laying out `ft assign`: the ranked candidates.
+
+use super::{Grid, Tone};
+use crate::view::assign::Listing;
+
+pub fn grid(listing: &Listing) -> Grid {
+    let mut g = Grid::new(&[
+        "#",
+        "Engagement",
+        "Customer",
+        "Services",
+        "Waiting",
+        "Fit",
+        "Why",
+    ]);
+    for (i, c) in listing.candidates.iter().enumerate() {
+        let tone = if c.fit.availability < 0.0 {
+            Tone::Warn
+        } else {
+            Tone::Plain
+        };
+        g.row(vec![
+            ((i + 1).to_string(), Tone::Plain),
+            (c.engagement.clone(), Tone::Strong),
+            (c.customer.clone(), Tone::Plain),
+            (c.services.join(", "), Tone::Plain),
+            (format!("{} d", c.fit.waiting_days), Tone::Plain),
+            (format!("{:.0}", c.fit.score), Tone::Plain),
+            (c.reason.clone(), tone),
+        ]);
+    }
+    g
+}
+
+/// "carlos (FE): 1 of 2 engagements: room for 1", then the table, if any.
+pub fn table(listing: &Listing, color: bool) -> String {
+    let head = crate::escape::terminal(&format!(
+        "{} ({}): {}",
+        listing.person,
+        listing.role,
+        listing.room()
+    ));
+    if listing.candidates.is_empty() {
+        return format!("{head}\n");
+    }
+    format!("{head}\n{}", grid(listing).table(color))
+}

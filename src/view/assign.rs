@@ -1,0 +1,125 @@
+//! `ft assign`: the engagements that need my role, ranked by fit.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::agenda::{self, Fit};
+use crate::clock;
+use crate::engagement::{Engagement, Status};
+use crate::playbook::Catalog;
+use crate::workspace::Config;
+
+#[derive(Serialize)]
+pub struct Candidate {
+    pub engagement: String,
+    pub customer: String,
+    pub playbook: String,
+    pub role: String,
+    pub services: Vec<String>,
+    pub opened: Option<String>,
+    pub fit: Fit,
+    pub reason: String,
+}
+
+#[derive(Serialize)]
+pub struct Listing {
+    pub person: String,
+    pub role: String,
+    pub load: u32,
+    pub capacity: Option<u32>,
+    pub candidates: Vec<Candidate>,
+}
+
+impl Listing {
+    /// "2 of 5 engagements: room for 3".
+    pub fn room(&self) -> String {
+        let load = self.load;
+        match self.capacity {
+            Some(c) if load >= c => format!("{load} of {c} engagements: at capacity"),
+            Some(c) => format!("{load} of {c} engagements: room for {}", c - load),
+            None => format!("{load} engagements (set `capacity` in your config)"),
+        }
+    }
+}
+
+/// What `person`, filling `role`, could claim, best fit first.
+pub fn listing(
+    person: &str,
+    role: &str,
+    engagements: &[Engagement],
+    catalog: &Catalog,
+    config: &Config,
+    today: NaiveDate,
+) -> Listing {
+    let load = agenda::load_of(person, engagements);
+    let mut candidates: Vec<Candidate> = engagements
+        .iter()
+        .filter(|e| !matches!(e.status, Status::Closed | Status::OnHold))
+        .filter_map(|e| candidate(e, catalog, role, config, load, today))
+        .collect();
+    candidates.sort_by(|a, b| {
+        b.fit
+            .score
+            .total_cmp(&a.fit.score)
+            .then_with(|| b.fit.waiting_days.cmp(&a.fit.waiting_days))
+            .then_with(|| a.engagement.cmp(&b.engagement))
+    });
+    Listing {
+        person: person.to_string(),
+        role: role.to_string(),
+        load,
+        capacity: config.capacity,
+        candidates,
+    }
+}
+
+fn candidate(
+    e: &Engagement,
+    catalog: &Catalog,
+    role: &str,
+    config: &Config,
+    load: u32,
+    today: NaiveDate,
+) -> Option<Candidate> {
+    let p = catalog.get(&e.playbook)?;
+    let r = p.role(role)?;
+    if e.team.contains_key(&r.alias) {
+        return None;
+    }
+    let waiting = e
+        .opened()
+        .map_or(0, |o| clock::days_between(o.date(), today));
+    let fit = agenda::fit(&e.services, &config.skills, load, config.capacity, waiting);
+    let reason = reason(&fit, load, config.capacity, !config.skills.is_empty());
+    Some(Candidate {
+        engagement: e.id.clone(),
+        customer: e.customer.clone(),
+        playbook: e.playbook.clone(),
+        role: r.alias.clone(),
+        services: e.services.clone(),
+        opened: e.opened().map(|o| o.date().to_string()),
+        fit,
+        reason,
+    })
+}
+
+fn reason(fit: &Fit, load: u32, capacity: Option<u32>, has_skills: bool) -> String {
+    let skills = if fit.levels.is_empty() {
+        "no specific services".to_string()
+    } else if !has_skills {
+        "no `skills` in your config".to_string()
+    } else {
+        let parts: Vec<String> = fit
+            .levels
+            .iter()
+            .map(|(s, l)| format!("{s} {l}/{}", agenda::MAX_LEVEL))
+            .collect();
+        format!("skills {}", parts.join(", "))
+    };
+    let room = match capacity {
+        Some(c) if load >= c => "you are at capacity".to_string(),
+        Some(c) => format!("room for {}", c - load),
+        None => "capacity not set".to_string(),
+    };
+    format!("{skills}; {room}; waiting {} days", fit.waiting_days)
+}
