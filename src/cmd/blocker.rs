@@ -7,7 +7,6 @@ use crate::Context;
 use crate::engagement::ops::Op;
 use crate::engagement::store::Change;
 use crate::error::{user, user_hint};
-use crate::render::{Grid, Tone};
 
 /// Record a blocker, resolve one by number (--resolve N), or list them (no text)
 #[derive(Debug, clap::Args)]
@@ -31,24 +30,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             ctx.say(&format!("{}: no blockers", label(&e)))?;
             return Ok(0);
         }
-        let mut grid = Grid::new(&["#", "Opened", "Blocker", "By", "Resolved"]);
-        for (i, b) in e.blockers.iter().enumerate() {
-            let tone = if b.resolved.is_some() {
-                Tone::Dim
-            } else {
-                Tone::Warn
-            };
-            grid.row(vec![
-                ((i + 1).to_string(), Tone::Plain),
-                (b.opened.to_string(), Tone::Plain),
-                (b.text.clone(), tone),
-                (b.by.clone().unwrap_or_default(), Tone::Plain),
-                (
-                    b.resolved.map_or("open".to_string(), |d| d.to_string()),
-                    tone,
-                ),
-            ]);
-        }
+        let grid = crate::render::blocker::grid(&e.blockers);
         ctx.print(&grid.render(ctx.format, ctx.color))?;
         return Ok(0);
     }

@@ -11,7 +11,9 @@
 //!   what goes in which cell or heading, as raw text, and hands it to a writer.
 
 pub mod assign;
+pub mod blocker;
 pub mod csv;
+pub mod dibs;
 pub mod list;
 pub mod markdown;
 pub mod next;

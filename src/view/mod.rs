@@ -6,6 +6,7 @@
 //! escaping for each output format happens only in the renderers.
 
 pub mod assign;
+pub mod dibs;
 pub mod list;
 pub mod report;
 pub mod show;
