@@ -141,7 +141,11 @@ fn unit_name<S: serde::Serializer>(u: &Unit, s: S) -> Result<S::Ok, S::Error> {
 }
 
 impl Lateness {
+    /// As people say it: "2 business days", "45 min", "13 h 29 min", "2 days 3 h".
     pub fn words(&self) -> String {
+        if self.unit == Unit::Minutes {
+            return minutes_words(self.amount);
+        }
         let (one, many) = self.unit.words();
         format!(
             "{} {}",
@@ -151,25 +155,31 @@ impl Lateness {
     }
 }
 
+/// A span of minutes in words: "45 min", "13 h", "13 h 29 min", "1 day 3 h".
+pub fn minutes_words(minutes: i64) -> String {
+    let m = minutes.max(0);
+    let (days, hours, mins) = (m / 1440, m % 1440 / 60, m % 60);
+    match (days, hours, mins) {
+        (0, 0, m) => format!("{m} min"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (1, 0, _) => "1 day".into(),
+        (1, h, _) => format!("1 day {h} h"),
+        (d, 0, _) => format!("{d} days"),
+        (d, h, _) => format!("{d} days {h} h"),
+    }
+}
+
 /// Lateness of `at` against `due`, in the unit the SLA counts in. Late work is
 /// never "0 late": a business-day SLA missed on a weekend or holiday counts the
 /// calendar days instead ("1 day").
 pub fn lateness(due: Due, at: When, unit: Unit, cal: &Calendar) -> Lateness {
     match due {
-        Due::At(t) => {
-            let secs = (at.instant() - t).num_seconds();
-            if unit == Unit::Minutes || secs.abs() < 3600 {
-                Lateness {
-                    amount: secs.div_euclid(60).max(0),
-                    unit: Unit::Minutes,
-                }
-            } else {
-                Lateness {
-                    amount: secs / 3600,
-                    unit: Unit::Hours,
-                }
-            }
-        }
+        // Instants: whole minutes, read out in hours and days when long.
+        Due::At(t) => Lateness {
+            amount: (at.instant() - t).num_seconds().div_euclid(60).max(0),
+            unit: Unit::Minutes,
+        },
         Due::Day(d) => {
             let days = (at.date() - d).num_days();
             let business = cal.business_days_between(d, at.date());
@@ -233,7 +243,8 @@ pub fn due_words(due: Due) -> String {
     }
 }
 
-/// "due today", "due tomorrow", "due in 3 days (Thu 26 Nov)", "due in 40 min (...)".
+/// "due today", "due tomorrow", "due in 3 days (Thu 26 Nov)", "due in 40 min (...)",
+/// "due in 1 day 3 h (...)".
 pub fn until_words(due: Due, now: When) -> String {
     match due {
         Due::Day(d) => match days_between(now.date(), d) {
@@ -241,16 +252,14 @@ pub fn until_words(due: Due, now: When) -> String {
             1 => "due tomorrow".into(),
             n => format!("due in {n} days ({})", due_words(due)),
         },
-        Due::At(t) => {
-            let mins = (t - now.instant()).num_minutes();
-            match now {
-                When::At(_) if mins < 120 => format!("due in {mins} min ({})", due_words(due)),
-                When::At(_) if mins < 48 * 60 => {
-                    format!("due in {} h ({})", mins / 60, due_words(due))
-                }
-                _ => format!("due {}", due_words(due)),
-            }
-        }
+        Due::At(t) => match now {
+            When::At(_) => format!(
+                "due in {} ({})",
+                minutes_words((t - now.instant()).num_minutes()),
+                due_words(due)
+            ),
+            When::Date(_) => format!("due {}", due_words(due)),
+        },
     }
 }
 
@@ -358,7 +367,30 @@ mod tests {
         );
         assert_eq!(
             until_words(at("2026-11-24T12:00:00Z"), now),
-            "due in 27 h (Tue 24 Nov 12:00Z)"
+            "due in 1 day 3 h (Tue 24 Nov 12:00Z)"
+        );
+    }
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        let cases = [
+            (0, "0 min"),
+            (45, "45 min"),
+            (60, "1 h"),
+            (809, "13 h 29 min"),
+            (1440, "1 day"),
+            (1440 + 180 + 7, "1 day 3 h"),
+            (3 * 1440, "3 days"),
+            (3 * 1440 + 120, "3 days 2 h"),
+        ];
+        for (m, words) in cases {
+            assert_eq!(minutes_words(m), words, "{m} minutes");
+        }
+        let cal = Calendar::default();
+        let due = at("2026-11-23T00:15:00Z");
+        assert_eq!(
+            lateness(due, w("2026-11-23T13:44:00Z"), Unit::Minutes, &cal).words(),
+            "13 h 29 min"
         );
     }
 }

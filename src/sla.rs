@@ -420,11 +420,11 @@ mod tests {
         assert!(!is_past(at, w("2026-11-23")));
         assert_eq!(
             lateness(at, w("2026-11-23T09:20:00Z"), Unit::Minutes, &cal).words(),
-            "5 minutes"
+            "5 min"
         );
         assert_eq!(
             lateness(at, w("2026-11-23T12:20:00Z"), Unit::Hours, &cal).words(),
-            "3 hours"
+            "3 h 5 min"
         );
     }
 }

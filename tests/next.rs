@@ -195,10 +195,7 @@ fn escalation_acknowledgement_follows_severity() {
         .unwrap();
     assert_eq!(ack2["overdue"], true);
     assert!(
-        ack2["reason"]
-            .as_str()
-            .unwrap()
-            .ends_with("5 minutes overdue"),
+        ack2["reason"].as_str().unwrap().ends_with("5 min overdue"),
         "{ack2}"
     );
     assert_eq!(

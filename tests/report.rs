@@ -82,12 +82,12 @@ fn sla_compliance_counts_late_as_missed_and_medians_match_a_hand_count() {
         (Some(1), Some(1))
     );
     assert_eq!(tta["median"], 20.0, "median of 10 and 30 minutes");
-    assert_eq!(tta["target"], "15m after opened (severity 1, 2, 2.5)");
+    assert_eq!(tta["target"], "15m after opened (severity 0, 1, 2, 2.5)");
     let table = ws
         .ft(&["--today", "2026-11-26", "--as", "alice", "report"])
         .ok();
     table.stdout_has("2 business days");
-    table.stdout_has("20 minutes");
+    table.stdout_has("20 min");
     let rows = v["rows"].as_array().unwrap();
     let e4 = rows.iter().find(|r| r["id"] == "e4").unwrap();
     assert_eq!(e4["overdue"], serde_json::json!(["pm-intro"]));

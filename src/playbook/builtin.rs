@@ -174,14 +174,14 @@ mod tests {
         assert_eq!(
             rules("acknowledge"),
             [
-                "severity=1|2|2.5 15m after opened",
+                "severity=0|1|2|2.5 15m after opened",
                 "severity=3|4 24h after opened"
             ]
         );
         assert_eq!(
             rules("mitigate"),
             [
-                "severity=1|2|2.5 1d after opened",
+                "severity=0|1|2|2.5 1d after opened",
                 "severity=3|4 10d after opened"
             ]
         );

@@ -82,6 +82,11 @@ impl SlaLine {
     /// "2 business days", "1 business day", "20 minutes".
     pub fn median_words(&self) -> Option<String> {
         let m = self.median?;
+        match self.unit {
+            "minutes" => return Some(clock::minutes_words(m.round() as i64)),
+            "hours" => return Some(clock::minutes_words((m * 60.0).round() as i64)),
+            _ => {}
+        }
         let unit = if (m - 1.0).abs() < f64::EPSILON {
             self.unit.trim_end_matches('s')
         } else {
