@@ -28,7 +28,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Timelike as _};
 use clap::Parser;
 
 use crate::cli::{Cli, ColorChoice, Command, Global};
@@ -173,7 +173,13 @@ fn build_context(global: &Global) -> Result<Context> {
         Some(s) => s
             .parse::<When>()
             .map_err(|e| user_hint(format!("--today: {e}"), "e.g. --today 2026-11-20"))?,
-        None => When::At(chrono::Local::now().fixed_offset()),
+        // Whole seconds: what the files record.
+        None => When::At(
+            chrono::Local::now()
+                .fixed_offset()
+                .with_nanosecond(0)
+                .unwrap_or_else(|| chrono::Local::now().fixed_offset()),
+        ),
     };
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let env_ws = env("FT_WORKSPACE").map(PathBuf::from);

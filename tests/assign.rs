@@ -118,22 +118,36 @@ fn claiming_starts_the_clocks_and_is_refused_when_taken_or_full() {
 }
 
 #[test]
-fn unassign_undoes_a_claim() {
+fn unassign_gives_the_role_back_and_the_clock_keeps_running() {
     let ws = workspace();
     let before = ws.read("engagements/aks.toml");
     ws.ft(&["assign", "aks"]).ok();
     ws.ft(&["unassign", "aks"]).ok();
     let after = ws.read("engagements/aks.toml");
     let (state, events) = after.split_once("\n[[events]]\n").unwrap();
-    assert_eq!(state, before, "the claim is undone");
+    assert_eq!(
+        state,
+        before.replace(
+            "opened = 2026-11-20\n",
+            "opened = 2026-11-20\nassigned = 2026-11-23\n"
+        ),
+        "the role is given back; the claim's date stays, so the PM's clock keeps running"
+    );
     assert_eq!(
         events,
         "at = 2026-11-23\nby = \"carlos\"\nop = \"assign\"\nrole = \"FE\"\nperson = \"carlos\"\nsets = \"assigned\"\n\n\
-         [[events]]\nat = 2026-11-23\nby = \"carlos\"\nop = \"unassign\"\nrole = \"FE\"\nperson = \"carlos\"\nassigned = 2026-11-23\n",
+         [[events]]\nat = 2026-11-23\nby = \"carlos\"\nop = \"unassign\"\nrole = \"FE\"\nperson = \"carlos\"\n",
         "both changes are in the record"
     );
     let r = ws.ft(&["unassign", "aks"]).code(2);
     r.stderr_has("nobody holds FE");
+    // Claimed again by someone else: still the first claim's clock.
+    ws.ft(&["--as", "alice", "--today", "2026-11-25", "assign", "aks"])
+        .ok();
+    assert!(
+        ws.read("engagements/aks.toml")
+            .contains("assigned = 2026-11-23\n")
+    );
 }
 
 #[test]

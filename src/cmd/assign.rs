@@ -107,7 +107,6 @@ fn claim(
         alias = super::role(p, role)?.alias.clone();
         starts_clock = !e.milestones.contains_key("assigned");
         let handover = check_claim(ctx, e, &alias, me, load, force)?;
-        let sub_day = super::anchor_is_sub_day(p, &Anchor::Milestone("assigned".into()));
         let line = match handover {
             Some(from) => format!("assign {} {alias} to {me} (handover from {from})", e.id),
             None => format!("assign {} {alias} to {me}", e.id),
@@ -116,7 +115,7 @@ fn claim(
             ops: vec![Op::Assign {
                 role: alias.clone(),
                 person: me.to_string(),
-                on: when(ctx, None, sub_day)?,
+                on: when(ctx, None, super::precise(p))?,
             }],
             line,
         })

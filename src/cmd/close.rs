@@ -28,7 +28,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 "set the status instead: ft set ID status closed",
             ));
         }
-        let w = when(ctx, args.on.as_deref(), false)?;
+        let w = when(ctx, args.on.as_deref(), super::precise(p))?;
         not_before_opened(e, w)?;
         let closing: Vec<String> = p
             .tasks()
@@ -40,7 +40,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             .filter(|(_, t)| e.task_state(&t.id).is_none())
             .map(|(_, t)| format!("{} {}", t.id, t.name))
             .collect();
-        let mut line = format!("{}: closed on {w}", label(e));
+        let mut line = match e.milestones.get("end") {
+            Some(end) => format!("{}: closed; the end stays {end}", label(e)),
+            None => format!("{}: closed on {w}", label(e)),
+        };
         if !closing.is_empty() {
             line.push_str(&format!("; still due: {}", closing.join("; ")));
         }

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{label, not_before_opened, task_is_sub_day, unknown_item, when};
+use super::{label, not_before_opened, precise, precise_for, unknown_item, when};
 use crate::Context;
 use crate::calendar::Calendar;
 use crate::clock;
@@ -52,7 +52,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                         ),
                     ));
                 }
-                let w = when(ctx, args.on.as_deref(), task_is_sub_day(task))?;
+                let w = when(ctx, args.on.as_deref(), precise_for(p, e, task))?;
                 not_before_opened(e, w)?;
                 let mut line = format!("{}: done {id} {} ({w})", label(e), task.name);
                 line.push_str(&against_sla(task, e, w, cal));
@@ -70,7 +70,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 };
                 (op, line)
             } else if let Some(c) = p.cadence(id) {
-                let w = when(ctx, args.on.as_deref(), false)?;
+                let w = when(ctx, args.on.as_deref(), precise(p))?;
                 not_before_opened(e, w)?;
                 if let Some(note) = &args.note {
                     change.ops.push(Op::Note {

@@ -2,12 +2,11 @@
 
 use anyhow::Result;
 
-use super::{anchor_is_sub_day, label, not_before_opened, when};
+use super::{label, not_before_opened, when};
 use crate::Context;
 use crate::engagement::ops::Op;
 use crate::engagement::store::Change;
 use crate::error::{suggest, user_hint};
-use crate::playbook::Anchor;
 
 /// Record a milestone (e.g. kickoff, end); SLAs counted from it start
 #[derive(Debug, clap::Args)]
@@ -35,8 +34,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 hint,
             ));
         };
-        let sub_day = anchor_is_sub_day(p, &Anchor::Milestone(m.id.clone()));
-        let w = when(ctx, args.on.as_deref(), sub_day)?;
+        let w = when(ctx, args.on.as_deref(), super::precise(p))?;
         if m.id != "opened" {
             not_before_opened(e, w)?;
         }

@@ -50,14 +50,14 @@ pub fn playbook_of<'a>(catalog: &'a Catalog, e: &Engagement) -> &'a Playbook {
         .expect("loaded engagements have a known playbook")
 }
 
-/// When something happened: `--on`, else now (with the time of day when the
-/// SLA is counted in minutes or hours and the clock has one), else today.
-pub fn when(ctx: &Context, on: Option<&str>, sub_day: bool) -> Result<When> {
+/// When something happened: `--on`, else now: with the time of day when
+/// `precise` (see [`precise`], [`precise_for`]) and the clock has one, else today.
+pub fn when(ctx: &Context, on: Option<&str>, precise: bool) -> Result<When> {
     let w = match on {
         Some(s) => s
             .parse::<When>()
             .map_err(|e| user_hint(format!("--on: {e}"), "e.g. --on 2026-11-20"))?,
-        None if sub_day => ctx.now,
+        None if precise => ctx.now,
         None => When::Date(ctx.today),
     };
     if w.date() > ctx.today {
@@ -86,16 +86,21 @@ pub fn date(ctx: &Context, on: Option<&str>) -> Result<chrono::NaiveDate> {
     }
 }
 
-/// Does the task's SLA count minutes or hours (so "now" keeps its time of day)?
-pub fn task_is_sub_day(task: &crate::playbook::Task) -> bool {
-    task.due.iter().any(|d| d.within.unit.is_sub_day())
-}
-
-/// Does any SLA counted from this anchor count minutes or hours?
-pub fn anchor_is_sub_day(p: &Playbook, anchor: &crate::playbook::Anchor) -> bool {
+/// Is the time of day worth recording for this playbook: does any of its
+/// SLAs count minutes or hours?
+pub fn precise(p: &Playbook) -> bool {
     p.tasks()
         .flat_map(|(_, t)| &t.due)
-        .any(|d| &d.after == anchor && d.within.unit.is_sub_day())
+        .any(|d| d.within.unit.is_sub_day())
+}
+
+/// Record the time of day when completing this task: the playbook counts
+/// minutes or hours, or the task's clock started at a recorded time.
+pub fn precise_for(p: &Playbook, e: &Engagement, task: &crate::playbook::Task) -> bool {
+    precise(p)
+        || crate::sla::rule_for(task, e)
+            .and_then(|(_, rule)| crate::sla::anchor_time(e, &rule.after))
+            .is_some_and(|w| w.has_time())
 }
 
 /// Refuse a date before the engagement opened.

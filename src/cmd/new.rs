@@ -84,7 +84,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             Some(_) => {}
         }
     }
-    let opened: When = when(ctx, args.opened.as_deref(), false)?;
+    let opened: When = when(ctx, args.opened.as_deref(), super::precise(playbook))?;
 
     let mut doc = DocumentMut::new();
     doc["id"] = value(&args.id);

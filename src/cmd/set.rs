@@ -8,7 +8,7 @@ use crate::engagement::Status;
 use crate::engagement::ops::{Op, Setting};
 use crate::engagement::store::Change;
 use crate::error::{suggest, user, user_hint};
-use crate::playbook::{Anchor, Playbook};
+use crate::playbook::Playbook;
 use crate::workspace::Workspace;
 
 /// Set a field: customer, services, seats, active_users, status, playbook,
@@ -61,11 +61,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 }
                 Op::Unassign { role: alias }
             } else {
-                let sub_day = super::anchor_is_sub_day(p, &Anchor::Milestone("assigned".into()));
                 Op::Assign {
                     role: alias,
                     person: v.to_string(),
-                    on: super::when(ctx, None, sub_day)?,
+                    on: super::when(ctx, None, super::precise(p))?,
                 }
             }
         } else {

@@ -51,7 +51,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 format!("ft reopen {} {} first", e.id, task.id),
             ));
         }
-        let w = when(ctx, args.on.as_deref(), false)?;
+        let w = when(ctx, args.on.as_deref(), super::precise_for(p, e, task))?;
         not_before_opened(e, w)?;
         let forced = if task.mandatory {
             " (mandatory, forced)"

@@ -203,7 +203,10 @@ pub fn apply(
         Op::Set(s) => set(doc, s)?,
         Op::Close { on } => {
             let was = doc.value(&["status"]);
-            doc.set(&["milestones", "end"], on.to_toml())?;
+            // A recorded end stays where it is.
+            if !e.milestones.contains_key("end") {
+                doc.set(&["milestones", "end"], on.to_toml())?;
+            }
             doc.set(&["status"], Status::Closed.as_str())?;
             Entry::new("close").with("on", *on).was(was)
         }
@@ -332,14 +335,9 @@ fn unassign(doc: &mut EditDoc, e: &Engagement, p: &Playbook, role: &str) -> Resu
     if let Some(from) = e.holder(role) {
         event = event.with("person", from);
     }
-    if p.primary_role.as_deref() == Some(role) {
-        if let Some(was) = doc.value(&["milestones", "assigned"]) {
-            doc.remove(&["milestones", "assigned"]);
-            event = event.with("assigned", was);
-        }
-        if e.status == Status::Active {
-            doc.set(&["status"], Status::Unassigned.as_str())?;
-        }
+    // The clocks counted from the first claim keep running: `assigned` stays.
+    if p.primary_role.as_deref() == Some(role) && e.status == Status::Active {
+        doc.set(&["status"], Status::Unassigned.as_str())?;
     }
     Ok(event)
 }

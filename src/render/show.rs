@@ -108,6 +108,14 @@ fn facts(v: &View, md: bool) -> Grid {
         fact("Enablement", en);
     }
     fact("Team", plain(team(v)));
+    if !v.handovers.is_empty() {
+        let list: Vec<String> = v
+            .handovers
+            .iter()
+            .map(|h| format!("{} {} to {} on {}", h.role, h.from, h.to, h.on))
+            .collect();
+        fact("Handovers", plain(list.join("; ")));
+    }
     fact("Milestones", plain(milestones(v)));
     if let Some(d) = dibs(v) {
         fact("DIBS", d);

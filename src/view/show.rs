@@ -28,6 +28,9 @@ pub struct View {
     pub enablement: Option<Enablement>,
     pub fields: BTreeMap<String, String>,
     pub team: Vec<TeamView>,
+    /// Roles taken over from someone, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub handovers: Vec<HandoverView>,
     pub milestones: Vec<MilestoneView>,
     pub dibs: DibsView,
     pub dibs_required: bool,
@@ -38,6 +41,14 @@ pub struct View {
     pub health: Vec<HealthView>,
     pub blockers: Vec<BlockerView>,
     pub notes: Vec<NoteView>,
+}
+
+#[derive(Serialize)]
+pub struct HandoverView {
+    pub role: String,
+    pub from: String,
+    pub to: String,
+    pub on: String,
 }
 
 #[derive(Serialize)]
@@ -164,6 +175,7 @@ pub fn build(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> View {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         team: team(p, e),
+        handovers: handovers(e),
         milestones: milestones(p, e),
         dibs: dibs(p, e),
         dibs_required: p.dibs.as_ref().is_some_and(|d| d.required),
@@ -186,6 +198,22 @@ pub fn build(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> View {
         blockers: blockers(e),
         notes: notes(e),
     }
+}
+
+/// Handovers from the event record: a claim of a role someone else held.
+fn handovers(e: &Engagement) -> Vec<HandoverView> {
+    e.events
+        .iter()
+        .filter(|ev| ev.op == "assign")
+        .filter_map(|ev| {
+            Some(HandoverView {
+                role: ev.value("role")?.to_string(),
+                from: ev.value("from")?.to_string(),
+                to: ev.value("person")?.to_string(),
+                on: ev.at.date().to_string(),
+            })
+        })
+        .collect()
 }
 
 fn stage(s: &Stage, p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> StageView {
