@@ -68,6 +68,19 @@ impl Calendar {
         day
     }
 
+    /// `d` if it is a business day, else the next one.
+    pub fn on_or_after(&self, d: NaiveDate) -> NaiveDate {
+        let mut day = d;
+        while !self.is_business_day(day) {
+            let n = next(day);
+            if n == day {
+                break;
+            }
+            day = n;
+        }
+        day
+    }
+
     /// Business days in `(from, to]`; negative when `to` is before `from`.
     pub fn business_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
         let (lo, hi, sign) = if from <= to {

@@ -95,6 +95,14 @@ pub fn add(anchor: When, p: Period, cal: &Calendar) -> Due {
     }
 }
 
+/// A meeting due on a weekend day or holiday is due the next business day.
+pub fn meeting_due(due: Due, cal: &Calendar) -> Due {
+    match due {
+        Due::Day(d) => Due::Day(cal.on_or_after(d)),
+        at @ Due::At(_) => at,
+    }
+}
+
 /// Is `due` past at `at`? A due day is past once it is over; a due instant is
 /// past after it, and with a date-only `at` from the next day. The same test
 /// answers "is it overdue now" and "was it done late".

@@ -165,7 +165,8 @@ pub fn cadence_state(c: &Cadence, e: &Engagement, cal: &Calendar, now: When) -> 
         };
     };
     let Interval { soon, due } = c.every;
-    let (soon_at, due_at) = (add(from, soon, cal), add(from, due, cal));
+    let soon_at = add(from, soon, cal);
+    let due_at = crate::clock::meeting_due(add(from, due, cal), cal);
     let status = open_status(due_at, Some(soon_at), now, due.unit, cal);
     CadenceState {
         last,
@@ -341,9 +342,14 @@ mod tests {
             cadence_state(m, &e, &cal, w("2026-11-23")).status,
             Status::Upcoming
         );
+        // A month after Fri 20 Nov is Sun 20 Dec: the meeting is due Mon 21 Dec.
+        let st = cadence_state(m, &e, &cal, w("2026-12-19"));
+        assert_eq!(st.due, Some(Due::Day(d("2026-12-21"))));
+        assert_eq!(st.status, Status::DueSoon);
         assert_eq!(
-            cadence_state(m, &e, &cal, w("2026-12-18")).status,
-            Status::DueSoon
+            cadence_state(m, &e, &cal, w("2026-12-21")).status,
+            Status::DueSoon,
+            "not overdue on the Monday"
         );
     }
 
