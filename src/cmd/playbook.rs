@@ -419,6 +419,17 @@ fn import_pages(
     for w in &imported.warnings {
         eprintln!("warning: {w}");
     }
+    if imported.too_large() {
+        return Err(user_hint(
+            format!(
+                "the playbook would be over {} bytes, the most a playbook file may hold ({} tasks from {} pages)",
+                crate::yaml::MAX_BYTES,
+                imported.tasks,
+                pages.len()
+            ),
+            "import fewer pages at a time, into several playbooks",
+        ));
+    }
     let check_path = output.unwrap_or(Path::new("<import>"));
     if let Err(problems) = load::parse(
         check_path,
