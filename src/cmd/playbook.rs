@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::catalog_or_builtin;
 use crate::Context;
 use crate::engagement::store;
-use crate::error::{Diagnostics, suggest, user_hint};
+use crate::error::{Diagnostics, user_hint};
 use crate::playbook::{Playbook, Source, load};
 use crate::render::{Format, Grid, Tone, json, paint};
 
@@ -152,18 +152,7 @@ fn show(ctx: &Context, which: &str) -> Result<i32> {
         parse_file(Path::new(which))?
     } else {
         let (_, catalog) = catalog_or_builtin(ctx);
-        match catalog.get(which) {
-            Some(p) => p.clone(),
-            None => {
-                let hint = suggest(which, catalog.ids()).unwrap_or_else(|| {
-                    format!(
-                        "known playbooks: {}",
-                        catalog.ids().collect::<Vec<_>>().join(", ")
-                    )
-                });
-                return Err(user_hint(format!("no playbook `{which}`"), hint));
-            }
-        }
+        catalog.lookup(which)?.clone()
     };
     let view = view(&p);
     if ctx.format == Format::Json {

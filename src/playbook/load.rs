@@ -15,7 +15,7 @@ use serde_saphyr::Spanned;
 
 use super::{
     ALL_SERVICES, Anchor, Cadence, DibsRule, DueRule, Enablement, Milestone, Playbook, Role,
-    Source, Stage, Task,
+    Source, Stage, Task, field_value,
 };
 use crate::duration::{Interval, Period};
 use crate::error::{Diagnostic, suggest};
@@ -566,16 +566,8 @@ impl Validator<'_> {
                     }
                     Some(allowed) => {
                         for v in values {
-                            if !allowed.is_empty() && !allowed.contains(v) {
-                                self.error(
-                                    pos(&w),
-                                    "field-value",
-                                    format!(
-                                        "`{v}` is not a value of `{field}` (allowed: {})",
-                                        allowed.join(", ")
-                                    ),
-                                    None,
-                                );
+                            if let Err(e) = field_value(field, allowed, v) {
+                                self.error(pos(&w), "field-value", e, None);
                             }
                         }
                     }
