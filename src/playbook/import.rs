@@ -520,10 +520,10 @@ pub fn quote(s: &str) -> String {
     out
 }
 
-/// Characters written as `\u` escapes: controls, which YAML does not allow as
-/// they are.
+/// Characters written as `\u` escapes: those outside YAML's printable set
+/// (controls, U+FFFE and U+FFFF), which a YAML file may not hold as they are.
 fn needs_escape(c: char) -> bool {
-    c.is_control()
+    !matches!(c, ' '..='~' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }
 
 /// Text for a `#` comment line: as it is, or quoted when it holds a
@@ -729,5 +729,232 @@ mod tests {
             "conduct-customer-kickoff"
         );
         assert_eq!(slug("Adoption & Change (ACM)"), "adoption-change-acm");
+    }
+
+    #[test]
+    fn run_together_rows_split_in_one_pass() {
+        let cells = |s: &str| -> Vec<String> { s.split(',').map(String::from).collect() };
+        assert_eq!(
+            split_rows(cells("1,a,M,FE,,2,b,O,FM"), 4),
+            [cells("1,a,M,FE"), cells("2,b,O,FM")]
+        );
+        assert_eq!(split_rows(cells("1,a,M,FE,x"), 4), [cells("1,a,M,FE,x")]);
+        let empty = vec![String::new(); 100_000];
+        let rows = split_rows(empty, 4);
+        assert_eq!(
+            rows.len(),
+            20_001,
+            "the 20,000 rows and what is left: nothing"
+        );
+        assert!(rows.iter().all(|r| r.len() == 4 || r.is_empty()));
+    }
+
+    #[test]
+    fn numbered_aliases_and_stage_ids_are_the_first_free() {
+        let task = |role: &str| Task {
+            id: "1".into(),
+            name: "n".into(),
+            mandatory: true,
+            role: role.into(),
+            services: Rc::from([]),
+            step: None,
+            line: 1,
+        };
+        let tasks: Vec<Task> = [
+            "Role Person",
+            "Real Person",
+            "RP2",
+            "Rare Pick",
+            "Real Person",
+            "fm",
+            "FastTrack Manager",
+            "Fast Mover",
+            "",
+        ]
+        .into_iter()
+        .map(task)
+        .collect();
+        let refs: Vec<&Task> = tasks.iter().collect();
+        let got: Vec<(String, String)> = roles(&refs).into_iter().collect();
+        let want = [
+            ("FM", "FastTrack Manager"),
+            ("FM2", "Fast Mover"),
+            ("ROLE", ""),
+            ("RP", "Role Person"),
+            ("RP2", "Real Person"),
+            ("RP3", "Rare Pick"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(a, n)| ((*a).to_string(), (*n).to_string()))
+            .collect();
+        assert_eq!(got, want);
+
+        let mut s = Suffixes::default();
+        let mut taken: HashSet<String> = ["a-2".to_string()].into();
+        for want in ["a", "a-3", "a-4", "b"] {
+            let base = want.split('-').next().unwrap().to_string();
+            let id = s.first_free(base, "-", |x| taken.contains(x));
+            assert_eq!(id, want);
+            taken.insert(id);
+        }
+    }
+
+    #[test]
+    fn output_stops_past_the_size_limit() {
+        let big: Rc<[String]> = (0..20_000).map(|i| format!("Service {i}")).collect();
+        let tasks = (0..50)
+            .map(|i| Task {
+                id: i.to_string(),
+                name: "n".into(),
+                mandatory: true,
+                role: "FE".into(),
+                services: big.clone(),
+                step: None,
+                line: i + 1,
+            })
+            .collect();
+        let page = Page {
+            path: "p.md".into(),
+            title: Some("T".into()),
+            stages: vec![Stage {
+                name: "S".into(),
+                phase: None,
+                tasks,
+            }],
+            rows: 50,
+            warnings: Vec::new(),
+        };
+        let out = to_yaml(&[page], "big", None);
+        assert!(out.too_large());
+        assert!(out.yaml.len() < 2 * MAX_BYTES, "{}", out.yaml.len());
+        assert_eq!(out.tasks, 50);
+    }
+
+    mod round_trip {
+        use super::*;
+        use crate::playbook::{Source, load};
+        use proptest::prelude::*;
+
+        /// Characters that YAML, quoting or the loader might treat specially.
+        const TRICKY: &[char] = &[
+            '"',
+            '\\',
+            '\'',
+            '\n',
+            '\r',
+            '\t',
+            '\0',
+            '\u{7}',
+            '\u{1b}',
+            '\u{7f}',
+            '\u{85}',
+            '\u{a0}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{feff}',
+            '\u{fffe}',
+            '\u{ffff}',
+            '\u{10ffff}',
+            ':',
+            '#',
+            '-',
+            '?',
+            '&',
+            '*',
+            '!',
+            '|',
+            '>',
+            '%',
+            '@',
+            '`',
+            '{',
+            '}',
+            '[',
+            ']',
+            ',',
+            ' ',
+            '/',
+            '~',
+            'é',
+            '😀',
+        ];
+
+        fn text() -> impl Strategy<Value = String> {
+            let c = prop_oneof![any::<char>(), proptest::sample::select(TRICKY)];
+            prop::collection::vec(c, 1..16).prop_map(|cs| cs.into_iter().collect())
+        }
+
+        fn load(yaml: &str) -> crate::playbook::Playbook {
+            let path = Path::new("out.yaml");
+            load::parse(path, yaml, Source::File(path.into()))
+                .unwrap_or_else(|d| panic!("does not load: {d:?}\n{yaml}"))
+        }
+
+        proptest! {
+            /// Whatever a page says, the YAML written for it reads back as the same strings.
+            #[test]
+            fn names_read_back_as_written(
+                title in text(), stage in text(), phase in text(), step in text(),
+                id in text(), name in text(), role in text(),
+                services in prop::collection::vec(text(), 1..4), file in text(),
+            ) {
+                let task = Task {
+                    id: id.clone(),
+                    name: name.clone(),
+                    mandatory: false,
+                    role: role.clone(),
+                    services: services.clone().into(),
+                    step: Some(step.as_str().into()),
+                    line: 1,
+                };
+                let page = Page {
+                    path: file.into(),
+                    title: Some(title.clone()),
+                    stages: vec![Stage { name: stage.clone(), phase: Some(phase.as_str().into()), tasks: vec![task] }],
+                    rows: 1,
+                    warnings: Vec::new(),
+                };
+                let p = load(&to_yaml(&[page], "prop", None).yaml);
+                prop_assert_eq!(&p.id, "prop", "a file name cannot end its comment line");
+                prop_assert_eq!(&p.name, &title);
+                prop_assert_eq!(&p.stages[0].name, &stage);
+                prop_assert_eq!(p.stages[0].phase.as_ref(), Some(&phase));
+                let t = &p.stages[0].tasks[0];
+                prop_assert_eq!(&t.id, &id);
+                prop_assert_eq!(&t.name, &name);
+                prop_assert_eq!(t.step.as_ref(), Some(&step));
+                prop_assert_eq!(&t.services, &services);
+                prop_assert_eq!(p.role_name(&t.role), wanted_alias(&role).1);
+            }
+
+            /// The same through a markdown page, for cells a table can hold.
+            #[test]
+            fn table_cells_read_back_as_written(
+                name in text(), role in text(), service in text(),
+            ) {
+                let cell = |s: &str| -> Option<String> {
+                    let s = s.replace(['|', '\n', '\r', '/', '\0'], "x");
+                    // As the cell will read: `plain` until it changes nothing.
+                    let mut s = plain(&s);
+                    while plain(&s) != s {
+                        s = plain(&s);
+                    }
+                    (!s.is_empty()).then_some(s)
+                };
+                let (Some(name), Some(role), Some(service)) = (cell(&name), cell(&role), cell(&service)) else {
+                    return Ok(());
+                };
+                let md = format!(
+                    "# T\n\n| Task ID | Task Name | (M)andatory / (O)ptional | FastTrack Role | Services |\n| - | - | - | - | - |\n| 7 | {name} | M | {role} | {service} |\n"
+                );
+                let page = parse_page(Path::new("p.md"), &md).unwrap();
+                let p = load(&to_yaml(&[page], "prop", None).yaml);
+                let t = &p.stages[0].tasks[0];
+                prop_assert_eq!(&t.name, &name);
+                prop_assert_eq!(&t.services, &vec![service]);
+                prop_assert_eq!(p.role_name(&t.role), wanted_alias(&role).1);
+            }
+        }
     }
 }
