@@ -416,7 +416,7 @@ fn import_pages(
                 imported.tasks,
                 pages.len()
             ),
-            "import fewer pages at a time, into several playbooks",
+            "import the pages into several playbooks, or split a long page",
         ));
     }
     let check_path = output.unwrap_or(Path::new("<import>"));

@@ -148,7 +148,7 @@ pub fn parse_page(path: &Path, text: &str) -> Result<Page, String> {
 
 /// The index of the first line after the front matter (0 when there is none).
 fn front_matter_end(lines: &[&str]) -> usize {
-    if !lines.first().is_some_and(|l| l.trim() == "---") {
+    if lines.first().is_none_or(|l| l.trim() != "---") {
         return 0;
     }
     lines[1..]

@@ -322,9 +322,9 @@ impl Catalog {
         self.playbooks.iter().map(|p| p.id.as_str())
     }
 
-    /// A playbook by id, or the error people see for an unknown one:
-    /// `no playbook `X``, with a hint of the closest id, else the known ids
-    /// (when there are at most [`Catalog::LISTED`]), else where to find them.
+    /// A playbook by id, or the error people see for an unknown one
+    /// ("no playbook \`X\`"), with a hint of the closest id, else the known
+    /// ids (when there are at most [`Catalog::LISTED`]), else where to list them.
     pub fn lookup(&self, id: &str) -> Result<&Playbook, UserError> {
         self.get(id).ok_or_else(|| {
             let hint = suggest(id, self.ids()).unwrap_or_else(|| {
