@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::catalog_or_builtin;
 use crate::Context;
 use crate::engagement::store;
-use crate::error::{Diagnostics, suggest, user_hint};
+use crate::error::{Diagnostics, user_hint};
 use crate::playbook::{Playbook, Source, load};
 use crate::render::{Format, Grid, Tone, json, paint};
 
@@ -152,18 +152,7 @@ fn show(ctx: &Context, which: &str) -> Result<i32> {
         parse_file(Path::new(which))?
     } else {
         let (_, catalog) = catalog_or_builtin(ctx);
-        match catalog.get(which) {
-            Some(p) => p.clone(),
-            None => {
-                let hint = suggest(which, catalog.ids()).unwrap_or_else(|| {
-                    format!(
-                        "known playbooks: {}",
-                        catalog.ids().collect::<Vec<_>>().join(", ")
-                    )
-                });
-                return Err(user_hint(format!("no playbook `{which}`"), hint));
-            }
-        }
+        catalog.lookup(which)?.clone()
     };
     let view = view(&p);
     if ctx.format == Format::Json {
@@ -418,6 +407,17 @@ fn import_pages(
     let imported = crate::playbook::import::to_yaml(&pages, &id, name);
     for w in &imported.warnings {
         eprintln!("warning: {w}");
+    }
+    if imported.too_large() {
+        return Err(user_hint(
+            format!(
+                "the playbook would be over {} bytes, the most a playbook file may hold ({} tasks from {} pages)",
+                crate::yaml::MAX_BYTES,
+                imported.tasks,
+                pages.len()
+            ),
+            "import the pages into several playbooks, or split a long page",
+        ));
     }
     let check_path = output.unwrap_or(Path::new("<import>"));
     if let Err(problems) = load::parse(

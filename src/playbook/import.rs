@@ -5,12 +5,20 @@
 //! Tables are recognised by their header, not their position; the real pages
 //! vary (bold headers, `Task Name` or `Task Description`, four columns without
 //! Services, italic flags, a missing trailing pipe, two rows run together).
+//!
+//! Pages are untrusted, so the work is linear in the input: text that many
+//! rows share (a step, a phase, an `Applies To` list) is shared, not copied
+//! per row; names are looked up in hash maps; and the YAML stops growing once
+//! it passes [`crate::yaml::MAX_BYTES`], the most any playbook may hold.
+//! Every string from a page is written through [`quote`], one function.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use super::ALL_SERVICES;
+use crate::yaml::MAX_BYTES;
 
 /// One imported task, with where it came from.
 #[derive(Debug, Clone)]
@@ -19,15 +27,16 @@ pub struct Task {
     pub name: String,
     pub mandatory: bool,
     pub role: String,
-    pub services: Vec<String>,
-    pub step: Option<String>,
+    /// Shared by the rows of one `Applies To` (not copied per row).
+    pub services: Rc<[String]>,
+    pub step: Option<Rc<str>>,
     pub line: usize,
 }
 
 #[derive(Debug, Clone)]
 pub struct Stage {
     pub name: String,
-    pub phase: Option<String>,
+    pub phase: Option<Rc<str>>,
     pub tasks: Vec<Task>,
 }
 
@@ -129,172 +138,246 @@ pub fn parse_page(path: &Path, text: &str) -> Result<Page, String> {
     }
     let text = text.trim_start_matches('\u{feff}');
     let lines: Vec<&str> = text.lines().collect();
-    let mut i = 0;
-    // Front matter.
-    if lines.first().is_some_and(|l| l.trim() == "---") {
-        i = 1;
-        while i < lines.len() && lines[i].trim() != "---" {
-            i += 1;
-        }
-        i += 1;
-    }
-    let mut page = Page {
-        path: path.to_path_buf(),
-        title: None,
-        stages: Vec::new(),
-        rows: 0,
-        warnings: Vec::new(),
-    };
-    let mut phase = None;
-    let mut step: Option<String> = None;
-    let mut applies: Option<Vec<String>> = None;
-    let mut current: Option<Stage> = None;
-    let mut saw_table = false;
-    let where_ = |n: usize| format!("{}:{}", path.display(), n + 1);
+    let mut reader = Reader::new(path, &lines);
+    let mut i = front_matter_end(&lines);
     while i < lines.len() {
-        let line = lines[i];
-        let t = line.trim();
+        i = reader.line(i);
+    }
+    reader.finish()
+}
+
+/// The index of the first line after the front matter (0 when there is none).
+fn front_matter_end(lines: &[&str]) -> usize {
+    if lines.first().is_none_or(|l| l.trim() != "---") {
+        return 0;
+    }
+    lines[1..]
+        .iter()
+        .position(|l| l.trim() == "---")
+        .map_or(lines.len() + 1, |end| end + 2)
+}
+
+/// A page read line by line: what the lines so far have said applies to the
+/// rows that follow (phase, step, `Applies To`, the current stage).
+struct Reader<'a> {
+    path: &'a Path,
+    lines: &'a [&'a str],
+    page: Page,
+    phase: Option<Rc<str>>,
+    step: Option<Rc<str>>,
+    applies: Option<Rc<[String]>>,
+    current: Option<Stage>,
+    saw_table: bool,
+}
+
+impl<'a> Reader<'a> {
+    fn new(path: &'a Path, lines: &'a [&'a str]) -> Self {
+        Reader {
+            path,
+            lines,
+            page: Page {
+                path: path.to_path_buf(),
+                title: None,
+                stages: Vec::new(),
+                rows: 0,
+                warnings: Vec::new(),
+            },
+            phase: None,
+            step: None,
+            applies: None,
+            current: None,
+            saw_table: false,
+        }
+    }
+
+    /// `path:line` of the 0-based line `n`.
+    fn at(&self, n: usize) -> String {
+        format!("{}:{}", self.path.display(), n + 1)
+    }
+
+    /// Read the line at `i`; returns the index of the next line to read.
+    fn line(&mut self, i: usize) -> usize {
+        let t = self.lines[i].trim();
         if let Some(title) = t.strip_prefix("# ") {
-            if page.title.is_none() {
-                page.title = Some(plain(title));
+            if self.page.title.is_none() {
+                self.page.title = Some(plain(title));
             }
         } else if let Some(p) = bold_value(t, "Phase") {
-            phase = Some(p);
+            self.phase = Some(p.into());
         } else if let Some(h) = t.strip_prefix("### ") {
-            let name = plain(h);
-            let body = lines[i + 1..]
-                .iter()
-                .map(|l| l.trim())
-                .find(|l| !l.is_empty());
-            if body.is_none_or(|b| b.starts_with('#')) {
-                // A heading with no body is a stage (as in the general engagement playbook).
-                if let Some(s) = current.take() {
-                    page.stages.push(s);
-                }
-                current = Some(Stage {
-                    name,
-                    phase: phase.clone(),
-                    tasks: Vec::new(),
-                });
-                step = None;
-            } else {
-                step = Some(name);
-            }
-            applies = None;
+            self.heading(i, h);
         } else if let Some(a) = bold_value(t, "Applies To") {
-            applies = Some(split_services(&a));
+            self.applies = Some(split_services(&a).into());
         } else if let Some(cols) = header(t) {
-            saw_table = true;
-            i += 1;
-            if i < lines.len() && is_separator(lines[i]) {
-                i += 1;
-            }
-            while i < lines.len() && lines[i].trim_start().starts_with('|') {
-                let mut row = cells(lines[i]);
-                let mut chunks = Vec::new();
-                // Two rows run together as `...| last cell|| next id |...`.
-                while row.len() > cols.count && row[cols.count].is_empty() {
-                    let rest = row.split_off(cols.count + 1);
-                    row.truncate(cols.count);
-                    chunks.push(std::mem::replace(&mut row, rest));
-                    page.warnings.push(format!(
-                        "{}: two table rows on one line; read both",
-                        where_(i)
-                    ));
-                }
-                chunks.push(row);
-                for mut row in chunks {
-                    // `| O FastTrack Engineer |`: flag and role in one cell.
-                    if row.len() + 1 == cols.count
-                        && cols.role == cols.flag + 1
-                        && let Some(cell) = row.get(cols.flag).cloned()
-                        && let Some((f, role)) = plain(&cell).split_once(' ')
-                        && flag(f).is_some()
-                    {
-                        row[cols.flag] = f.to_string();
-                        row.insert(cols.role, role.trim().to_string());
-                        page.warnings.push(format!(
-                            "{}: read `{cell}` as flag `{f}` and role `{}`",
-                            where_(i),
-                            role.trim()
-                        ));
-                    }
-                    let get = |k: usize| row.get(k).map(|c| plain(c)).unwrap_or_default();
-                    let id = link_text(&get(cols.id));
-                    if id.is_empty() && row.iter().all(|c| plain(c).is_empty()) {
-                        continue;
-                    }
-                    let Some(mandatory) = row.get(cols.flag).and_then(|c| flag(c)) else {
-                        page.warnings.push(format!(
-                            "{}: cannot read this row (task `{id}`): no M or O flag; skipped",
-                            where_(i)
-                        ));
-                        continue;
-                    };
-                    if id.is_empty() || get(cols.name).is_empty() || get(cols.role).is_empty() {
-                        page.warnings.push(format!(
-                            "{}: cannot read this row: a cell is empty; skipped",
-                            where_(i)
-                        ));
-                        continue;
-                    }
-                    page.rows += 1;
-                    let services = match cols.services.map(&get).filter(|s| !s.is_empty()) {
-                        Some(s) => split_services(&s),
-                        None => applies
-                            .clone()
-                            .unwrap_or_else(|| vec![ALL_SERVICES.to_string()]),
-                    };
-                    let stage = current.get_or_insert_with(|| Stage {
-                        name: page.title.clone().unwrap_or_else(|| stem(path)),
-                        phase: phase.clone(),
-                        tasks: Vec::new(),
-                    });
-                    stage.tasks.push(Task {
-                        id,
-                        name: get(cols.name),
-                        mandatory,
-                        role: get(cols.role),
-                        services,
-                        step: step.clone(),
-                        line: i + 1,
-                    });
-                }
-                i += 1;
-            }
-            continue;
+            return self.table(i + 1, &cols);
         }
-        i += 1;
+        i + 1
     }
-    if let Some(s) = current.take() {
-        page.stages.push(s);
+
+    /// A `###` heading with no body is a stage (as in the general engagement
+    /// playbook); one with a body is a step of the current stage.
+    fn heading(&mut self, i: usize, h: &str) {
+        let name = plain(h);
+        let body = self.lines[i + 1..]
+            .iter()
+            .map(|l| l.trim())
+            .find(|l| !l.is_empty());
+        if body.is_none_or(|b| b.starts_with('#')) {
+            if let Some(s) = self.current.take() {
+                self.page.stages.push(s);
+            }
+            self.current = Some(Stage {
+                name,
+                phase: self.phase.clone(),
+                tasks: Vec::new(),
+            });
+            self.step = None;
+        } else {
+            self.step = Some(name.into());
+        }
+        self.applies = None;
     }
-    if page.title.is_none() && !saw_table {
-        return Err(format!(
-            "{}: no `# Title` and no FTOP task table; is this a playbook page?",
-            path.display()
-        ));
+
+    /// The rows of a table whose header was the line before `i`; returns the
+    /// index of the first line after the table.
+    fn table(&mut self, mut i: usize, cols: &Columns) -> usize {
+        self.saw_table = true;
+        if i < self.lines.len() && is_separator(self.lines[i]) {
+            i += 1;
+        }
+        while i < self.lines.len() && self.lines[i].trim_start().starts_with('|') {
+            let rows = split_rows(cells(self.lines[i]), cols.count);
+            for _ in 1..rows.len() {
+                let w = format!("{}: two table rows on one line; read both", self.at(i));
+                self.page.warnings.push(w);
+            }
+            for row in rows {
+                self.row(i, cols, row);
+            }
+            i += 1;
+        }
+        i
     }
-    if !saw_table {
-        return Err(format!(
-            "{}: no FTOP task table (a table with `Task ID`, `Task Name`, `(M)andatory / (O)ptional` and `FastTrack Role` columns)",
-            path.display()
-        ));
+
+    /// One table row at line `i`: a task, a warning, or nothing (an empty row).
+    fn row(&mut self, i: usize, cols: &Columns, mut row: Vec<String>) {
+        if let Some((cell, f, role)) = split_flag_and_role(&mut row, cols) {
+            let w = format!(
+                "{}: read `{cell}` as flag `{f}` and role `{role}`",
+                self.at(i)
+            );
+            self.page.warnings.push(w);
+        }
+        let get = |k: usize| row.get(k).map(|c| plain(c)).unwrap_or_default();
+        let id = link_text(&get(cols.id));
+        if id.is_empty() && row.iter().all(|c| plain(c).is_empty()) {
+            return;
+        }
+        let Some(mandatory) = row.get(cols.flag).and_then(|c| flag(c)) else {
+            let w = format!(
+                "{}: cannot read this row (task `{id}`): no M or O flag; skipped",
+                self.at(i)
+            );
+            self.page.warnings.push(w);
+            return;
+        };
+        let (name, role) = (get(cols.name), get(cols.role));
+        if id.is_empty() || name.is_empty() || role.is_empty() {
+            let w = format!(
+                "{}: cannot read this row: a cell is empty; skipped",
+                self.at(i)
+            );
+            self.page.warnings.push(w);
+            return;
+        }
+        self.page.rows += 1;
+        let services: Rc<[String]> = match cols.services.map(&get).filter(|s| !s.is_empty()) {
+            Some(s) => split_services(&s).into(),
+            None => self
+                .applies
+                .clone()
+                .unwrap_or_else(|| Rc::from([ALL_SERVICES.to_string()])),
+        };
+        let task = Task {
+            id,
+            name,
+            mandatory,
+            role,
+            services,
+            step: self.step.clone(),
+            line: i + 1,
+        };
+        self.stage().tasks.push(task);
     }
-    // Stages without tasks add nothing to a playbook.
-    page.stages.retain(|s| !s.tasks.is_empty());
-    if page.rows == 0 {
-        let why = page
-            .warnings
-            .first()
-            .map(|w| format!(" (first problem: {w})"))
-            .unwrap_or_default();
-        return Err(format!(
-            "{}: no FTOP task row could be read{why}",
-            path.display()
-        ));
+
+    /// The stage rows go to: the current one, else one named after the page.
+    fn stage(&mut self) -> &mut Stage {
+        self.current.get_or_insert_with(|| Stage {
+            name: self.page.title.clone().unwrap_or_else(|| stem(self.path)),
+            phase: self.phase.clone(),
+            tasks: Vec::new(),
+        })
     }
-    Ok(page)
+
+    fn finish(mut self) -> Result<Page, String> {
+        if let Some(s) = self.current.take() {
+            self.page.stages.push(s);
+        }
+        let path = self.path.display();
+        if self.page.title.is_none() && !self.saw_table {
+            return Err(format!(
+                "{path}: no `# Title` and no FTOP task table; is this a playbook page?"
+            ));
+        }
+        if !self.saw_table {
+            return Err(format!(
+                "{path}: no FTOP task table (a table with `Task ID`, `Task Name`, `(M)andatory / (O)ptional` and `FastTrack Role` columns)"
+            ));
+        }
+        // Stages without tasks add nothing to a playbook.
+        self.page.stages.retain(|s| !s.tasks.is_empty());
+        if self.page.rows == 0 {
+            let why = self
+                .page
+                .warnings
+                .first()
+                .map(|w| format!(" (first problem: {w})"))
+                .unwrap_or_default();
+            return Err(format!("{path}: no FTOP task row could be read{why}"));
+        }
+        Ok(self.page)
+    }
+}
+
+/// A line's cells as rows: two rows run together are written
+/// `...| last cell|| next id |...`, an empty cell where a row would end.
+/// Linear in the cells: each is moved once.
+fn split_rows(mut cells: Vec<String>, count: usize) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut start = 0;
+    while cells.len() - start > count && cells[start + count].is_empty() {
+        rows.push(cells[start..start + count].to_vec());
+        start += count + 1;
+    }
+    cells.drain(..start);
+    rows.push(cells);
+    rows
+}
+
+/// `| O FastTrack Engineer |`: flag and role in one cell, when the row is one
+/// cell short. Splits the cell in place; returns (cell, flag, role).
+fn split_flag_and_role(row: &mut Vec<String>, cols: &Columns) -> Option<(String, String, String)> {
+    if row.len() + 1 != cols.count || cols.role != cols.flag + 1 {
+        return None;
+    }
+    let cell = row.get(cols.flag).cloned()?;
+    let text = plain(&cell);
+    let (f, role) = text.split_once(' ')?;
+    flag(f)?;
+    let role = role.trim().to_string();
+    row[cols.flag] = f.to_string();
+    row.insert(cols.role, role.clone());
+    Some((cell, f.to_string(), role))
 }
 
 fn stem(path: &Path) -> String {
@@ -316,6 +399,29 @@ pub fn slug(s: &str) -> String {
     if out.is_empty() { "stage".into() } else { out }
 }
 
+/// Hands out `base`, else the first of `base{sep}2`, `base{sep}3`, ... not yet
+/// taken. Each base's search resumes where it last stopped: names are only
+/// ever added, so the ones skipped are still taken, and n names cost O(n)
+/// lookups rather than O(n²).
+#[derive(Default)]
+struct Suffixes(HashMap<String, usize>);
+
+impl Suffixes {
+    fn first_free(&mut self, base: String, sep: &str, taken: impl Fn(&str) -> bool) -> String {
+        if !taken(&base) {
+            return base;
+        }
+        let n = self.0.entry(base.clone()).or_insert(2);
+        loop {
+            let candidate = format!("{base}{sep}{n}");
+            if !taken(&candidate) {
+                return candidate;
+            }
+            *n += 1;
+        }
+    }
+}
+
 /// Known FastTrack roles: (alias, full name).
 const KNOWN_ROLES: [(&str, &str); 9] = [
     ("FM", "FastTrack Manager"),
@@ -329,41 +435,50 @@ const KNOWN_ROLES: [(&str, &str); 9] = [
     ("ATS", "Account Technology Strategist"),
 ];
 
-/// Declare every role text used by the tasks, with an alias.
+/// The alias a role text would like (a known alias, else its initials) and
+/// the name to declare it under.
+fn wanted_alias(text: &str) -> (String, String) {
+    let known = KNOWN_ROLES
+        .iter()
+        .find(|(a, n)| a.eq_ignore_ascii_case(text) || n.eq_ignore_ascii_case(text))
+        .or_else(|| KNOWN_ROLES.iter().find(|(_, n)| text.starts_with(n)));
+    let (alias, name) = match known {
+        Some((a, n)) if a.eq_ignore_ascii_case(text) => ((*a).to_string(), (*n).to_string()),
+        Some((a, _)) => ((*a).to_string(), text.to_string()),
+        None => {
+            let initials: String = text
+                .split_whitespace()
+                .filter_map(|w| w.chars().next())
+                .filter(char::is_ascii_alphanumeric)
+                .collect();
+            (initials.to_uppercase(), text.to_string())
+        }
+    };
+    if alias.is_empty() {
+        ("ROLE".to_string(), name)
+    } else {
+        (alias, name)
+    }
+}
+
+/// Declare every role text used by the tasks, with an alias: alias -> name.
+/// A name keeps the alias it got first; a new name takes its wanted alias,
+/// else that alias numbered (`RP`, `RP2`, ...).
 fn roles(tasks: &[&Task]) -> BTreeMap<String, String> {
     let mut out: BTreeMap<String, String> = BTreeMap::new();
+    let mut alias_of: HashMap<String, String> = HashMap::new();
+    let mut suffixes = Suffixes::default();
     for t in tasks {
         let text = t.role.as_str();
-        if out.iter().any(|(a, n)| a == text || n == text) {
+        if out.contains_key(text) || alias_of.contains_key(text) {
             continue;
         }
-        let known = KNOWN_ROLES
-            .iter()
-            .find(|(a, n)| a.eq_ignore_ascii_case(text) || n.eq_ignore_ascii_case(text))
-            .or_else(|| KNOWN_ROLES.iter().find(|(_, n)| text.starts_with(n)));
-        let (alias, name) = match known {
-            Some((a, n)) if a.eq_ignore_ascii_case(text) => ((*a).to_string(), (*n).to_string()),
-            Some((a, _)) => ((*a).to_string(), text.to_string()),
-            None => {
-                let initials: String = text
-                    .split_whitespace()
-                    .filter_map(|w| w.chars().next())
-                    .filter(char::is_ascii_alphanumeric)
-                    .collect();
-                (initials.to_uppercase(), text.to_string())
-            }
+        let (base, name) = wanted_alias(text);
+        let alias = match alias_of.get(&name) {
+            Some(alias) => alias.clone(),
+            None => suffixes.first_free(base, "", |a| out.contains_key(a)),
         };
-        let mut alias = if alias.is_empty() {
-            "ROLE".to_string()
-        } else {
-            alias
-        };
-        let base = alias.clone();
-        let mut n = 2;
-        while out.get(&alias).is_some_and(|existing| existing != &name) {
-            alias = format!("{base}{n}");
-            n += 1;
-        }
+        alias_of.insert(name.clone(), alias.clone());
         out.insert(alias, name);
     }
     out
@@ -376,15 +491,26 @@ pub struct Imported {
     pub tasks: usize,
 }
 
-fn q(s: &str) -> String {
-    let mut out = String::from("\"");
+impl Imported {
+    /// Is the YAML past the size limit of a playbook? It is then cut short
+    /// (no playbook that large would load) and must be refused.
+    pub fn too_large(&self) -> bool {
+        self.yaml.len() > MAX_BYTES
+    }
+}
+
+/// `s` as a YAML double-quoted scalar that reads back as exactly `s`: every
+/// string the importer writes goes through here.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
+            c if needs_escape(c) => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
             c => out.push(c),
@@ -394,105 +520,144 @@ fn q(s: &str) -> String {
     out
 }
 
+/// Characters written as `\u` escapes: those outside YAML's printable set
+/// (controls, U+FFFE and U+FFFF), which a YAML file may not hold as they are.
+fn needs_escape(c: char) -> bool {
+    !matches!(c, ' '..='~' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+/// Text for a `#` comment line: as it is, or quoted when it holds a
+/// character that could end the comment or is not allowed in one.
+fn comment(s: &str) -> String {
+    if s.chars().any(needs_escape) {
+        quote(s)
+    } else {
+        s.to_string()
+    }
+}
+
+/// A stage to write: its id, and its tasks without the duplicates.
+struct Selected<'a> {
+    id: String,
+    stage: &'a Stage,
+    tasks: Vec<&'a Task>,
+}
+
 /// Build a playbook from pages. Duplicate task ids keep the first.
+///
+/// The text stops growing once it passes [`MAX_BYTES`]; see [`Imported::too_large`].
 pub fn to_yaml(pages: &[Page], id: &str, name: Option<&str>) -> Imported {
     let mut warnings: Vec<String> = pages.iter().flat_map(|p| p.warnings.clone()).collect();
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    let mut stages: Vec<(String, &Stage, Vec<&Task>)> = Vec::new();
-    let mut stage_ids: Vec<String> = Vec::new();
+    let stages = select(pages, &mut warnings);
+    let all: Vec<&Task> = stages
+        .iter()
+        .flat_map(|s| s.tasks.iter().copied())
+        .collect();
+    let mut y = header_yaml(pages, id, &title(pages, name), &roles(&all));
+    for s in &stages {
+        if y.len() > MAX_BYTES {
+            break;
+        }
+        write_stage(&mut y, s);
+    }
+    Imported {
+        yaml: y,
+        warnings,
+        tasks: all.len(),
+    }
+}
+
+/// The stages with tasks, each with a unique id, and their tasks without
+/// ids seen before (each duplicate is a warning naming both places).
+fn select<'a>(pages: &'a [Page], warnings: &mut Vec<String>) -> Vec<Selected<'a>> {
+    let mut seen: HashMap<&str, String> = HashMap::new();
+    let mut ids: HashSet<String> = HashSet::new();
+    let mut suffixes = Suffixes::default();
+    let mut out = Vec::new();
     for page in pages {
         for stage in &page.stages {
             let mut tasks = Vec::new();
             for t in &stage.tasks {
                 let here = format!("{}:{}", page.path.display(), t.line);
-                if let Some(first) = seen.get(&t.id) {
+                if let Some(first) = seen.get(t.id.as_str()) {
                     warnings.push(format!(
                         "{here}: task {} also at {first}; kept the first",
                         t.id
                     ));
                     continue;
                 }
-                seen.insert(t.id.clone(), here);
+                seen.insert(&t.id, here);
                 tasks.push(t);
             }
             if tasks.is_empty() {
                 continue;
             }
-            let base = slug(&stage.name);
-            let mut sid = base.clone();
-            let mut n = 2;
-            while stage_ids.contains(&sid) {
-                sid = format!("{base}-{n}");
-                n += 1;
-            }
-            stage_ids.push(sid.clone());
-            stages.push((sid, stage, tasks));
+            let id = suffixes.first_free(slug(&stage.name), "-", |s| ids.contains(s));
+            ids.insert(id.clone());
+            out.push(Selected { id, stage, tasks });
         }
     }
-    let all: Vec<&Task> = stages
-        .iter()
-        .flat_map(|(_, _, t)| t.iter().copied())
-        .collect();
-    let roles = roles(&all);
-    let title = name
-        .map(ToString::to_string)
-        .or_else(|| {
-            if pages.len() == 1 {
-                pages[0].title.clone()
-            } else {
-                None
-            }
-        })
-        .unwrap_or_else(|| format!("Imported playbook ({} pages)", pages.len()));
+    out
+}
 
+/// `--name`, else the title of a single page, else a count of the pages.
+fn title(pages: &[Page], name: Option<&str>) -> String {
+    name.map(ToString::to_string)
+        .or_else(|| match pages {
+            [page] => page.title.clone(),
+            _ => None,
+        })
+        .unwrap_or_else(|| format!("Imported playbook ({} pages)", pages.len()))
+}
+
+/// Everything before `stages:`'s entries: where it came from, the playbook's
+/// id and name, its roles and milestones.
+fn header_yaml(pages: &[Page], id: &str, title: &str, roles: &BTreeMap<String, String>) -> String {
     let mut y = String::new();
     y.push_str("# Imported by `ft playbook import` from:\n");
     for p in pages {
-        let _ = writeln!(
-            y,
-            "#   {}",
-            p.path.file_name().map_or_else(
-                || p.path.display().to_string(),
-                |f| f.to_string_lossy().into_owned()
-            )
+        let file = p.path.file_name().map_or_else(
+            || p.path.display().to_string(),
+            |f| f.to_string_lossy().into_owned(),
         );
+        let _ = writeln!(y, "#   {}", comment(&file));
     }
     y.push_str("# The pages state no SLAs: add `due: { within: 2bd, after: assigned }` to a\n");
     y.push_str(
         "# task, and `cadences:`, where your team has them. Check with `ft playbook check`.\n",
     );
-    let _ = writeln!(y, "id: {}", q(id));
-    let _ = writeln!(y, "name: {}", q(&title));
+    let _ = writeln!(y, "id: {}", quote(id));
+    let _ = writeln!(y, "name: {}", quote(title));
     y.push_str("version: \"imported\"\n");
     y.push_str("roles:\n");
-    for (alias, name) in &roles {
-        let _ = writeln!(y, "  {}: {}", q(alias), q(name));
+    for (alias, name) in roles {
+        let _ = writeln!(y, "  {}: {}", quote(alias), quote(name));
     }
     y.push_str("milestones: [opened, assigned, kickoff, end]\n");
     y.push_str("stages:\n");
-    for (sid, stage, tasks) in &stages {
-        let _ = writeln!(y, "  - id: {}", q(sid));
-        let _ = writeln!(y, "    name: {}", q(&stage.name));
-        if let Some(p) = &stage.phase {
-            let _ = writeln!(y, "    phase: {}", q(p));
-        }
-        y.push_str("    tasks:\n");
-        for t in tasks {
-            let _ = writeln!(y, "      - id: {}", q(&t.id));
-            let _ = writeln!(y, "        name: {}", q(&t.name));
-            if let Some(s) = &t.step {
-                let _ = writeln!(y, "        step: {}", q(s));
-            }
-            let _ = writeln!(y, "        mandatory: {}", t.mandatory);
-            let _ = writeln!(y, "        role: {}", q(&t.role));
-            let services: Vec<String> = t.services.iter().map(|s| q(s)).collect();
-            let _ = writeln!(y, "        services: [{}]", services.join(", "));
-        }
+    y
+}
+
+fn write_stage(y: &mut String, s: &Selected) {
+    let _ = writeln!(y, "  - id: {}", quote(&s.id));
+    let _ = writeln!(y, "    name: {}", quote(&s.stage.name));
+    if let Some(p) = &s.stage.phase {
+        let _ = writeln!(y, "    phase: {}", quote(p));
     }
-    Imported {
-        yaml: y,
-        warnings,
-        tasks: all.len(),
+    y.push_str("    tasks:\n");
+    for t in &s.tasks {
+        if y.len() > MAX_BYTES {
+            return;
+        }
+        let _ = writeln!(y, "      - id: {}", quote(&t.id));
+        let _ = writeln!(y, "        name: {}", quote(&t.name));
+        if let Some(s) = &t.step {
+            let _ = writeln!(y, "        step: {}", quote(s));
+        }
+        let _ = writeln!(y, "        mandatory: {}", t.mandatory);
+        let _ = writeln!(y, "        role: {}", quote(&t.role));
+        let services: Vec<String> = t.services.iter().map(|s| quote(s)).collect();
+        let _ = writeln!(y, "        services: [{}]", services.join(", "));
     }
 }
 
@@ -511,12 +676,12 @@ mod tests {
         assert_eq!(page.rows, 5);
         assert!(tasks[0].mandatory && !tasks[1].mandatory);
         assert_eq!(
-            tasks[0].services,
+            *tasks[0].services,
             ["Exchange", "SharePoint"],
             "from Applies To"
         );
         assert_eq!(tasks[2].role, "FastTrack Engineer");
-        assert_eq!(tasks[3].services, ["Teams"]);
+        assert_eq!(*tasks[3].services, ["Teams"]);
         assert_eq!(page.stages[0].phase.as_deref(), Some("Migrate"));
         assert_eq!(tasks[0].step.as_deref(), Some("Step one"));
         assert!(
@@ -564,5 +729,232 @@ mod tests {
             "conduct-customer-kickoff"
         );
         assert_eq!(slug("Adoption & Change (ACM)"), "adoption-change-acm");
+    }
+
+    #[test]
+    fn run_together_rows_split_in_one_pass() {
+        let cells = |s: &str| -> Vec<String> { s.split(',').map(String::from).collect() };
+        assert_eq!(
+            split_rows(cells("1,a,M,FE,,2,b,O,FM"), 4),
+            [cells("1,a,M,FE"), cells("2,b,O,FM")]
+        );
+        assert_eq!(split_rows(cells("1,a,M,FE,x"), 4), [cells("1,a,M,FE,x")]);
+        let empty = vec![String::new(); 100_000];
+        let rows = split_rows(empty, 4);
+        assert_eq!(
+            rows.len(),
+            20_001,
+            "the 20,000 rows and what is left: nothing"
+        );
+        assert!(rows.iter().all(|r| r.len() == 4 || r.is_empty()));
+    }
+
+    #[test]
+    fn numbered_aliases_and_stage_ids_are_the_first_free() {
+        let task = |role: &str| Task {
+            id: "1".into(),
+            name: "n".into(),
+            mandatory: true,
+            role: role.into(),
+            services: Rc::from([]),
+            step: None,
+            line: 1,
+        };
+        let tasks: Vec<Task> = [
+            "Role Person",
+            "Real Person",
+            "RP2",
+            "Rare Pick",
+            "Real Person",
+            "fm",
+            "FastTrack Manager",
+            "Fast Mover",
+            "",
+        ]
+        .into_iter()
+        .map(task)
+        .collect();
+        let refs: Vec<&Task> = tasks.iter().collect();
+        let got: Vec<(String, String)> = roles(&refs).into_iter().collect();
+        let want = [
+            ("FM", "FastTrack Manager"),
+            ("FM2", "Fast Mover"),
+            ("ROLE", ""),
+            ("RP", "Role Person"),
+            ("RP2", "Real Person"),
+            ("RP3", "Rare Pick"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(a, n)| ((*a).to_string(), (*n).to_string()))
+            .collect();
+        assert_eq!(got, want);
+
+        let mut s = Suffixes::default();
+        let mut taken: HashSet<String> = ["a-2".to_string()].into();
+        for want in ["a", "a-3", "a-4", "b"] {
+            let base = want.split('-').next().unwrap().to_string();
+            let id = s.first_free(base, "-", |x| taken.contains(x));
+            assert_eq!(id, want);
+            taken.insert(id);
+        }
+    }
+
+    #[test]
+    fn output_stops_past_the_size_limit() {
+        let big: Rc<[String]> = (0..20_000).map(|i| format!("Service {i}")).collect();
+        let tasks = (0..50)
+            .map(|i| Task {
+                id: i.to_string(),
+                name: "n".into(),
+                mandatory: true,
+                role: "FE".into(),
+                services: big.clone(),
+                step: None,
+                line: i + 1,
+            })
+            .collect();
+        let page = Page {
+            path: "p.md".into(),
+            title: Some("T".into()),
+            stages: vec![Stage {
+                name: "S".into(),
+                phase: None,
+                tasks,
+            }],
+            rows: 50,
+            warnings: Vec::new(),
+        };
+        let out = to_yaml(&[page], "big", None);
+        assert!(out.too_large());
+        assert!(out.yaml.len() < 2 * MAX_BYTES, "{}", out.yaml.len());
+        assert_eq!(out.tasks, 50);
+    }
+
+    mod round_trip {
+        use super::*;
+        use crate::playbook::{Source, load};
+        use proptest::prelude::*;
+
+        /// Characters that YAML, quoting or the loader might treat specially.
+        const TRICKY: &[char] = &[
+            '"',
+            '\\',
+            '\'',
+            '\n',
+            '\r',
+            '\t',
+            '\0',
+            '\u{7}',
+            '\u{1b}',
+            '\u{7f}',
+            '\u{85}',
+            '\u{a0}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{feff}',
+            '\u{fffe}',
+            '\u{ffff}',
+            '\u{10ffff}',
+            ':',
+            '#',
+            '-',
+            '?',
+            '&',
+            '*',
+            '!',
+            '|',
+            '>',
+            '%',
+            '@',
+            '`',
+            '{',
+            '}',
+            '[',
+            ']',
+            ',',
+            ' ',
+            '/',
+            '~',
+            'é',
+            '😀',
+        ];
+
+        fn text() -> impl Strategy<Value = String> {
+            let c = prop_oneof![any::<char>(), proptest::sample::select(TRICKY)];
+            prop::collection::vec(c, 1..16).prop_map(|cs| cs.into_iter().collect())
+        }
+
+        fn load(yaml: &str) -> crate::playbook::Playbook {
+            let path = Path::new("out.yaml");
+            load::parse(path, yaml, Source::File(path.into()))
+                .unwrap_or_else(|d| panic!("does not load: {d:?}\n{yaml}"))
+        }
+
+        proptest! {
+            /// Whatever a page says, the YAML written for it reads back as the same strings.
+            #[test]
+            fn names_read_back_as_written(
+                title in text(), stage in text(), phase in text(), step in text(),
+                id in text(), name in text(), role in text(),
+                services in prop::collection::vec(text(), 1..4), file in text(),
+            ) {
+                let task = Task {
+                    id: id.clone(),
+                    name: name.clone(),
+                    mandatory: false,
+                    role: role.clone(),
+                    services: services.clone().into(),
+                    step: Some(step.as_str().into()),
+                    line: 1,
+                };
+                let page = Page {
+                    path: file.into(),
+                    title: Some(title.clone()),
+                    stages: vec![Stage { name: stage.clone(), phase: Some(phase.as_str().into()), tasks: vec![task] }],
+                    rows: 1,
+                    warnings: Vec::new(),
+                };
+                let p = load(&to_yaml(&[page], "prop", None).yaml);
+                prop_assert_eq!(&p.id, "prop", "a file name cannot end its comment line");
+                prop_assert_eq!(&p.name, &title);
+                prop_assert_eq!(&p.stages[0].name, &stage);
+                prop_assert_eq!(p.stages[0].phase.as_ref(), Some(&phase));
+                let t = &p.stages[0].tasks[0];
+                prop_assert_eq!(&t.id, &id);
+                prop_assert_eq!(&t.name, &name);
+                prop_assert_eq!(t.step.as_ref(), Some(&step));
+                prop_assert_eq!(&t.services, &services);
+                prop_assert_eq!(p.role_name(&t.role), wanted_alias(&role).1);
+            }
+
+            /// The same through a markdown page, for cells a table can hold.
+            #[test]
+            fn table_cells_read_back_as_written(
+                name in text(), role in text(), service in text(),
+            ) {
+                let cell = |s: &str| -> Option<String> {
+                    let s = s.replace(['|', '\n', '\r', '/', '\0'], "x");
+                    // As the cell will read: `plain` until it changes nothing.
+                    let mut s = plain(&s);
+                    while plain(&s) != s {
+                        s = plain(&s);
+                    }
+                    (!s.is_empty()).then_some(s)
+                };
+                let (Some(name), Some(role), Some(service)) = (cell(&name), cell(&role), cell(&service)) else {
+                    return Ok(());
+                };
+                let md = format!(
+                    "# T\n\n| Task ID | Task Name | (M)andatory / (O)ptional | FastTrack Role | Services |\n| - | - | - | - | - |\n| 7 | {name} | M | {role} | {service} |\n"
+                );
+                let page = parse_page(Path::new("p.md"), &md).unwrap();
+                let p = load(&to_yaml(&[page], "prop", None).yaml);
+                let t = &p.stages[0].tasks[0];
+                prop_assert_eq!(&t.name, &name);
+                prop_assert_eq!(&t.services, &vec![service]);
+                prop_assert_eq!(p.role_name(&t.role), wanted_alias(&role).1);
+            }
+        }
     }
 }

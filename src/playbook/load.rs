@@ -3,7 +3,7 @@
 //! Raw types are strict (unknown keys are errors) and keep source positions,
 //! so every validation problem names `path:line:col`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::Path;
@@ -15,7 +15,7 @@ use serde_saphyr::Spanned;
 
 use super::{
     ALL_SERVICES, Anchor, Cadence, DibsRule, DueRule, Enablement, Milestone, Playbook, Role,
-    Source, Stage, Task,
+    Source, Stage, Task, field_value,
 };
 use crate::duration::{Interval, Period};
 use crate::error::{Diagnostic, suggest};
@@ -210,164 +210,19 @@ impl Validator<'_> {
         if let Err(e) = crate::engagement::check_id(&raw.id.value) {
             self.error(pos(&raw.id), "playbook-id", e, None);
         }
-        let roles: Vec<Role> = raw
-            .roles
-            .value
+        let roles = self.roles(&raw.roles);
+        let milestones = self.milestones(&raw.milestones);
+        let task_ids = raw
+            .stages
             .iter()
-            .map(|(alias, name)| Role {
-                alias: alias.clone(),
-                name: name.clone(),
-            })
+            .flat_map(|s| s.tasks.iter().map(|t| t.id.value.clone()))
             .collect();
-        if roles.is_empty() {
-            self.error(
-                pos(&raw.roles),
-                "no-roles",
-                "a playbook needs at least one role".into(),
-                None,
-            );
-        }
-        let milestones: Vec<Milestone> = raw
-            .milestones
-            .iter()
-            .map(|m| match &m.value {
-                RawMilestone::Id(id) => Milestone {
-                    id: id.clone(),
-                    name: id.replace('_', " "),
-                },
-                RawMilestone::Named { id, name } => Milestone {
-                    id: id.clone(),
-                    name: name.clone(),
-                },
-            })
-            .collect();
-        if !milestones.iter().any(|m| m.id == "opened") {
-            let at = raw.milestones.first().map_or((1, 1), pos);
-            self.error(
-                at,
-                "milestone-opened",
-                "the milestones must include `opened`, the date an engagement starts".into(),
-                None,
-            );
-        }
-        let mut ctx = Names {
-            roles: &roles,
-            milestones: &milestones,
-            fields: &raw.fields,
-            task_ids: raw
-                .stages
-                .iter()
-                .flat_map(|s| s.tasks.iter().map(|t| t.id.value.clone()))
-                .collect(),
-        };
+        let mut ctx = Names::new(&roles, &milestones, &raw.fields, task_ids);
         let primary_role = raw.primary_role.as_ref().and_then(|r| self.role(&ctx, r));
-
-        let mut seen_stages = HashSet::new();
-        let mut seen_tasks = HashSet::new();
-        let mut stages = Vec::new();
-        for rs in raw.stages {
-            if !seen_stages.insert(rs.id.value.clone()) {
-                self.error(
-                    pos(&rs.id),
-                    "duplicate-stage",
-                    format!("stage `{}` is declared twice", rs.id.value),
-                    None,
-                );
-            }
-            let mut tasks = Vec::new();
-            for rt in rs.tasks {
-                if !seen_tasks.insert(rt.id.value.clone()) {
-                    self.error(
-                        pos(&rt.id),
-                        "duplicate-task",
-                        format!(
-                            "task id `{}` is used twice; ids must be unique in a playbook",
-                            rt.id.value
-                        ),
-                        None,
-                    );
-                }
-                if let Some(t) = self.task(&ctx, rt) {
-                    tasks.push(t);
-                }
-            }
-            stages.push(Stage {
-                id: rs.id.value,
-                name: rs.name,
-                phase: rs.phase,
-                tasks,
-            });
-        }
-        ctx.task_ids = seen_tasks;
-
-        let mut cadences = Vec::new();
-        for rc in raw.cadences {
-            if ctx.task_ids.contains(&rc.id.value)
-                || cadences.iter().any(|c: &Cadence| c.id == rc.id.value)
-            {
-                self.error(
-                    pos(&rc.id),
-                    "duplicate-cadence",
-                    format!(
-                        "cadence id `{}` is already used by a task or cadence",
-                        rc.id.value
-                    ),
-                    None,
-                );
-            }
-            let role = self.role(&ctx, &rc.role);
-            let every = rc
-                .every
-                .value
-                .parse::<Interval>()
-                .map_err(|e| self.error(pos(&rc.every), "duration", e, None));
-            let after = self.anchor(&ctx, &rc.after);
-            if let Some(stage) = &rc.stage
-                && !seen_stages.contains(&stage.value)
-            {
-                let hint = suggest(&stage.value, seen_stages.iter().map(String::as_str));
-                self.error(
-                    pos(stage),
-                    "unknown-stage",
-                    format!("no stage `{}` in this playbook", stage.value),
-                    hint,
-                );
-            }
-            if let (Some(role), Ok(every), Some(after)) = (role, every, after) {
-                cadences.push(Cadence {
-                    id: rc.id.value,
-                    name: rc.name,
-                    role,
-                    every,
-                    after,
-                    services: rc
-                        .services
-                        .unwrap_or_else(|| vec![ALL_SERVICES.to_string()]),
-                    stage: rc.stage.map(|s| s.value),
-                });
-            }
-        }
-
-        let dibs = raw.dibs.map(|d| {
-            let at = pos(&d);
-            let due = d.value.due.map(|due| due.at);
-            if let Some(m) = &due
-                && !ctx.milestones.iter().any(|x| &x.id == m)
-            {
-                let hint = suggest(m, ctx.milestones.iter().map(|x| x.id.as_str()));
-                self.error(
-                    at,
-                    "unknown-milestone",
-                    format!("DIBS are due at `{m}`, which is not a declared milestone"),
-                    hint,
-                );
-            }
-            DibsRule {
-                required: d.value.required,
-                due,
-            }
-        });
-
+        let (stages, stage_ids, task_ids) = self.stages(&ctx, raw.stages);
+        ctx.task_ids = task_ids;
+        let cadences = self.cadences(&ctx, raw.cadences, &stage_ids);
+        let dibs = raw.dibs.map(|d| self.dibs(&ctx, d));
         if !self.problems.is_empty() {
             return Err(self.problems);
         }
@@ -394,10 +249,185 @@ impl Validator<'_> {
         })
     }
 
+    fn roles(&mut self, raw: &Spanned<IndexMap<String, String>>) -> Vec<Role> {
+        let roles: Vec<Role> = raw
+            .value
+            .iter()
+            .map(|(alias, name)| Role {
+                alias: alias.clone(),
+                name: name.clone(),
+            })
+            .collect();
+        if roles.is_empty() {
+            self.error(
+                pos(raw),
+                "no-roles",
+                "a playbook needs at least one role".into(),
+                None,
+            );
+        }
+        roles
+    }
+
+    fn milestones(&mut self, raw: &[Spanned<RawMilestone>]) -> Vec<Milestone> {
+        let milestones: Vec<Milestone> = raw
+            .iter()
+            .map(|m| match &m.value {
+                RawMilestone::Id(id) => Milestone {
+                    id: id.clone(),
+                    name: id.replace('_', " "),
+                },
+                RawMilestone::Named { id, name } => Milestone {
+                    id: id.clone(),
+                    name: name.clone(),
+                },
+            })
+            .collect();
+        if !milestones.iter().any(|m| m.id == "opened") {
+            let at = raw.first().map_or((1, 1), pos);
+            self.error(
+                at,
+                "milestone-opened",
+                "the milestones must include `opened`, the date an engagement starts".into(),
+                None,
+            );
+        }
+        milestones
+    }
+
+    /// The valid stages and tasks, with every stage id and task id declared.
+    fn stages(
+        &mut self,
+        ctx: &Names,
+        raw: Vec<RawStage>,
+    ) -> (Vec<Stage>, HashSet<String>, HashSet<String>) {
+        let mut stage_ids = HashSet::new();
+        let mut task_ids = HashSet::new();
+        let mut stages = Vec::new();
+        for rs in raw {
+            if !stage_ids.insert(rs.id.value.clone()) {
+                self.error(
+                    pos(&rs.id),
+                    "duplicate-stage",
+                    format!("stage `{}` is declared twice", rs.id.value),
+                    None,
+                );
+            }
+            let mut tasks = Vec::new();
+            for rt in rs.tasks {
+                if !task_ids.insert(rt.id.value.clone()) {
+                    self.error(
+                        pos(&rt.id),
+                        "duplicate-task",
+                        format!(
+                            "task id `{}` is used twice; ids must be unique in a playbook",
+                            rt.id.value
+                        ),
+                        None,
+                    );
+                }
+                if let Some(t) = self.task(ctx, rt) {
+                    tasks.push(t);
+                }
+            }
+            stages.push(Stage {
+                id: rs.id.value,
+                name: rs.name,
+                phase: rs.phase,
+                tasks,
+            });
+        }
+        (stages, stage_ids, task_ids)
+    }
+
+    fn cadences(
+        &mut self,
+        ctx: &Names,
+        raw: Vec<RawCadence>,
+        stage_ids: &HashSet<String>,
+    ) -> Vec<Cadence> {
+        let mut cadences = Vec::new();
+        let mut ids = HashSet::new();
+        for rc in raw {
+            if ctx.task_ids.contains(&rc.id.value) || ids.contains(&rc.id.value) {
+                self.error(
+                    pos(&rc.id),
+                    "duplicate-cadence",
+                    format!(
+                        "cadence id `{}` is already used by a task or cadence",
+                        rc.id.value
+                    ),
+                    None,
+                );
+            }
+            if let Some(c) = self.cadence(ctx, rc, stage_ids) {
+                ids.insert(c.id.clone());
+                cadences.push(c);
+            }
+        }
+        cadences
+    }
+
+    /// The cadence, or `None` when a problem was recorded (every rule is still checked).
+    fn cadence(
+        &mut self,
+        ctx: &Names,
+        rc: RawCadence,
+        stage_ids: &HashSet<String>,
+    ) -> Option<Cadence> {
+        let role = self.role(ctx, &rc.role);
+        let every = rc
+            .every
+            .value
+            .parse::<Interval>()
+            .map_err(|e| self.error(pos(&rc.every), "duration", e, None));
+        let after = self.anchor(ctx, &rc.after);
+        if let Some(stage) = &rc.stage
+            && !stage_ids.contains(&stage.value)
+        {
+            let hint = suggest(&stage.value, stage_ids.iter().map(String::as_str));
+            self.error(
+                pos(stage),
+                "unknown-stage",
+                format!("no stage `{}` in this playbook", stage.value),
+                hint,
+            );
+        }
+        Some(Cadence {
+            id: rc.id.value,
+            name: rc.name,
+            role: role?,
+            every: every.ok()?,
+            after: after?,
+            services: rc
+                .services
+                .unwrap_or_else(|| vec![ALL_SERVICES.to_string()]),
+            stage: rc.stage.map(|s| s.value),
+        })
+    }
+
+    fn dibs(&mut self, ctx: &Names, d: Spanned<RawDibs>) -> DibsRule {
+        let at = pos(&d);
+        let due = d.value.due.map(|due| due.at);
+        if let Some(m) = &due
+            && !ctx.milestones.iter().any(|x| &x.id == m)
+        {
+            let hint = suggest(m, ctx.milestones.iter().map(|x| x.id.as_str()));
+            self.error(
+                at,
+                "unknown-milestone",
+                format!("DIBS are due at `{m}`, which is not a declared milestone"),
+                hint,
+            );
+        }
+        DibsRule {
+            required: d.value.required,
+            due,
+        }
+    }
+
     fn role(&mut self, ctx: &Names, raw: &Spanned<String>) -> Option<String> {
-        let found = ctx.roles.iter().find(|r| {
-            r.alias.eq_ignore_ascii_case(&raw.value) || r.name.eq_ignore_ascii_case(&raw.value)
-        });
+        let found = ctx.role(&raw.value);
         if found.is_none() {
             let names = ctx
                 .roles
@@ -536,16 +566,8 @@ impl Validator<'_> {
                     }
                     Some(allowed) => {
                         for v in values {
-                            if !allowed.is_empty() && !allowed.contains(v) {
-                                self.error(
-                                    pos(&w),
-                                    "field-value",
-                                    format!(
-                                        "`{v}` is not a value of `{field}` (allowed: {})",
-                                        allowed.join(", ")
-                                    ),
-                                    None,
-                                );
+                            if let Err(e) = field_value(field, allowed, v) {
+                                self.error(pos(&w), "field-value", e, None);
                             }
                         }
                     }
@@ -561,11 +583,44 @@ impl Validator<'_> {
     }
 }
 
+/// What names in a playbook may refer to.
 struct Names<'a> {
     roles: &'a [Role],
+    /// Alias or name, ASCII-lowercased -> index of the first role it names,
+    /// so that checking n tasks' roles is O(n), not O(n * roles).
+    role_keys: HashMap<String, usize>,
     milestones: &'a [Milestone],
     fields: &'a IndexMap<String, Vec<String>>,
     task_ids: HashSet<String>,
+}
+
+impl<'a> Names<'a> {
+    fn new(
+        roles: &'a [Role],
+        milestones: &'a [Milestone],
+        fields: &'a IndexMap<String, Vec<String>>,
+        task_ids: HashSet<String>,
+    ) -> Self {
+        let mut role_keys = HashMap::new();
+        for (i, r) in roles.iter().enumerate() {
+            for key in [&r.alias, &r.name] {
+                role_keys.entry(key.to_ascii_lowercase()).or_insert(i);
+            }
+        }
+        Names {
+            roles,
+            role_keys,
+            milestones,
+            fields,
+            task_ids,
+        }
+    }
+
+    /// A role by alias or name, case-insensitively (ASCII).
+    fn role(&self, alias_or_name: &str) -> Option<&'a Role> {
+        let i = self.role_keys.get(&alias_or_name.to_ascii_lowercase())?;
+        Some(&self.roles[*i])
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,13 @@
 //!
 //! A [`Playbook`] can only be built by [`load`], which validates it, so the
 //! rest of `ft` can rely on every role, anchor and duration being valid.
+//!
+//! The rules that engagements must follow against their playbook live here,
+//! once, so that loading a file, creating one and editing one agree: which
+//! playbook an id names ([`Catalog::lookup`]), services
+//! ([`Playbook::check_services`]), field values ([`Playbook::check_field`]),
+//! roles ([`Playbook::role_or_error`]) and whether a clock runs in minutes or
+//! hours ([`Playbook::sub_day_after`], [`Task::sub_day`]).
 
 pub mod builtin;
 pub mod import;
@@ -12,6 +19,7 @@ use std::path::PathBuf;
 use indexmap::IndexMap;
 
 use crate::duration::{Interval, Period};
+use crate::error::{UserError, suggest, user_hint};
 
 pub const ALL_SERVICES: &str = "All Services";
 
@@ -78,6 +86,14 @@ pub struct Task {
     pub sets: Option<String>,
     /// Due rules; the first whose condition holds applies.
     pub due: Vec<DueRule>,
+}
+
+impl Task {
+    /// Is any of its due rules counted in minutes or hours? Its dates are
+    /// then recorded with the time of day.
+    pub fn sub_day(&self) -> bool {
+        self.due.iter().any(|d| d.within.unit.is_sub_day())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -197,6 +213,86 @@ impl Playbook {
     pub fn is_builtin(&self) -> bool {
         self.source == Source::Builtin
     }
+
+    /// A role by alias or full name, or the error people see: it names the
+    /// playbook, with a hint of the closest alias or else all of them.
+    pub fn role_or_error(&self, role: &str) -> Result<&Role, anyhow::Error> {
+        self.role(role).ok_or_else(|| {
+            let roles: Vec<&str> = self.roles.iter().map(|r| r.alias.as_str()).collect();
+            let hint = suggest(role, roles.iter().copied())
+                .unwrap_or_else(|| format!("its roles: {}", roles.join(", ")));
+            user_hint(format!("playbook `{}` has no role `{role}`", self.id), hint)
+        })
+    }
+
+    /// An engagement's services as this playbook spells them.
+    ///
+    /// Items are trimmed and empty ones dropped. A playbook that declares no
+    /// services takes any, as written; otherwise each must match a declared
+    /// one (ignoring ASCII case) and is replaced by its declared spelling.
+    /// The error names the first unknown service; [`Playbook::check_service`]
+    /// gives the same error with its hint.
+    pub fn check_services(&self, list: &[String]) -> Result<Vec<String>, String> {
+        list.iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .map(|s| self.check_service(s).map_err(|e| e.message))
+            .collect()
+    }
+
+    /// One service as this playbook spells it (see [`Playbook::check_services`]);
+    /// the error's hint is the closest declared service, else all of them.
+    pub fn check_service(&self, name: &str) -> Result<String, UserError> {
+        let name = name.trim();
+        if self.services.is_empty() {
+            return Ok(name.to_string());
+        }
+        if let Some(canonical) = self.service(name) {
+            return Ok(canonical.to_string());
+        }
+        let hint = suggest(name, self.services.iter().map(String::as_str))
+            .unwrap_or_else(|| format!("its services: {}", self.services.join(", ")));
+        Err(UserError::new(format!(
+            "`{name}` is not a service of playbook `{}`",
+            self.id
+        ))
+        .hint(hint))
+    }
+
+    /// May an engagement of this playbook set field `name` to `value`? The
+    /// field must be declared under `fields:`; its value must be one of the
+    /// declared values, compared exactly, unless none are declared.
+    ///
+    /// An undeclared field is an error here; a caller that keeps unknown
+    /// fields someone wrote by hand (loading a file does, with a warning)
+    /// checks `fields.contains_key` first.
+    pub fn check_field(&self, name: &str, value: &str) -> Result<(), String> {
+        match self.fields.get(name) {
+            None => Err(format!("playbook `{}` declares no field `{name}`", self.id)),
+            Some(allowed) => field_value(name, allowed, value),
+        }
+    }
+
+    /// Is any due rule counted from `anchor` in minutes or hours? The anchor
+    /// is then recorded with the time of day.
+    pub fn sub_day_after(&self, anchor: &Anchor) -> bool {
+        self.tasks()
+            .flat_map(|(_, t)| &t.due)
+            .any(|d| &d.after == anchor && d.within.unit.is_sub_day())
+    }
+}
+
+/// Is `value` one of a field's `allowed` values (any, when none are listed)?
+/// Shared by engagements and by playbooks' own `when:` conditions.
+pub(crate) fn field_value(name: &str, allowed: &[String], value: &str) -> Result<(), String> {
+    if allowed.is_empty() || allowed.iter().any(|a| a == value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{value}` is not a value of `{name}` (allowed: {})",
+            allowed.join(", ")
+        ))
+    }
 }
 
 /// Does work for `services` apply to an engagement with `engagement_services`?
@@ -226,6 +322,28 @@ impl Catalog {
         self.playbooks.iter().map(|p| p.id.as_str())
     }
 
+    /// A playbook by id, or the error people see for an unknown one
+    /// ("no playbook \`X\`"), with a hint of the closest id, else the known
+    /// ids (when there are at most [`Catalog::LISTED`]), else where to list them.
+    pub fn lookup(&self, id: &str) -> Result<&Playbook, UserError> {
+        self.get(id).ok_or_else(|| {
+            let hint = suggest(id, self.ids()).unwrap_or_else(|| {
+                if self.playbooks.len() <= Self::LISTED {
+                    format!(
+                        "known playbooks: {}",
+                        self.ids().collect::<Vec<_>>().join(", ")
+                    )
+                } else {
+                    "`ft playbook list` shows them".to_string()
+                }
+            });
+            UserError::new(format!("no playbook `{id}`")).hint(hint)
+        })
+    }
+
+    /// The most playbook ids a hint lists.
+    pub const LISTED: usize = 8;
+
     /// Add a playbook; one with an existing id replaces it.
     pub fn insert(&mut self, playbook: Playbook) {
         if let Some(slot) = self.playbooks.iter_mut().find(|p| p.id == playbook.id) {
@@ -242,6 +360,139 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const RULES: &str = "\
+id: rules
+name: Rules
+roles: { FM: FastTrack Manager, FE: FastTrack Engineer }
+milestones: [opened, assigned, kickoff]
+fields: { severity: ['1', '2'], region: [] }
+services: [Teams, Exchange Online]
+stages:
+  - id: s
+    name: S
+    tasks:
+      - { id: ack, name: Ack, mandatory: true, role: FM, due: [{ when: { severity: ['1'] }, within: 15m, after: opened }, { within: 1bd, after: opened }] }
+      - { id: call, name: Call, mandatory: true, role: FE, due: { within: 2bd, after: assigned } }
+      - { id: plan, name: Plan, mandatory: false, role: FE, due: { within: 4h, after: task:call } }
+      - { id: free, name: Free, mandatory: false, role: FE }
+";
+
+    fn rules() -> Playbook {
+        let path = std::path::Path::new("rules.yaml");
+        load::parse(path, RULES, Source::Builtin).unwrap()
+    }
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn lookup_finds_or_explains() {
+        let mut c = Catalog::default();
+        for p in builtin::all() {
+            c.insert(p);
+        }
+        assert_eq!(c.lookup("mcs-escalation").unwrap().id, "mcs-escalation");
+        let e = c.lookup("mcs-escalaton").unwrap_err();
+        assert_eq!(e.message, "no playbook `mcs-escalaton`");
+        assert_eq!(e.hint.as_deref(), Some("did you mean `mcs-escalation`?"));
+        let e = c.lookup("m365").unwrap_err();
+        assert_eq!(
+            e.hint.as_deref(),
+            Some(
+                "known playbooks: m365-general-engagement, azure-fasttrack-engineer, mcs-escalation"
+            )
+        );
+        for i in 0..Catalog::LISTED {
+            let mut p = rules();
+            p.id = format!("local-{i}");
+            c.insert(p);
+        }
+        let e = c.lookup("m365").unwrap_err();
+        assert_eq!(e.hint.as_deref(), Some("`ft playbook list` shows them"));
+    }
+
+    #[test]
+    fn services_take_the_declared_spelling() {
+        let p = rules();
+        assert_eq!(
+            p.check_services(&strings(&[" teams", "", "EXCHANGE ONLINE "])),
+            Ok(strings(&["Teams", "Exchange Online"]))
+        );
+        assert_eq!(
+            p.check_services(&strings(&["Teams", "Yammer", "Viva"])),
+            Err("`Yammer` is not a service of playbook `rules`".to_string())
+        );
+        let e = p.check_service("Team").unwrap_err();
+        assert_eq!(e.hint.as_deref(), Some("did you mean `Teams`?"));
+        let e = p.check_service("Yammer").unwrap_err();
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("its services: Teams, Exchange Online")
+        );
+        let mut any = rules();
+        any.services.clear();
+        assert_eq!(
+            any.check_services(&strings(&[" Yammer ", "teams"])),
+            Ok(strings(&["Yammer", "teams"])),
+            "a playbook without services takes any, as written"
+        );
+        assert_eq!(p.check_services(&[]), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn fields_take_declared_values() {
+        let p = rules();
+        assert_eq!(p.check_field("severity", "2"), Ok(()));
+        assert_eq!(
+            p.check_field("severity", "3"),
+            Err("`3` is not a value of `severity` (allowed: 1, 2)".to_string())
+        );
+        assert!(
+            p.check_field("severity", " 1").is_err(),
+            "values compare exactly"
+        );
+        assert_eq!(p.check_field("region", "anything"), Ok(()));
+        assert_eq!(
+            p.check_field("colour", "red"),
+            Err("playbook `rules` declares no field `colour`".to_string())
+        );
+    }
+
+    #[test]
+    fn sub_day_clocks() {
+        let p = rules();
+        let ms = |m: &str| Anchor::Milestone(m.to_string());
+        assert!(
+            p.sub_day_after(&ms("opened")),
+            "a 15m rule, even under a condition"
+        );
+        assert!(!p.sub_day_after(&ms("assigned")), "2bd");
+        assert!(!p.sub_day_after(&ms("kickoff")), "nothing counts from it");
+        assert!(p.sub_day_after(&Anchor::Task("call".into())));
+        assert!(!p.sub_day_after(&Anchor::Task("plan".into())));
+        let sub_day: Vec<&str> = p
+            .tasks()
+            .filter(|(_, t)| t.sub_day())
+            .map(|(_, t)| t.id.as_str())
+            .collect();
+        assert_eq!(sub_day, ["ack", "plan"]);
+    }
+
+    #[test]
+    fn roles_by_alias_or_name_or_an_error() {
+        let p = rules();
+        assert_eq!(p.role_or_error("fe").unwrap().alias, "FE");
+        assert_eq!(p.role_or_error(" fastTrack manager").unwrap().alias, "FM");
+        let e = p.role_or_error("FME").unwrap_err();
+        let u = e.downcast_ref::<UserError>().unwrap();
+        assert_eq!(u.message, "playbook `rules` has no role `FME`");
+        assert_eq!(u.hint.as_deref(), Some("did you mean `FM`?"));
+        let e = p.role_or_error("Architect").unwrap_err();
+        let u = e.downcast_ref::<UserError>().unwrap();
+        assert_eq!(u.hint.as_deref(), Some("its roles: FM, FE"));
+    }
 
     #[test]
     fn enablement_target() {
