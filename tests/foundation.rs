@@ -121,7 +121,7 @@ fn new_show_and_json() {
             "9",
         ])
         .code(2);
-    bad_sev.stderr_has("`9` is not a severity");
+    bad_sev.stderr_has("`9` is not a value of `severity` (allowed: 0, 1, 2, 2.5, 3, 4)");
     let dup = ws.ft(&["new", "icm-1", "--customer", "Again"]).code(2);
     assert!(dup.stderr.contains("already exists"));
     let typo = ws

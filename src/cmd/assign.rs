@@ -104,7 +104,7 @@ fn claim(
     let mut alias = String::new();
     let mut starts_clock = false;
     let applied = ws.apply(id, &ctx.actor(), |e, p| {
-        alias = super::role(p, role)?.alias.clone();
+        alias = p.role_or_error(role)?.alias.clone();
         starts_clock = !e.milestones.contains_key("assigned");
         let handover = check_claim(ctx, e, &alias, me, load, force)?;
         let line = match handover {
@@ -115,7 +115,7 @@ fn claim(
             ops: vec![Op::Assign {
                 role: alias.clone(),
                 person: me.to_string(),
-                on: when(ctx, None, super::precise(p))?,
+                on: when(ctx, None, p.counts_time_of_day())?,
             }],
             line,
         })

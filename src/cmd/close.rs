@@ -28,7 +28,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 "set the status instead: ft set ID status closed",
             ));
         }
-        let w = when(ctx, args.on.as_deref(), super::precise(p))?;
+        let w = when(ctx, args.on.as_deref(), p.counts_time_of_day())?;
         not_before_opened(e, w)?;
         let closing: Vec<String> = p
             .tasks()

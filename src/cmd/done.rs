@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{label, not_before_opened, precise, precise_for, unknown_item, when};
+use super::{label, not_before_opened, precise_for, unknown_item, when};
 use crate::Context;
 use crate::calendar::Calendar;
 use crate::clock;
@@ -70,7 +70,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 };
                 (op, line)
             } else if let Some(c) = p.cadence(id) {
-                let w = when(ctx, args.on.as_deref(), precise(p))?;
+                let w = when(ctx, args.on.as_deref(), p.counts_time_of_day())?;
                 not_before_opened(e, w)?;
                 if let Some(note) = &args.note {
                     change.ops.push(Op::Note {

@@ -34,7 +34,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 hint,
             ));
         };
-        let w = when(ctx, args.on.as_deref(), super::precise(p))?;
+        let w = when(ctx, args.on.as_deref(), p.counts_time_of_day())?;
         if m.id != "opened" {
             not_before_opened(e, w)?;
         }

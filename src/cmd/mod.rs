@@ -51,7 +51,8 @@ pub fn playbook_of<'a>(catalog: &'a Catalog, e: &Engagement) -> &'a Playbook {
 }
 
 /// When something happened: `--on`, else now: with the time of day when
-/// `precise` (see [`precise`], [`precise_for`]) and the clock has one, else today.
+/// `precise` (`Playbook::counts_time_of_day`, [`precise_for`]) and the clock
+/// has one, else today.
 pub fn when(ctx: &Context, on: Option<&str>, precise: bool) -> Result<When> {
     let w = match on {
         Some(s) => s
@@ -86,18 +87,10 @@ pub fn date(ctx: &Context, on: Option<&str>) -> Result<chrono::NaiveDate> {
     }
 }
 
-/// Is the time of day worth recording for this playbook: does any of its
-/// SLAs count minutes or hours?
-pub fn precise(p: &Playbook) -> bool {
-    p.tasks()
-        .flat_map(|(_, t)| &t.due)
-        .any(|d| d.within.unit.is_sub_day())
-}
-
 /// Record the time of day when completing this task: the playbook counts
 /// minutes or hours, or the task's clock started at a recorded time.
 pub fn precise_for(p: &Playbook, e: &Engagement, task: &crate::playbook::Task) -> bool {
-    precise(p)
+    p.counts_time_of_day()
         || crate::sla::rule_for(task, e)
             .and_then(|(_, rule)| crate::sla::anchor_time(e, &rule.after))
             .is_some_and(|w| w.has_time())
@@ -125,16 +118,6 @@ pub fn unknown_item(p: &Playbook, id: &str) -> anyhow::Error {
         format!("playbook `{}` has no task or cadence `{id}`", p.id),
         hint,
     )
-}
-
-/// A role of the playbook by alias or full name, or an error listing its roles.
-pub fn role<'a>(p: &'a Playbook, role: &str) -> Result<&'a crate::playbook::Role> {
-    p.role(role).ok_or_else(|| {
-        let roles: Vec<&str> = p.roles.iter().map(|r| r.alias.as_str()).collect();
-        let hint = suggest(role, roles.iter().copied())
-            .unwrap_or_else(|| format!("its roles: {}", roles.join(", ")));
-        user_hint(format!("playbook `{}` has no role `{role}`", p.id), hint)
-    })
 }
 
 /// A one-line human description of an engagement, for confirmations.

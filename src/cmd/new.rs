@@ -5,7 +5,7 @@ use toml_edit::{Array, DocumentMut, Item, Table, value};
 
 use super::{split_list, when};
 use crate::Context;
-use crate::error::{suggest, user_hint};
+use crate::error::user_hint;
 use crate::time::When;
 
 /// Create an unassigned engagement file, engagements/ID.toml
@@ -45,46 +45,17 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         .playbook
         .or_else(|| ws.settings.default_playbook.clone())
         .unwrap_or_else(|| "m365-general-engagement".to_string());
-    let Some(playbook) = ws.catalog.get(&playbook_id) else {
-        let hint = suggest(&playbook_id, ws.catalog.ids()).unwrap_or_else(|| {
-            format!(
-                "known playbooks: {}",
-                ws.catalog.ids().collect::<Vec<_>>().join(", ")
-            )
-        });
-        return Err(user_hint(format!("no playbook `{playbook_id}`"), hint));
-    };
-    let mut services = Vec::new();
-    for s in split_list(&args.services) {
-        if playbook.services.is_empty() {
-            services.push(s);
-        } else if let Some(c) = playbook.service(&s) {
-            services.push(c.to_string());
-        } else {
-            return Err(user_hint(
-                format!("`{s}` is not a service of playbook `{}`", playbook.id),
-                format!("its services: {}", playbook.services.join(", ")),
-            ));
-        }
-    }
+    let playbook = ws.catalog.lookup(&playbook_id)?;
+    let services = split_list(&args.services)
+        .iter()
+        .map(|s| playbook.check_service(s))
+        .collect::<Result<Vec<_>, _>>()?;
     if let Some(sev) = &args.severity {
-        match playbook.fields.get("severity") {
-            None => {
-                return Err(user_hint(
-                    format!("playbook `{}` has no severity", playbook.id),
-                    "leave out --severity",
-                ));
-            }
-            Some(allowed) if !allowed.is_empty() && !allowed.contains(sev) => {
-                return Err(user_hint(
-                    format!("`{sev}` is not a severity"),
-                    format!("use one of: {}", allowed.join(", ")),
-                ));
-            }
-            Some(_) => {}
-        }
+        playbook
+            .check_field("severity", sev)
+            .map_err(|e| user_hint(e, "leave out --severity, or use a value the playbook lists"))?;
     }
-    let opened: When = when(ctx, args.opened.as_deref(), super::precise(playbook))?;
+    let opened: When = when(ctx, args.opened.as_deref(), playbook.counts_time_of_day())?;
 
     let mut doc = DocumentMut::new();
     doc["id"] = value(&args.id);

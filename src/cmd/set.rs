@@ -51,7 +51,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let key = args.key.trim();
     let applied = ws.apply(&args.id, &ctx.actor(), |e, p| {
         let op = if let Some(role) = key.strip_prefix("team.") {
-            let alias = super::role(p, role)?.alias.clone();
+            let alias = p.role_or_error(role)?.alias.clone();
             if v.is_empty() {
                 if !e.team.contains_key(&alias) {
                     return Ok(Change {
@@ -64,7 +64,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 Op::Assign {
                     role: alias,
                     person: v.to_string(),
-                    on: super::when(ctx, None, super::precise(p))?,
+                    on: super::when(ctx, None, p.counts_time_of_day())?,
                 }
             }
         } else {
@@ -90,15 +90,13 @@ fn setting(ws: &Workspace, p: &Playbook, key: &str, v: &str) -> Result<Setting> 
         "seats" => Setting::Seats(number("seats")?),
         "active_users" | "active-users" => Setting::ActiveUsers(number("active_users")?),
         "status" => Setting::Status(v.parse::<Status>().map_err(user)?),
-        "playbook" => {
-            if ws.catalog.get(v).is_none() {
-                let hint = suggest(v, ws.catalog.ids())
-                    .unwrap_or_else(|| "`ft playbook list` shows them".into());
-                return Err(user_hint(format!("no playbook `{v}`"), hint));
-            }
-            Setting::Playbook(v.to_string())
-        }
-        "services" => Setting::Services(services(p, v)?),
+        "playbook" => Setting::Playbook(ws.catalog.lookup(v)?.id.clone()),
+        "services" => Setting::Services(
+            split_list(&[v.to_string()])
+                .iter()
+                .map(|s| p.check_service(s))
+                .collect::<Result<_, _>>()?,
+        ),
         _ => match key.strip_prefix("ssat.") {
             Some(item) => Setting::Ssat(item.to_string(), ssat(p, item, v)?),
             None => {
@@ -108,23 +106,6 @@ fn setting(ws: &Workspace, p: &Playbook, key: &str, v: &str) -> Result<Setting> 
             }
         },
     })
-}
-
-fn services(p: &Playbook, v: &str) -> Result<Vec<String>> {
-    let mut list = Vec::new();
-    for s in split_list(&[v.to_string()]) {
-        match (p.services.is_empty(), p.service(&s)) {
-            (true, _) => list.push(s),
-            (false, Some(c)) => list.push(c.to_string()),
-            (false, None) => {
-                return Err(user_hint(
-                    format!("`{s}` is not a service of playbook `{}`", p.id),
-                    format!("its services: {}", p.services.join(", ")),
-                ));
-            }
-        }
-    }
-    Ok(list)
 }
 
 fn ssat(p: &Playbook, item: &str, v: &str) -> Result<bool> {
@@ -144,7 +125,7 @@ fn ssat(p: &Playbook, item: &str, v: &str) -> Result<bool> {
 }
 
 fn field_value(p: &Playbook, key: &str, field: &str, v: &str) -> Result<()> {
-    let Some(allowed) = p.fields.get(field) else {
+    if !p.fields.contains_key(field) {
         let all: Vec<&str> = KEYS
             .iter()
             .copied()
@@ -153,12 +134,6 @@ fn field_value(p: &Playbook, key: &str, field: &str, v: &str) -> Result<()> {
         let hint = suggest(key, all.iter().copied())
             .unwrap_or_else(|| format!("keys: {}", all.join(", ")));
         return Err(user_hint(format!("cannot set `{key}`"), hint));
-    };
-    if !allowed.is_empty() && !allowed.iter().any(|a| a == v) {
-        return Err(user(format!(
-            "`{v}` is not a value of {field} (allowed: {})",
-            allowed.join(", ")
-        )));
     }
-    Ok(())
+    p.check_field(field, v).map_err(user)
 }

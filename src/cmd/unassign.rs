@@ -28,7 +28,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let role = args.role.clone().or_else(|| ctx.config.role.clone());
     let applied = ws.apply(&args.id, &ctx.actor(), |e, p| {
         let alias = match &role {
-            Some(r) => super::role(p, r)?.alias.clone(),
+            Some(r) => p.role_or_error(r)?.alias.clone(),
             None => {
                 let mine: Vec<&str> = e.roles_of(&me).collect();
                 match mine.as_slice() {

@@ -300,20 +300,12 @@ impl Checker<'_> {
             );
             return None;
         };
-        let Some(playbook) = catalog.get(playbook_key.get_ref()) else {
-            let hint = suggest(playbook_key.get_ref(), catalog.ids()).or_else(|| {
-                Some(format!(
-                    "known playbooks: {}",
-                    catalog.ids().collect::<Vec<_>>().join(", ")
-                ))
-            });
-            self.error(
-                playbook_key,
-                "unknown-playbook",
-                format!("no playbook `{}`", playbook_key.get_ref()),
-                hint,
-            );
-            return None;
+        let playbook = match catalog.lookup(playbook_key.get_ref()) {
+            Ok(p) => p,
+            Err(e) => {
+                self.error(playbook_key, "unknown-playbook", e.message, e.hint);
+                return None;
+            }
         };
         let status = match &raw.status {
             None => Status::Active,
@@ -495,24 +487,10 @@ impl Checker<'_> {
         let Some(raw) = raw else { return Vec::new() };
         let mut out = Vec::new();
         for s in raw.get_ref() {
-            if playbook.services.is_empty() {
-                out.push(s.clone());
-            } else if let Some(canonical) = playbook.service(s) {
-                out.push(canonical.to_string());
-            } else {
-                let hint = suggest(s, playbook.services.iter().map(String::as_str)).or_else(|| {
-                    Some(format!(
-                        "services of `{}`: {}",
-                        playbook.id,
-                        playbook.services.join(", ")
-                    ))
-                });
-                self.error(
-                    raw,
-                    "unknown-service",
-                    format!("`{s}` is not a service of playbook `{}`", playbook.id),
-                    hint,
-                );
+            match playbook.check_service(s) {
+                Ok(name) if name.is_empty() => {}
+                Ok(name) => out.push(name),
+                Err(e) => self.error(raw, "unknown-service", e.message, e.hint),
             }
         }
         out
@@ -543,8 +521,13 @@ impl Checker<'_> {
                     continue;
                 }
             };
-            match playbook.fields.get(name.get_ref()) {
-                None => {
+            if playbook.fields.contains_key(name.get_ref()) {
+                if let Err(e) = playbook.check_field(name.get_ref(), &text) {
+                    self.error(value, "field-value", e, None);
+                    continue;
+                }
+            } else {
+                {
                     let hint = suggest(name.get_ref(), playbook.fields.keys().map(String::as_str));
                     self.warning(
                         name,
@@ -557,20 +540,6 @@ impl Checker<'_> {
                         hint,
                     );
                 }
-                Some(allowed) if !allowed.is_empty() && !allowed.contains(&text) => {
-                    self.error(
-                        value,
-                        "field-value",
-                        format!(
-                            "`{text}` is not a value of `{}` (allowed: {})",
-                            name.get_ref(),
-                            allowed.join(", ")
-                        ),
-                        None,
-                    );
-                    continue;
-                }
-                Some(_) => {}
             }
             out.insert(name.get_ref().clone(), text);
         }

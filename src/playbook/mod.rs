@@ -273,6 +273,12 @@ impl Playbook {
         }
     }
 
+    /// Does any SLA of the playbook count minutes or hours? Then events are
+    /// recorded with the time of day.
+    pub fn counts_time_of_day(&self) -> bool {
+        self.tasks().any(|(_, t)| t.sub_day())
+    }
+
     /// Is any due rule counted from `anchor` in minutes or hours? The anchor
     /// is then recorded with the time of day.
     pub fn sub_day_after(&self, anchor: &Anchor) -> bool {
