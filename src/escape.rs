@@ -12,7 +12,9 @@
 //! raw: where a destination cannot show them they are written visibly, the
 //! way Rust writes them in strings (`\u{1b}`, `\n`, `\r`, `\t`). A backslash
 //! in the text itself is left alone, so the visible form is for people, not
-//! for parsing back.
+//! for parsing back. The one exception is YAML ([`yaml`]): the importer
+//! writes playbooks that are parsed back, so there every string is quoted to
+//! read back exactly.
 
 use std::fmt::Write as _;
 
@@ -214,6 +216,33 @@ pub fn mermaid(s: &str) -> String {
         })
         .collect();
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `s` as a YAML double-quoted scalar that reads back as exactly `s`: every
+/// string the importer writes goes through here.
+pub fn yaml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if yaml_needs_escape(c) => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Characters written as `\u` escapes: those outside YAML's printable set
+/// (controls, U+FFFE and U+FFFF), which a YAML file may not hold as they are.
+pub fn yaml_needs_escape(c: char) -> bool {
+    !matches!(c, ' '..='~' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }
 
 #[cfg(test)]

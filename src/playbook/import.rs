@@ -499,37 +499,12 @@ impl Imported {
     }
 }
 
-/// `s` as a YAML double-quoted scalar that reads back as exactly `s`: every
-/// string the importer writes goes through here.
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if needs_escape(c) => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Characters written as `\u` escapes: those outside YAML's printable set
-/// (controls, U+FFFE and U+FFFF), which a YAML file may not hold as they are.
-fn needs_escape(c: char) -> bool {
-    !matches!(c, ' '..='~' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
-}
+use crate::escape::yaml as quote;
 
 /// Text for a `#` comment line: as it is, or quoted when it holds a
 /// character that could end the comment or is not allowed in one.
 fn comment(s: &str) -> String {
-    if s.chars().any(needs_escape) {
+    if s.chars().any(crate::escape::yaml_needs_escape) {
         quote(s)
     } else {
         s.to_string()
