@@ -1,0 +1,64 @@
+//! Tests aimed at bugs a mutation run once slipped past: each one fails, with a
+//! message naming the broken rule, when that bug is put back.
+
+mod support;
+
+use serde_json::Value;
+use support::{Ws, command};
+
+const AZURE: &str = "customer = \"C\"\nplaybook = \"azure-fasttrack-engineer\"\nservices = [\"AKS\"]\n\n[team]\nFE = \"alice\"\nPM = \"bob\"\n\n[milestones]\nopened = 2026-11-16\nassigned = 2026-11-16\n";
+
+#[test]
+fn reopen_removes_the_last_cadence_occurrence() {
+    let ws = Ws::new();
+    let text = format!(
+        "{AZURE}\n[cadences]\nmonthly-checkin = [2026-11-17, 2026-11-20]  # from the calendar\n"
+    );
+    ws.engagement("c", &text);
+    ws.ft(&["reopen", "c", "monthly-checkin"])
+        .ok()
+        .stdout_has("removed the 2026-11-20 occurrence");
+    assert_eq!(
+        ws.read("engagements/c.toml"),
+        text.replace("[2026-11-17, 2026-11-20]", "[2026-11-17]"),
+        "`ft reopen ID CADENCE` must remove the last occurrence from the file and nothing else"
+    );
+    ws.ft(&["reopen", "c", "monthly-checkin"]).ok();
+    ws.ft(&["reopen", "c", "monthly-checkin"])
+        .code(2)
+        .stderr_has("has no occurrence to remove");
+}
+
+#[test]
+fn note_appends_to_notes_written_as_an_inline_array() {
+    let ws = Ws::new();
+    // Top-level keys go before the first table; the note list is written inline.
+    let text = AZURE.replacen(
+        "customer = \"C\"\n",
+        "customer = \"C\"\nnotes = [{ on = 2026-11-17, text = \"kickoff booked\" }]  # by hand\n",
+        1,
+    );
+    ws.engagement("c", &text);
+    ws.ft(&["note", "c", "workshop", "held"])
+        .ok()
+        .stdout_has("note added");
+    let after = ws.read("engagements/c.toml");
+    let parsed: toml::Table = toml::from_str(&after).unwrap();
+    let notes = parsed["notes"].as_array().expect("notes stay a list");
+    assert_eq!(
+        notes.len(),
+        2,
+        "`ft note` must append to notes written as an inline array:\n{after}"
+    );
+    assert_eq!(notes[1]["text"].as_str(), Some("workshop held"), "{after}");
+    assert_eq!(
+        notes[1]["on"]
+            .as_datetime()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some(support::TODAY),
+        "{after}"
+    );
+    let show = ws.ft(&["show", "c", "--format", "json"]).ok();
+    assert!(show.stdout.contains("workshop held"), "{}", show.stdout);
+}
