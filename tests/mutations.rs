@@ -39,9 +39,12 @@ fn note_appends_to_notes_written_as_an_inline_array() {
         1,
     );
     ws.engagement("c", &text);
-    ws.ft(&["note", "c", "workshop", "held"])
-        .ok()
-        .stdout_has("note added");
+    let note = ws.ft(&["note", "c", "workshop", "held"]);
+    assert_eq!(
+        note.code, 0,
+        "`ft note` must accept notes written as an inline array: {}",
+        note.stderr
+    );
     let after = ws.read("engagements/c.toml");
     let parsed: toml::Table = toml::from_str(&after).unwrap();
     let notes = parsed["notes"].as_array().expect("notes stay a list");
@@ -61,4 +64,29 @@ fn note_appends_to_notes_written_as_an_inline_array() {
     );
     let show = ws.ft(&["show", "c", "--format", "json"]).ok();
     assert!(show.stdout.contains("workshop held"), "{}", show.stdout);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_edit_renames_a_new_file_into_place() {
+    let ws = Ws::new();
+    ws.engagement("c", AZURE);
+    // A second name for the same inode: an in-place write would change it too.
+    let link = ws.path("linked-copy");
+    std::fs::hard_link(ws.path("engagements/c.toml"), &link).unwrap();
+    ws.ft(&["note", "c", "after", "the", "rename"]).ok();
+    assert!(
+        ws.read("engagements/c.toml").contains("after the rename"),
+        "the note is saved"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&link).unwrap(),
+        AZURE,
+        "the save must write a temporary file and rename it, never write into the old file"
+    );
+    let names: Vec<String> = std::fs::read_dir(ws.path("engagements"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["c.toml"], "no temporary file is left behind");
 }
