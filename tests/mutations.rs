@@ -90,3 +90,97 @@ fn an_edit_renames_a_new_file_into_place() {
         .collect();
     assert_eq!(names, ["c.toml"], "no temporary file is left behind");
 }
+
+const OURS_V1: &str = "id: ours\nname: Ours\nversion: \"1\"\nroles: { PE: Product Engineer }\nmilestones: [opened]\nstages:\n  - id: s\n    name: S\n    tasks:\n      - { id: ack, name: Ack, mandatory: true, role: PE }\n      - { id: fix, name: Fix, mandatory: false, role: PE }\n";
+
+#[cfg(unix)]
+fn cache_file(ws: &Ws) -> (u64, Vec<u8>) {
+    use std::os::unix::fs::MetadataExt as _;
+    let path = ws.path(".ft/cache");
+    let meta = std::fs::metadata(&path).expect("the cache is written");
+    (meta.ino(), std::fs::read(&path).unwrap())
+}
+
+/// The cache seen from outside: a second run with nothing changed leaves it
+/// alone (every file was a hit), a playbook change invalidates it, and a file
+/// changed without changing its size or modification time is read again.
+///
+/// The racy rule looks at the later of the modification and change times, and
+/// the change time cannot be set into the past, so this one test waits out the
+/// 2 s window once; the unit tests in `src/engagement/cache.rs` need no wait.
+#[cfg(unix)]
+#[test]
+fn the_cache_hits_and_sees_every_change() {
+    let stamped = Ws::new();
+    stamped.engagement(
+        "a",
+        "customer = \"Alpha\"\nplaybook = \"azure-fasttrack-engineer\"\nservices = [\"AKS\"]\n",
+    );
+    stamped.engagement(
+        "b",
+        "customer = \"Other\"\nplaybook = \"azure-fasttrack-engineer\"\nservices = [\"AKS\"]\n",
+    );
+    let local = Ws::new();
+    local.write("playbooks/ours.yaml", OURS_V1);
+    local.engagement(
+        "a",
+        "customer = \"A\"\nplaybook = \"ours\"\n\n[team]\nPE = \"alice\"\n\n[milestones]\nopened = 2026-11-16\n\n[tasks]\nfix = { done = 2026-11-18 }\n",
+    );
+    stamped.ft(&["list"]).ok().stdout_has("Alpha");
+    local.ft(&["check"]).ok();
+
+    std::thread::sleep(std::time::Duration::from_millis(2_100));
+
+    // Settled entries are worth saving once more; after that, runs only read.
+    stamped.ft(&["list"]).ok().stdout_has("Alpha");
+    let saved = cache_file(&stamped);
+    stamped.ft(&["list"]).ok().stdout_has("Alpha");
+    assert!(
+        cache_file(&stamped) == saved,
+        "a run with nothing changed must take every file from the cache and not rewrite it"
+    );
+
+    // Same size, same modification time: only the change time tells.
+    let path = stamped.path("engagements/a.toml");
+    let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let text = stamped.read("engagements/a.toml");
+    std::fs::write(&path, text.replace("Alpha", "Bravo")).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let after = std::fs::metadata(&path).unwrap();
+    assert_eq!(
+        (after.len(), after.modified().unwrap()),
+        (text.len() as u64, mtime)
+    );
+    let list = stamped.ft(&["list"]).ok();
+    assert!(
+        list.stdout.contains("Bravo") && !list.stdout.contains("Alpha"),
+        "a file changed with the same size and mtime must be read again (its ctime changed):\n{}",
+        list.stdout
+    );
+    assert!(
+        cache_file(&stamped) != saved,
+        "a changed file is saved into the cache"
+    );
+
+    // The cache was written with settled entries; now the playbook changes.
+    local.ft(&["check"]).ok();
+    local.write(
+        "playbooks/ours.yaml",
+        &OURS_V1.replace(
+            "      - { id: fix, name: Fix, mandatory: false, role: PE }\n",
+            "",
+        ),
+    );
+    let check = local.ft(&["check"]);
+    assert_eq!(
+        check.code, 1,
+        "a workspace playbook change must invalidate cached engagements:\n{}",
+        check.stdout
+    );
+    check.stdout_has("playbook `ours` has no task `fix`");
+}
