@@ -184,3 +184,71 @@ fn the_cache_hits_and_sees_every_change() {
     );
     check.stdout_has("playbook `ours` has no task `fix`");
 }
+
+#[test]
+fn overdue_items_rank_by_how_late_they_are() {
+    let ws = Ws::new();
+    // Same stage, same start: only lateness and the mandatory flag differ.
+    ws.write(
+        "playbooks/ours.yaml",
+        "id: ours\nname: Ours\nversion: \"1\"\nroles: { PE: Product Engineer }\nmilestones: [opened]\nstages:\n  - id: s\n    name: S\n    tasks:\n      - { id: quick, name: Quick fix, mandatory: false, role: PE, due: { within: 1d, after: opened } }\n      - { id: slow, name: Slow fix, mandatory: true, role: PE, due: { within: 15d, after: opened } }\n",
+    );
+    ws.engagement(
+        "a",
+        "customer = \"A\"\nplaybook = \"ours\"\n\n[team]\nPE = \"alice\"\n\n[milestones]\nopened = 2026-11-03\n",
+    );
+    let next = ws.ft(&["--as", "alice", "next", "--format", "json"]).ok();
+    let v: Value = serde_json::from_str(&next.stdout).unwrap();
+    let items = v.as_array().unwrap();
+    let order: Vec<&str> = items.iter().map(|i| i["task"].as_str().unwrap()).collect();
+    assert_eq!(
+        order,
+        ["quick", "slow"],
+        "19 days overdue (optional) must rank above 5 days overdue (mandatory): urgency counts the days late"
+    );
+    // 100 + 2 x 19 days late + 2 current stage + 0.1 x 20 days waited.
+    assert_eq!(
+        items[0]["urgency"], 142.0,
+        "quick: overdue 100 + 2 per day late"
+    );
+    // 100 + 2 x 5 + 4 mandatory + 2 + 2.
+    assert_eq!(
+        items[1]["urgency"], 118.0,
+        "slow: overdue 100 + 2 per day late"
+    );
+}
+
+fn incident(ws: &Ws, id: &str, opened: &str, mitigated: &str) {
+    ws.engagement(
+        id,
+        &format!("customer = \"{id}\"\nplaybook = \"mcs-escalation\"\nservices = [\"ICM\"]\n\n[fields]\nseverity = \"1\"\n\n[team]\nPE = \"alice\"\n\n[milestones]\nopened = {opened}\n\n[tasks]\nmitigate = {{ done = {mitigated} }}\n"),
+    );
+}
+
+#[test]
+fn ttm_median_uses_exact_instants_for_day_slas() {
+    let ws = Ws::new();
+    // TTM is `1d after opened`; opened and mitigated are date-times.
+    incident(&ws, "i1", "2026-11-22T18:00:00Z", "2026-11-23T00:00:00Z"); // 0.25 d (whole dates: 1)
+    incident(&ws, "i2", "2026-11-20T09:00:00Z", "2026-11-21T21:00:00Z"); // 1.5 d (whole dates: 1)
+    incident(&ws, "i3", "2026-11-18T09:00:00Z", "2026-11-20T21:00:00Z"); // 2.5 d (whole dates: 2)
+    let r = ws.ft(&["report", "--all", "--format", "json"]).ok();
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let ttm = v["summary"]["sla"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["task"] == "mitigate")
+        .expect("a TTM line")
+        .clone();
+    assert_eq!(ttm["unit"], "days");
+    assert_eq!(
+        ttm["median"], 1.5,
+        "the TTM median must be taken over exact instants (0.25, 1.5, 2.5 days), not whole dates"
+    );
+    assert_eq!(
+        (ttm["on_time"].as_u64(), ttm["late"].as_u64()),
+        (Some(1), Some(2))
+    );
+    ws.ft(&["report", "--all"]).ok().stdout_has("1.5 days");
+}
