@@ -4,7 +4,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{Ws, command};
+use support::Ws;
 
 const AZURE: &str = "customer = \"C\"\nplaybook = \"azure-fasttrack-engineer\"\nservices = [\"AKS\"]\n\n[team]\nFE = \"alice\"\nPM = \"bob\"\n\n[milestones]\nopened = 2026-11-16\nassigned = 2026-11-16\n";
 

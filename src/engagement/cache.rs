@@ -407,7 +407,8 @@ mod tests {
     #[test]
     fn any_difference_in_the_stamp_is_a_miss() {
         let f = fixture();
-        let changes: [(&str, fn(&mut Stamp)); 5] = [
+        type Change = fn(&mut Stamp);
+        let changes: [(&str, Change); 5] = [
             ("size", |s| s.size += 1),
             ("mtime", |s| s.mtime_ns += 1),
             ("ctime", |s| s.ctime_ns += 1),
