@@ -19,7 +19,7 @@ use super::Engagement;
 use super::load::Loaded;
 use crate::error::Diagnostic;
 
-const MAGIC: &[u8; 8] = b"ftcache1";
+const MAGIC: &[u8; 8] = b"ftcache2";
 /// Entries modified this close to the cache's writing are re-read.
 pub const RACY_NS: i128 = 2_000_000_000;
 
