@@ -120,6 +120,11 @@ fn the_cache_hits_and_sees_every_change() {
         "b",
         "customer = \"Other\"\nplaybook = \"azure-fasttrack-engineer\"\nservices = [\"AKS\"]\n",
     );
+    // A file with a problem is cached with its diagnostic, which must not spoil the cache.
+    stamped.engagement(
+        "broken",
+        "customer = \"Broken\"\nplaybook = \"azure-fasttrack-engineer\"\nservices = [\"AKS\"]\n\n[tasks]\nnope = { done = 2026-11-01 }\n",
+    );
     let local = Ws::new();
     local.write("playbooks/ours.yaml", OURS_V1);
     local.engagement(
