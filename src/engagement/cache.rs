@@ -337,6 +337,40 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_stamp_holds_nanoseconds_since_the_epoch() {
+        use std::os::unix::fs::MetadataExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "customer = \"C\"\n").unwrap();
+        // 2020-01-01T00:00:00.123456789Z
+        let mtime = UNIX_EPOCH + std::time::Duration::new(1_577_836_800, 123_456_789);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        let s = Stamp::of(&meta);
+        assert_eq!(
+            s.mtime_ns, 1_577_836_800_123_456_789,
+            "mtime in nanoseconds"
+        );
+        assert!(
+            (s.ctime_ns - now_ns()).abs() < 60 * SECOND,
+            "ctime in nanoseconds, changed just now: {} vs {}",
+            s.ctime_ns,
+            now_ns()
+        );
+        assert_eq!(
+            (s.size, s.ino, s.dev),
+            (15, meta.ino(), meta.dev()),
+            "size, inode and device"
+        );
+    }
+
     #[test]
     fn a_settled_entry_with_the_same_stamp_is_a_hit() {
         let f = fixture();
