@@ -219,6 +219,232 @@ mod tests {
         }
     }
 
+    /// Business days in `(from, to]`, counted by hand. 2026-11-20 is a Friday,
+    /// 2026-11-23 a Monday; 2026-12-25 and 2027-01-01 are Fridays.
+    #[test]
+    fn counts_between_by_hand() {
+        let cal = Calendar::default();
+        let xmas = Calendar::new(
+            &[Weekday::Sat, Weekday::Sun],
+            [d("2026-12-25"), d("2027-01-01")],
+        )
+        .unwrap();
+        let gulf = Calendar::new(&[Weekday::Fri, Weekday::Sat], []).unwrap();
+        let cases = [
+            // The same day: the interval is empty.
+            (&cal, "2026-11-23", "2026-11-23", 0),
+            // Fri -> Sat: only Saturday is in (from, to]; Friday is not counted.
+            (&cal, "2026-11-20", "2026-11-21", 0),
+            // Sat -> Mon: Sunday no, Monday yes.
+            (&cal, "2026-11-21", "2026-11-23", 1),
+            // Mon -> Sun: Tue, Wed, Thu, Fri.
+            (&cal, "2026-11-23", "2026-11-29", 4),
+            // Mon -> Mon a week later: Tue..Fri and the second Monday.
+            (&cal, "2026-11-23", "2026-11-30", 5),
+            // Month end: Fri 30 Oct -> Mon 2 Nov over Sat 31, Sun 1.
+            (&cal, "2026-10-30", "2026-11-02", 1),
+            // February end in a non-leap year: Fri 27 -> Mon 2 March.
+            (&cal, "2026-02-27", "2026-03-02", 1),
+            // Leap year: Mon 28 Feb 2028 -> Wed 1 March: Tue 29 Feb and Wed 1 Mar.
+            (&cal, "2028-02-28", "2028-03-01", 2),
+            // Year end: Wed 31 Dec 2025 -> Fri 2 Jan 2026: Thu 1 and Fri 2.
+            (&cal, "2025-12-31", "2026-01-02", 2),
+            // Holidays: Thu 24 Dec -> Mon 4 Jan: 25 holiday, 26-27 weekend,
+            // 28 29 30 31 counted, 1 Jan holiday, 2-3 weekend, 4 counted.
+            (&xmas, "2026-12-24", "2027-01-04", 5),
+            // Ending on a holiday counts nothing; starting on one skips it anyway.
+            (&xmas, "2026-12-24", "2026-12-25", 0),
+            (&xmas, "2026-12-25", "2026-12-28", 1),
+            // Fri/Sat weekend: Thu -> Sun counts only Sunday.
+            (&gulf, "2026-11-19", "2026-11-22", 1),
+            // Fri/Sat weekend: Sat -> Sat a week later: Sun..Thu.
+            (&gulf, "2026-11-21", "2026-11-28", 5),
+            // Backwards: minus the business days in (to, from].
+            (&cal, "2026-11-23", "2026-11-21", -1),
+            (&cal, "2026-11-23", "2026-11-20", -1),
+            (&cal, "2026-11-30", "2026-11-23", -5),
+            (&xmas, "2027-01-04", "2026-12-24", -5),
+        ];
+        for (cal, from, to, want) in cases {
+            assert_eq!(
+                cal.business_days_between(d(from), d(to)),
+                want,
+                "business days in ({from}, {to}] must count the days after `from` up to and including `to`"
+            );
+        }
+    }
+
+    /// Due dates by hand: a non-business anchor rolls back, then N business days
+    /// are counted forward from the day after it.
+    #[test]
+    fn adds_business_days_by_hand() {
+        let cal = Calendar::default();
+        let xmas = Calendar::new(
+            &[Weekday::Sat, Weekday::Sun],
+            [d("2026-12-25"), d("2027-01-01")],
+        )
+        .unwrap();
+        let gulf = Calendar::new(&[Weekday::Fri, Weekday::Sat], []).unwrap();
+        let cases = [
+            // Fri + 0 is Fri; Fri + 1 skips the weekend to Mon.
+            (&cal, "2026-11-20", 0, "2026-11-20"),
+            (&cal, "2026-11-20", 1, "2026-11-23"),
+            // Fri + 10: two whole weeks later, Fri 4 Dec.
+            (&cal, "2026-11-20", 10, "2026-12-04"),
+            // Sat and Sun roll back to Fri first.
+            (&cal, "2026-11-21", 0, "2026-11-20"),
+            (&cal, "2026-11-22", 1, "2026-11-23"),
+            // Mon + 5 is the next Mon.
+            (&cal, "2026-11-23", 5, "2026-11-30"),
+            // Month end: Fri 30 Oct + 1 is Mon 2 Nov.
+            (&cal, "2026-10-30", 1, "2026-11-02"),
+            // Leap day is a Tuesday in 2028.
+            (&cal, "2028-02-28", 1, "2028-02-29"),
+            // Year end without holidays: Wed 31 Dec 2025 + 2 is Fri 2 Jan 2026.
+            (&cal, "2025-12-31", 2, "2026-01-02"),
+            // Thu 24 Dec + 1: 25 holiday, weekend, Mon 28.
+            (&xmas, "2026-12-24", 1, "2026-12-28"),
+            // Thu 24 Dec + 5: 28 29 30 31, 1 Jan holiday, weekend, Mon 4 Jan.
+            (&xmas, "2026-12-24", 5, "2027-01-04"),
+            // A holiday anchor rolls back: 1 Jan 2027 + 0 is Thu 31 Dec.
+            (&xmas, "2027-01-01", 0, "2026-12-31"),
+            // Fri/Sat weekend: Thu + 1 is Sun; Fri + 0 rolls back to Thu.
+            (&gulf, "2026-11-19", 1, "2026-11-22"),
+            (&gulf, "2026-11-20", 0, "2026-11-19"),
+            // Fri/Sat weekend: Sun + 5 is Thu.
+            (&gulf, "2026-11-22", 4, "2026-11-26"),
+            (&gulf, "2026-11-22", 5, "2026-11-29"),
+        ];
+        for (cal, from, n, want) in cases {
+            assert_eq!(
+                cal.add_business_days(d(from), n),
+                d(want),
+                "{n} business days after {from}"
+            );
+        }
+    }
+
+    /// Oracles written without the module: a calendar is a set of weekend
+    /// weekdays (0 = Monday) and a list of holidays, and dates are walked one
+    /// day at a time with chrono alone.
+    mod oracle {
+        use super::*;
+        use proptest::prelude::*;
+
+        #[derive(Debug, Clone)]
+        struct Plain {
+            weekend: Vec<u32>,
+            holidays: Vec<NaiveDate>,
+        }
+
+        impl Plain {
+            fn works(&self, day: NaiveDate) -> bool {
+                !self.weekend.contains(&day.weekday().num_days_from_monday())
+                    && !self.holidays.contains(&day)
+            }
+
+            fn calendar(&self) -> Calendar {
+                let weekend: Vec<Weekday> = self
+                    .weekend
+                    .iter()
+                    .map(|i| Weekday::try_from(*i as u8).unwrap())
+                    .collect();
+                Calendar::new(&weekend, self.holidays.iter().copied()).unwrap()
+            }
+
+            fn between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+                let count = |lo: NaiveDate, hi: NaiveDate| {
+                    lo.iter_days()
+                        .skip(1)
+                        .take_while(|day| *day <= hi)
+                        .filter(|day| self.works(*day))
+                        .count() as i64
+                };
+                if from <= to {
+                    count(from, to)
+                } else {
+                    -count(to, from)
+                }
+            }
+
+            fn add(&self, from: NaiveDate, n: u32) -> NaiveDate {
+                let mut start = from;
+                while !self.works(start) {
+                    start = start.pred_opt().unwrap();
+                }
+                if n == 0 {
+                    return start;
+                }
+                start
+                    .iter_days()
+                    .skip(1)
+                    .filter(|day| self.works(*day))
+                    .nth(n as usize - 1)
+                    .unwrap()
+            }
+        }
+
+        fn plain() -> impl Strategy<Value = Plain> {
+            (
+                prop::collection::btree_set(0u32..7, 0..4),
+                prop::collection::vec(0i64..1500, 0..60),
+            )
+                .prop_map(|(weekend, holidays)| Plain {
+                    weekend: weekend.into_iter().collect(),
+                    holidays: holidays
+                        .into_iter()
+                        .map(|o| d("2025-01-01") + chrono::Duration::days(o))
+                        .collect(),
+                })
+        }
+
+        fn date() -> impl Strategy<Value = NaiveDate> {
+            (0i64..1400).prop_map(|o| d("2025-01-01") + chrono::Duration::days(o))
+        }
+
+        /// Mon-Fri without holidays, by whole weeks: 5 per week, plus the
+        /// weekdays among the leftover days.
+        fn weekdays_by_weeks(from: NaiveDate, to: NaiveDate) -> i64 {
+            let days = (to - from).num_days();
+            let mut count = days / 7 * 5;
+            let first = i64::from(from.weekday().num_days_from_monday());
+            for k in 1..=days % 7 {
+                if (first + k) % 7 < 5 {
+                    count += 1;
+                }
+            }
+            count
+        }
+
+        proptest! {
+            #[test]
+            fn between_matches_a_day_by_day_count(p in plain(), a in date(), b in date()) {
+                prop_assert_eq!(
+                    p.calendar().business_days_between(a, b),
+                    p.between(a, b),
+                    "business days in ({}, {}] with weekend {:?}", a, b, p.weekend
+                );
+            }
+
+            #[test]
+            fn add_matches_a_day_by_day_walk(p in plain(), a in date(), n in 0u32..80) {
+                prop_assert_eq!(
+                    p.calendar().add_business_days(a, n),
+                    p.add(a, n),
+                    "{} business days after {} with weekend {:?}", n, a, p.weekend
+                );
+            }
+
+            #[test]
+            fn mon_fri_between_matches_whole_weeks(a in date(), b in date()) {
+                let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+                let want = weekdays_by_weeks(lo, hi);
+                let got = Calendar::default().business_days_between(a, b);
+                prop_assert_eq!(got, if a <= b { want } else { -want });
+            }
+        }
+    }
+
     #[test]
     fn refuses_all_weekend() {
         let all = [

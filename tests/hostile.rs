@@ -307,7 +307,7 @@ fn the_cache_always_sees_a_changed_file_and_is_safe_to_delete_or_corrupt() {
             .stdout
             .contains("\"Northwi\"")
     );
-    std::fs::write(&cache, b"ftcache1 this is not a cache").unwrap();
+    std::fs::write(&cache, b"ftcache2 this is not a cache").unwrap();
     assert!(
         ws.ft(&["list", "--format", "json"])
             .ok()

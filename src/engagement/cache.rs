@@ -72,6 +72,7 @@ struct EntryRef<'a> {
     name: &'a str,
     stamp: Stamp,
     engagement: Option<&'a Engagement>,
+    #[serde(serialize_with = "problems::serialize")]
     problems: &'a [Diagnostic],
 }
 
@@ -80,7 +81,55 @@ struct Entry {
     name: String,
     stamp: Stamp,
     engagement: Option<Engagement>,
+    #[serde(deserialize_with = "problems::deserialize")]
     problems: Vec<Diagnostic>,
+}
+
+/// Diagnostics with every field written. `Diagnostic` leaves out an absent
+/// hint (for JSON), which postcard, a format without field names, cannot
+/// read back: one such diagnostic made the whole cache unreadable.
+mod problems {
+    use std::path::PathBuf;
+
+    use serde::{Deserialize as _, Deserializer, Serializer};
+
+    use crate::error::{Diagnostic, Severity};
+
+    type Fields = (
+        PathBuf,
+        usize,
+        usize,
+        Severity,
+        String,
+        String,
+        Option<String>,
+    );
+
+    pub fn serialize<S: Serializer>(list: &[Diagnostic], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(list.iter().map(|d| {
+            (
+                &d.path, d.line, d.column, d.severity, &d.code, &d.message, &d.hint,
+            )
+        }))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Diagnostic>, D::Error> {
+        let list = Vec::<Fields>::deserialize(d)?;
+        Ok(list
+            .into_iter()
+            .map(
+                |(path, line, column, severity, code, message, hint)| Diagnostic {
+                    path,
+                    line,
+                    column,
+                    severity,
+                    code: code.into(),
+                    message,
+                    hint,
+                },
+            )
+            .collect())
+    }
 }
 
 #[derive(Serialize)]
@@ -211,5 +260,249 @@ impl Cache {
         stamps
             .iter()
             .any(|s| !s.settled_before(self.built_ns) && s.settled_before(now))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engagement::load;
+    use crate::playbook::{Catalog, builtin};
+
+    const SECOND: i128 = 1_000_000_000;
+
+    fn loaded(customer: &str) -> Loaded {
+        let mut catalog = Catalog::default();
+        for p in builtin::all() {
+            catalog.insert(p);
+        }
+        let text = format!(
+            "customer = \"{customer}\"\nplaybook = \"azure-fasttrack-engineer\"\nservices = [\"AKS\"]\n"
+        );
+        let l = load::parse(Path::new("/written/c.toml"), "c", &text, &catalog);
+        assert!(l.engagement.is_some(), "{:?}", l.problems);
+        l
+    }
+
+    fn problem(message: &str) -> Loaded {
+        Loaded {
+            engagement: None,
+            // One with a hint and one without: both must survive the cache.
+            problems: vec![
+                Diagnostic::error(Path::new("/written/b.toml"), (3, 1), "test", message),
+                Diagnostic::warning(Path::new("/written/b.toml"), (4, 2), "other", "second")
+                    .with_hint(Some("a hint".into())),
+            ],
+        }
+    }
+
+    /// A stamp for a file last changed `age` nanoseconds before now.
+    fn stamp(age: i128, ino: u64) -> Stamp {
+        let t = now_ns() - age;
+        Stamp {
+            size: 120,
+            mtime_ns: t,
+            ctime_ns: t,
+            ino,
+            dev: 7,
+        }
+    }
+
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        path: PathBuf,
+        old: Stamp,
+        racy: Stamp,
+    }
+
+    /// A cache holding `b` (a problem), `c` (an engagement, both settled) and
+    /// `d` (changed just before the cache was written).
+    fn fixture() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".ft").join("cache");
+        let old = stamp(60 * SECOND, 11);
+        let racy = stamp(SECOND / 2, 12);
+        let (b, c, d) = (problem("cached problem"), loaded("Cached"), loaded("Racy"));
+        Cache::open(&path, 42).save(&[
+            ("b".into(), old, &b),
+            ("c".into(), old, &c),
+            ("d".into(), racy, &d),
+        ]);
+        assert!(path.is_file(), "the cache is written");
+        Fixture {
+            _dir: dir,
+            path,
+            old,
+            racy,
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_stamp_holds_nanoseconds_since_the_epoch() {
+        use std::os::unix::fs::MetadataExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "customer = \"C\"\n").unwrap();
+        // 2020-01-01T00:00:00.123456789Z
+        let mtime = UNIX_EPOCH + std::time::Duration::new(1_577_836_800, 123_456_789);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        let s = Stamp::of(&meta);
+        assert_eq!(
+            s.mtime_ns, 1_577_836_800_123_456_789,
+            "mtime in nanoseconds"
+        );
+        assert!(
+            (s.ctime_ns - now_ns()).abs() < 60 * SECOND,
+            "ctime in nanoseconds, changed just now: {} vs {}",
+            s.ctime_ns,
+            now_ns()
+        );
+        assert_eq!(
+            (s.size, s.ino, s.dev),
+            (15, meta.ino(), meta.dev()),
+            "size, inode and device"
+        );
+    }
+
+    #[test]
+    fn a_settled_entry_with_the_same_stamp_is_a_hit() {
+        let f = fixture();
+        let mut cache = Cache::open(&f.path, 42);
+        let b = cache
+            .take("b", &f.old, Path::new("/now/b.toml"))
+            .expect("an unchanged, settled file must be taken from the cache");
+        assert_eq!(b.problems.len(), 2);
+        assert_eq!(b.problems[0].message, "cached problem");
+        assert_eq!(b.problems[0].hint, None);
+        assert_eq!((b.problems[1].line, b.problems[1].column), (4, 2));
+        assert_eq!(b.problems[1].hint.as_deref(), Some("a hint"));
+        assert_eq!(b.problems[1].code, "other");
+        assert_eq!(
+            b.problems[0].path,
+            Path::new("/now/b.toml"),
+            "diagnostics name the file where it is now"
+        );
+        let c = cache
+            .take("c", &f.old, Path::new("/now/c.toml"))
+            .expect("an unchanged, settled file must be taken from the cache");
+        let e = c.engagement.expect("the engagement is cached");
+        assert_eq!(e.customer, "Cached");
+        assert_eq!(e.path, Path::new("/now/c.toml"));
+        assert_eq!(cache.leftovers(), 1, "only `d` was not asked for");
+    }
+
+    #[test]
+    fn an_entry_changed_within_the_racy_window_is_not_trusted() {
+        let f = fixture();
+        let mut cache = Cache::open(&f.path, 42);
+        assert!(
+            matches!(cache.take("d", &f.racy, Path::new("d.toml")), Err(true)),
+            "a file changed within 2 s of the cache being written must be read again"
+        );
+        assert!(
+            !cache.worth_saving(&[f.old]),
+            "a settled entry gains nothing from saving again"
+        );
+        assert!(
+            !cache.worth_saving(&[f.racy]),
+            "an entry changed half a second ago is still racy now"
+        );
+        // As if the cache had been written 3 s ago: a file changed 4 s ago was
+        // racy then and is settled now.
+        cache.built_ns -= 3 * SECOND;
+        assert!(
+            cache.worth_saving(&[stamp(4 * SECOND, 12)]),
+            "an entry settled now but racy when cached is worth saving"
+        );
+    }
+
+    #[test]
+    fn a_recent_change_time_alone_makes_an_entry_racy() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache");
+        // The modification time was set into the past; the change time is now.
+        let mut s = stamp(60 * SECOND, 3);
+        s.ctime_ns = now_ns();
+        let l = problem("x");
+        Cache::open(&path, 1).save(&[("a".into(), s, &l)]);
+        assert!(
+            matches!(Cache::open(&path, 1).take("a", &s, &path), Err(true)),
+            "an old mtime must not make an entry trusted while its ctime is recent"
+        );
+    }
+
+    #[test]
+    fn any_difference_in_the_stamp_is_a_miss() {
+        let f = fixture();
+        type Change = fn(&mut Stamp);
+        let changes: [(&str, Change); 5] = [
+            ("size", |s| s.size += 1),
+            ("mtime", |s| s.mtime_ns += 1),
+            ("ctime", |s| s.ctime_ns += 1),
+            ("inode", |s| s.ino += 1),
+            ("device", |s| s.dev += 1),
+        ];
+        for (what, change) in changes {
+            let mut s = f.old;
+            change(&mut s);
+            let mut cache = Cache::open(&f.path, 42);
+            assert!(
+                matches!(cache.take("c", &s, Path::new("c.toml")), Err(false)),
+                "a file whose {what} changed must be read again"
+            );
+            assert!(cache.take("c", &f.old, Path::new("c.toml")).is_err());
+        }
+    }
+
+    #[test]
+    fn another_fingerprint_or_a_broken_file_is_an_empty_cache() {
+        let f = fixture();
+        assert!(
+            matches!(
+                Cache::open(&f.path, 43).take("c", &f.old, Path::new("c.toml")),
+                Err(false)
+            ),
+            "entries validated against other playbooks must not be used"
+        );
+        let mut bytes = std::fs::read(&f.path).unwrap();
+        bytes.truncate(bytes.len() / 2);
+        std::fs::write(&f.path, &bytes).unwrap();
+        let mut cache = Cache::open(&f.path, 42);
+        assert!(cache.take("c", &f.old, Path::new("c.toml")).is_err());
+        assert_eq!(cache.leftovers(), 0);
+        std::fs::write(&f.path, b"not a cache").unwrap();
+        assert!(
+            Cache::open(&f.path, 42)
+                .take("c", &f.old, Path::new("c.toml"))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn files_not_asked_for_are_leftovers() {
+        let f = fixture();
+        let mut cache = Cache::open(&f.path, 42);
+        assert!(matches!(
+            cache.take("a", &f.old, Path::new("a.toml")),
+            Err(false)
+        ));
+        assert!(cache.take("c", &f.old, Path::new("c.toml")).is_ok());
+        assert_eq!(
+            cache.leftovers(),
+            2,
+            "`b` was skipped and `d` never asked for"
+        );
+        let mut all = Cache::open(&f.path, 42);
+        assert!(all.take("b", &f.old, Path::new("b.toml")).is_ok());
+        assert!(all.take("c", &f.old, Path::new("c.toml")).is_ok());
+        assert!(all.take("d", &f.racy, Path::new("d.toml")).is_err());
+        assert_eq!(all.leftovers(), 0);
     }
 }

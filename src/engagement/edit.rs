@@ -363,4 +363,68 @@ text = \"first\"
         assert!(doc.get(&["tasks", "994"]).is_none());
         assert!(!doc.remove(&["tasks", "994", "note"]));
     }
+
+    #[test]
+    fn remove_value_removes_the_last_matching_occurrence_only() {
+        let text = "[cadences]\ncheckpoint = [2026-11-02, 2026-11-09, 2026-11-02]  # logged\n";
+        let mut doc = EditDoc::parse(text).unwrap();
+        assert!(
+            doc.remove_value(&["cadences", "checkpoint"], "2026-11-02"),
+            "remove_value must report that it removed an occurrence"
+        );
+        assert_eq!(
+            doc.to_string(),
+            "[cadences]\ncheckpoint = [2026-11-02, 2026-11-09]  # logged\n",
+            "remove_value must remove exactly the last occurrence printed as the text"
+        );
+        assert!(doc.remove_value(&["cadences", "checkpoint"], "2026-11-09"));
+        assert!(doc.remove_value(&["cadences", "checkpoint"], "2026-11-02"));
+        assert_eq!(
+            doc.to_string(),
+            "[cadences]\ncheckpoint = []  # logged\n",
+            "remove_value must be able to empty the list"
+        );
+        assert!(
+            !doc.remove_value(&["cadences", "checkpoint"], "2026-11-02"),
+            "nothing left to remove"
+        );
+        assert!(!doc.remove_value(&["cadences", "other"], "2026-11-02"));
+        assert!(!doc.remove_value(&["nowhere", "other"], "2026-11-02"));
+    }
+
+    #[test]
+    fn push_entry_appends_to_notes_written_as_an_inline_array() {
+        let text = "customer = \"C\"\nnotes = [{ on = 2026-11-01, text = \"first\" }]  # by hand\n";
+        let mut doc = EditDoc::parse(text).unwrap();
+        doc.push_entry(
+            "notes",
+            &[
+                (
+                    "on",
+                    "2026-11-05".parse::<toml_edit::Datetime>().unwrap().into(),
+                ),
+                ("text", "second".into()),
+            ],
+        )
+        .expect("push_entry must accept notes written as an inline array of tables");
+        let out = doc.to_string();
+        let parsed: toml::Table = toml::from_str(&out).unwrap();
+        let notes = parsed["notes"].as_array().unwrap();
+        assert_eq!(
+            notes.len(),
+            2,
+            "push_entry must append to the inline array:\n{out}"
+        );
+        assert_eq!(notes[1]["text"].as_str(), Some("second"), "{out}");
+        assert!(
+            out.starts_with("customer = \"C\"\nnotes = [{ on = 2026-11-01, text = \"first\" }, "),
+            "the inline array stays inline and keeps its first entry:\n{out}"
+        );
+        assert!(out.ends_with("]  # by hand\n"), "{out}");
+        let mut scalar = EditDoc::parse("notes = 3\n").unwrap();
+        assert!(
+            scalar.push_entry("notes", &[("text", "x".into())]).is_err(),
+            "a value that is not a list is refused"
+        );
+    }
 }

@@ -300,6 +300,16 @@ pub fn read(path: &Path) -> Result<String> {
 
 /// Write a file atomically: temporary file in the same directory, fsync, rename, fsync the directory.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, bytes, |_| Ok(()))
+}
+
+/// [`write_atomic`], calling `before_rename` with the temporary file's path
+/// once it is written and synced: tests inject a failure there.
+fn write_atomic_with(
+    path: &Path,
+    bytes: &[u8],
+    before_rename: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -321,6 +331,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Ok(meta) = fs::metadata(path) {
         let _ = fs::set_permissions(tmp.path(), meta.permissions());
     }
+    before_rename(tmp.path()).with_context(|| format!("cannot write `{}`", path.display()))?;
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace `{}`", path.display()))?;
@@ -328,4 +339,114 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".ft-"))
+            .collect()
+    }
+
+    #[test]
+    fn a_failure_before_the_rename_leaves_the_old_file_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        let old = b"customer = \"C\"\n# the old file, byte for byte\n";
+        fs::write(&path, old).unwrap();
+        let err = write_atomic_with(&path, b"customer = \"New\"\n", |_| {
+            Err(std::io::Error::other("injected failure"))
+        })
+        .expect_err("a failure before the rename is reported");
+        assert!(format!("{err:#}").contains("injected failure"), "{err:#}");
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            old,
+            "the old file must survive a failure between write and rename"
+        );
+        assert_eq!(
+            leftovers(dir.path()),
+            Vec::<String>::new(),
+            "the temporary file must be removed after a failure"
+        );
+    }
+
+    #[test]
+    fn the_new_bytes_go_to_a_temporary_file_renamed_over_the_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        let old = b"customer = \"C\"\n".as_slice();
+        let new = b"customer = \"New\"\n[tasks]\n".as_slice();
+        fs::write(&path, old).unwrap();
+        let mut seen = None;
+        write_atomic_with(&path, new, |tmp| {
+            assert_eq!(
+                fs::read(&path).unwrap(),
+                old,
+                "the original must be untouched until the rename"
+            );
+            assert_eq!(
+                fs::read(tmp).unwrap(),
+                new,
+                "the temporary file must hold the new bytes before the rename"
+            );
+            assert_eq!(
+                tmp.parent(),
+                path.parent(),
+                "same directory, same file system"
+            );
+            seen = Some(tmp.to_path_buf());
+            Ok(())
+        })
+        .unwrap();
+        let tmp = seen.expect("the hook runs before the rename");
+        assert_eq!(fs::read(&path).unwrap(), new, "the new file is in place");
+        assert!(!tmp.exists(), "the temporary file was renamed, not copied");
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_atomic_replaces_the_file_instead_of_writing_into_it() {
+        use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        let link = dir.path().join("link");
+        fs::write(&path, "old\n").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        fs::hard_link(&path, &link).unwrap();
+        let ino = fs::metadata(&path).unwrap().ino();
+        write_atomic(&path, b"new\n").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new\n");
+        assert_eq!(
+            fs::read_to_string(&link).unwrap(),
+            "old\n",
+            "write_atomic must rename a new file into place, not write into the old one"
+        );
+        assert_ne!(fs::metadata(&path).unwrap().ino(), ino);
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600,
+            "the replaced file keeps its permissions"
+        );
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_new_file_is_not_created_when_the_write_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.toml");
+        assert!(
+            write_atomic_with(&path, b"x = 1\n", |_| Err(std::io::Error::other("no"))).is_err()
+        );
+        assert!(!path.exists(), "no half-made file under the real name");
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+        write_atomic(&path, b"x = 1\n").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"x = 1\n");
+    }
 }
