@@ -18,10 +18,16 @@ fn reopen_removes_the_last_cadence_occurrence() {
     ws.ft(&["reopen", "c", "monthly-checkin"])
         .ok()
         .stdout_has("removed the 2026-11-20 occurrence");
+    let after = ws.read("engagements/c.toml");
+    let (state, event) = after.split_once("\n[[events]]\n").unwrap();
     assert_eq!(
-        ws.read("engagements/c.toml"),
+        state,
         text.replace("[2026-11-17, 2026-11-20]", "[2026-11-17]"),
         "`ft reopen ID CADENCE` must remove the last occurrence from the file and nothing else"
+    );
+    assert_eq!(
+        event, "at = 2026-11-23\nop = \"unlog\"\ncadence = \"monthly-checkin\"\non = 2026-11-20\n",
+        "and record what it removed"
     );
     ws.ft(&["reopen", "c", "monthly-checkin"]).ok();
     ws.ft(&["reopen", "c", "monthly-checkin"])

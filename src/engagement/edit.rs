@@ -365,31 +365,45 @@ text = \"first\"
     }
 
     #[test]
-    fn remove_value_removes_the_last_matching_occurrence_only() {
+    fn remove_last_removes_the_last_matching_occurrence_only() {
         let text = "[cadences]\ncheckpoint = [2026-11-02, 2026-11-09, 2026-11-02]  # logged\n";
         let mut doc = EditDoc::parse(text).unwrap();
         assert!(
-            doc.remove_value(&["cadences", "checkpoint"], "2026-11-02"),
-            "remove_value must report that it removed an occurrence"
+            doc.remove_last(&["cadences", "checkpoint"], |v| v.to_string().trim()
+                == "2026-11-02"),
+            "remove_last must report that it removed an occurrence"
         );
         assert_eq!(
             doc.to_string(),
             "[cadences]\ncheckpoint = [2026-11-02, 2026-11-09]  # logged\n",
-            "remove_value must remove exactly the last occurrence printed as the text"
+            "remove_last must remove exactly the last occurrence printed as the text"
         );
-        assert!(doc.remove_value(&["cadences", "checkpoint"], "2026-11-09"));
-        assert!(doc.remove_value(&["cadences", "checkpoint"], "2026-11-02"));
+        assert!(
+            doc.remove_last(&["cadences", "checkpoint"], |v| v.to_string().trim()
+                == "2026-11-09")
+        );
+        assert!(
+            doc.remove_last(&["cadences", "checkpoint"], |v| v.to_string().trim()
+                == "2026-11-02")
+        );
         assert_eq!(
             doc.to_string(),
             "[cadences]\ncheckpoint = []  # logged\n",
-            "remove_value must be able to empty the list"
+            "remove_last must be able to empty the list"
         );
         assert!(
-            !doc.remove_value(&["cadences", "checkpoint"], "2026-11-02"),
+            !doc.remove_last(&["cadences", "checkpoint"], |v| v.to_string().trim()
+                == "2026-11-02"),
             "nothing left to remove"
         );
-        assert!(!doc.remove_value(&["cadences", "other"], "2026-11-02"));
-        assert!(!doc.remove_value(&["nowhere", "other"], "2026-11-02"));
+        assert!(
+            !doc.remove_last(&["cadences", "other"], |v| v.to_string().trim()
+                == "2026-11-02")
+        );
+        assert!(
+            !doc.remove_last(&["nowhere", "other"], |v| v.to_string().trim()
+                == "2026-11-02")
+        );
     }
 
     #[test]
