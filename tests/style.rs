@@ -99,7 +99,6 @@ fn the_counter_measures_from_fn_to_its_closing_brace() {
 }
 
 #[test]
-#[ignore = "enabled once the long functions are split"]
 fn no_function_is_over_80_lines() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
