@@ -23,6 +23,8 @@ pub enum Kind {
     Task,
     Cadence,
     Dibs,
+    /// A hold past the date it was expected to end.
+    Hold,
 }
 
 /// One line of `ft next`.
@@ -37,6 +39,8 @@ pub struct Item {
     pub mandatory: bool,
     pub due: Option<Due>,
     pub overdue: bool,
+    /// The SLA clock has used its at-risk share of the time (75% by default).
+    pub at_risk: bool,
     pub urgency: f64,
     pub reason: String,
     #[serde(skip)]
@@ -52,9 +56,19 @@ pub fn current_stage(p: &Playbook, e: &Engagement) -> Option<usize> {
     })
 }
 
-/// Everything open for `person` across the engagements.
+/// Who asks `ft next`, and the workspace's rules for it.
+pub struct Ask<'a> {
+    pub person: &'a str,
+    /// The person's usual role (`role` in the personal config): unassigned
+    /// engagements whose clocks run for that role are theirs to claim.
+    pub queue_role: Option<&'a str>,
+    /// Share of an SLA's time after which open work is at risk.
+    pub at_risk: f64,
+}
+
+/// Everything open for the person across the engagements.
 pub fn items_for(
-    person: &str,
+    ask: &Ask,
     engagements: &[Engagement],
     catalog: &Catalog,
     cal: &Calendar,
@@ -62,38 +76,112 @@ pub fn items_for(
 ) -> Vec<Item> {
     let mut items = Vec::new();
     for e in engagements {
-        if e.status == EStatus::OnHold {
-            continue;
-        }
         let Some(p) = catalog.get(&e.playbook) else {
             continue;
         };
-        let roles: Vec<&str> = e.roles_of(person).collect();
-        if roles.is_empty() {
-            continue;
+        let roles: Vec<&str> = e.roles_of(ask.person).collect();
+        let scope = Scope {
+            p,
+            e,
+            roles: &roles,
+            cal,
+            now,
+            at_risk: ask.at_risk,
+        };
+        if e.status == EStatus::OnHold {
+            // Nothing is due while on hold, but a hold past its date is asked about.
+            items.extend(hold_item(&scope));
+        } else if !roles.is_empty() {
+            engagement_items(&scope, &mut items);
+        } else if let Some(role) = ask.queue_role.and_then(|r| p.role(r)) {
+            queue_items(&scope, &role.alias, &mut items);
         }
-        engagement_items(p, e, &roles, cal, now, &mut items);
     }
     sort(&mut items);
     items
 }
 
+/// Work whose clock runs on an engagement where nobody holds the role: for
+/// whoever fills that role to claim.
+fn queue_items(s: &Scope, role: &str, out: &mut Vec<Item>) {
+    if s.e.team.contains_key(role) || s.e.status == EStatus::Closed {
+        return;
+    }
+    let roles = [role];
+    let scope = Scope {
+        roles: &roles,
+        ..*s
+    };
+    let mut mine = Vec::new();
+    task_items(&scope, &mut mine);
+    for mut item in mine {
+        if item.due.is_none() {
+            continue;
+        }
+        item.reason = format!(
+            "unassigned: claim with `ft assign {}`; {}",
+            s.e.id, item.reason
+        );
+        out.push(item);
+    }
+}
+
+/// "Resume or extend the hold", for the primary role once the hold's `until` has come.
+fn hold_item(s: &Scope) -> Option<Item> {
+    let primary =
+        s.p.primary_role
+            .as_deref()
+            .filter(|r| s.roles.contains(r))?;
+    let hold = s.e.open_hold()?;
+    let until = hold.until?;
+    let due = Due::Day(until);
+    if s.now.date() < until {
+        return None;
+    }
+    let status = sla::open_status(due, None, s.now, crate::duration::Unit::Days, s.cal);
+    let reason = format!(
+        "on hold since {} ({}); expected back {}; {}",
+        sla::when_words(hold.from),
+        hold.reason,
+        sla::due_words(due),
+        sla::status_words(&status, Some(due), s.now)
+    );
+    Some(Item {
+        due: Some(due),
+        urgency: score(&status, Some(due), s.now, true, 0.0, Some(hold.from)),
+        reason,
+        ..s.item(
+            Kind::Hold,
+            format!(
+                "Resume or extend the hold: ft resume {0}, or ft hold {0} --until DATE",
+                s.e.id
+            ),
+            primary,
+            status,
+        )
+    })
+}
+
+/// Overdue first, then at risk, then by urgency.
 pub fn sort(items: &mut [Item]) {
     items.sort_by(|a, b| {
-        b.urgency
-            .total_cmp(&a.urgency)
+        (b.overdue, b.at_risk)
+            .cmp(&(a.overdue, a.at_risk))
+            .then_with(|| b.urgency.total_cmp(&a.urgency))
             .then_with(|| a.due.map(|d| d.date()).cmp(&b.due.map(|d| d.date())))
             .then_with(|| a.engagement.cmp(&b.engagement))
     });
 }
 
 /// One engagement seen by one person: what the item builders below share.
+#[derive(Clone, Copy)]
 struct Scope<'a> {
     p: &'a Playbook,
     e: &'a Engagement,
     roles: &'a [&'a str],
     cal: &'a Calendar,
     now: When,
+    at_risk: f64,
 }
 
 impl Scope<'_> {
@@ -108,6 +196,7 @@ impl Scope<'_> {
             mandatory: true,
             due: None,
             overdue: status.is_overdue(),
+            at_risk: false,
             urgency: 0.0,
             reason: String::new(),
             status,
@@ -119,27 +208,13 @@ impl Scope<'_> {
     }
 }
 
-fn engagement_items(
-    p: &Playbook,
-    e: &Engagement,
-    roles: &[&str],
-    cal: &Calendar,
-    now: When,
-    out: &mut Vec<Item>,
-) {
-    let scope = Scope {
-        p,
-        e,
-        roles,
-        cal,
-        now,
-    };
-    task_items(&scope, out);
-    if e.status != EStatus::Closed {
-        if sla::cadence_active(e) {
-            cadence_items(&scope, out);
+fn engagement_items(scope: &Scope, out: &mut Vec<Item>) {
+    task_items(scope, out);
+    if scope.e.status != EStatus::Closed {
+        if sla::cadence_active(scope.e) {
+            cadence_items(scope, out);
         }
-        out.extend(dibs_item(&scope));
+        out.extend(dibs_item(scope));
     }
 }
 
@@ -167,12 +242,19 @@ fn task_items(s: &Scope, out: &mut Vec<Item>) {
             if !waiting.is_empty() {
                 reason.push_str(&format!("; {} waits on it", waiting.join(", ")));
             }
+            let used = clock.as_ref().and_then(|c| sla::time_used(c, s.now, s.cal));
+            let at_risk = !status.is_overdue() && used.is_some_and(|u| u >= s.at_risk);
+            if at_risk {
+                let pct = used.map_or(0.0, |u| (u * 100.0).floor().min(100.0));
+                reason.push_str(&format!("; at risk: {pct}% of the time used"));
+            }
             let started = clock.as_ref().and_then(|c| c.start).or(s.e.opened());
             let urgency = score(&status, due, s.now, t.mandatory, stage_bonus, started);
             out.push(Item {
                 task: Some(t.id.clone()),
                 mandatory: t.mandatory,
                 due,
+                at_risk,
                 urgency,
                 reason,
                 ..s.item(Kind::Task, t.name.clone(), &t.role, status)
@@ -183,7 +265,7 @@ fn task_items(s: &Scope, out: &mut Vec<Item>) {
 
 /// "within 2 business days of ... on Fri 20 Nov; due tomorrow", or what the clock waits for.
 fn task_reason(s: &Scope, c: &sla::Clock, status: &Status) -> String {
-    let rule = sla::rule_words(&c.rule, c.start, s.p);
+    let rule = sla::clock_words(c, s.p);
     if c.start.is_some() {
         return format!("{rule}; {}", sla::status_words(status, c.due, s.now));
     }

@@ -68,6 +68,13 @@ impl Calendar {
         day
     }
 
+    /// This calendar with more days off (the days an engagement was on hold).
+    pub fn with_holidays(&self, extra: impl IntoIterator<Item = NaiveDate>) -> Calendar {
+        let mut cal = self.clone();
+        cal.holidays.extend(extra);
+        cal
+    }
+
     /// `d` if it is a business day, else the next one.
     pub fn on_or_after(&self, d: NaiveDate) -> NaiveDate {
         let mut day = d;

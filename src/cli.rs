@@ -76,6 +76,8 @@ pub enum Command {
     Blocker(cmd::blocker::Args),
     Health(cmd::health::Args),
     Close(cmd::close::Args),
+    Hold(cmd::hold::Args),
+    Resume(cmd::resume::Args),
     Report(cmd::report::Args),
     Check(cmd::check::Args),
     Sync(cmd::sync::Args),

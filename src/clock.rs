@@ -95,6 +95,115 @@ pub fn add(anchor: When, p: Period, cal: &Calendar) -> Due {
     }
 }
 
+/// A span the clocks stood still: a hold, from its start to its end (or to
+/// "now" for a hold still in progress).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pause {
+    pub from: When,
+    pub to: When,
+}
+
+impl Pause {
+    /// The days the hold took out of the calendar: from its first day up to,
+    /// not including, the day it ended (a hold and resume on one day takes
+    /// no day).
+    fn days(&self) -> impl Iterator<Item = NaiveDate> {
+        let (first, end) = (self.from.date(), self.to.date());
+        first
+            .iter_days()
+            .take_while(move |d| *d < end)
+            .take(MAX_HOLD_DAYS)
+    }
+}
+
+/// Longest hold counted, in days (about 30 years): bounds the work on a
+/// hand-written hold of absurd length.
+const MAX_HOLD_DAYS: usize = 11_000;
+
+/// Add a period to an anchor with the clock stopped during `pauses` (sorted,
+/// not overlapping): business-day SLAs skip the days on hold as if they were
+/// holidays (numpy's `busday_offset` over the calendar without the hold
+/// days); calendar-day SLAs on a date move by the days on hold after the
+/// anchor; SLAs on an instant move by the time on hold. Returns the due point
+/// and how far the pauses moved it, in the SLA's unit.
+pub fn add_paused(
+    anchor: When,
+    p: Period,
+    cal: &Calendar,
+    pauses: &[Pause],
+) -> (Due, Option<Lateness>) {
+    let plain = add(anchor, p, cal);
+    let relevant: Vec<&Pause> = pauses.iter().filter(|h| h.to > anchor).collect();
+    if relevant.is_empty() {
+        return (plain, None);
+    }
+    let held = match (p.unit, plain) {
+        (Unit::BusinessDays, _) => {
+            let days = relevant.iter().flat_map(|h| h.days());
+            Due::Day(
+                cal.with_holidays(days)
+                    .add_business_days(anchor.date(), p.amount),
+            )
+        }
+        (_, Due::At(t)) => Due::At(shift_instant(anchor, t, &relevant)),
+        (_, Due::Day(d)) => Due::Day(shift_day(anchor.date(), d, &relevant)),
+    };
+    let by = match (plain, held) {
+        (Due::Day(a), Due::Day(b)) if p.unit == Unit::BusinessDays => Lateness {
+            amount: cal.business_days_between(a, b),
+            unit: Unit::BusinessDays,
+        },
+        (Due::Day(a), Due::Day(b)) => Lateness {
+            amount: days_between(a, b),
+            unit: Unit::Days,
+        },
+        (a, b) => Lateness {
+            amount: (b_instant(b) - b_instant(a)).num_minutes(),
+            unit: Unit::Minutes,
+        },
+    };
+    (held, (by.amount > 0).then_some(by))
+}
+
+fn b_instant(d: Due) -> DateTime<FixedOffset> {
+    match d {
+        Due::Day(d) => crate::time::start_of_day(d),
+        Due::At(t) => t,
+    }
+}
+
+/// An instant deadline moved by the time on hold between the start and it.
+fn shift_instant(
+    start: When,
+    due: DateTime<FixedOffset>,
+    pauses: &[&Pause],
+) -> DateTime<FixedOffset> {
+    let mut due = due;
+    for h in pauses {
+        if h.from.instant() >= due {
+            break;
+        }
+        let from = h.from.instant().max(start.instant());
+        if h.to.instant() > from {
+            due += h.to.instant() - from;
+        }
+    }
+    due
+}
+
+/// A due day moved by the days on hold after the anchor day, up to it.
+fn shift_day(anchor: NaiveDate, due: NaiveDate, pauses: &[&Pause]) -> NaiveDate {
+    let mut due = due;
+    for h in pauses {
+        if h.from.date() > due {
+            break;
+        }
+        let n = h.days().filter(|d| *d > anchor).count();
+        due = due.checked_add_days(Days::new(n as u64)).unwrap_or(due);
+    }
+    due
+}
+
 /// A meeting due on a weekend day or holiday is due the next business day.
 pub fn meeting_due(due: Due, cal: &Calendar) -> Due {
     match due {

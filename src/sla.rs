@@ -7,7 +7,9 @@
 use serde::Serialize;
 
 use crate::calendar::Calendar;
-pub use crate::clock::{Due, Lateness, SOON_DAYS, add, due_words, is_past, lateness, when_words};
+pub use crate::clock::{
+    Due, Lateness, Pause, SOON_DAYS, add, add_paused, due_words, is_past, lateness, when_words,
+};
 use crate::clock::{Timing, timing};
 use crate::duration::{Interval, Unit};
 use crate::engagement::{Engagement, TaskState};
@@ -21,6 +23,10 @@ pub struct Clock {
     /// The anchor's time, once it has happened.
     pub start: Option<When>,
     pub due: Option<Due>,
+    /// The start is a planned date, not a recorded one.
+    pub planned: bool,
+    /// How far holds moved the due point, in the SLA's unit.
+    pub extended: Option<Lateness>,
 }
 
 /// The due rule of a task that applies to this engagement (first match
@@ -44,13 +50,47 @@ pub fn anchor_time(e: &Engagement, anchor: &Anchor) -> Option<When> {
     }
 }
 
-pub fn clock(task: &Task, e: &Engagement, cal: &Calendar) -> Option<Clock> {
+/// When an anchor happened, or else when it is planned (`true`).
+pub fn anchor_or_plan(e: &Engagement, anchor: &Anchor) -> Option<(When, bool)> {
+    if let Some(w) = anchor_time(e, anchor) {
+        return Some((w, false));
+    }
+    match anchor {
+        Anchor::Milestone(m) => e.planned.get(m).map(|w| (*w, true)),
+        Anchor::Task(_) => None,
+    }
+}
+
+/// The engagement's holds as spans the clocks stood still; the hold in
+/// progress lasts until `now`.
+pub fn pauses(e: &Engagement, now: When) -> Vec<Pause> {
+    e.holds
+        .iter()
+        .map(|h| Pause {
+            from: h.from,
+            to: h.to.unwrap_or(now.max(h.from)),
+        })
+        .collect()
+}
+
+/// A task's SLA clock on this engagement at `now`: the rule that applies,
+/// when it started (or is planned to), and when it is due, holds excluded.
+pub fn clock(task: &Task, e: &Engagement, cal: &Calendar, now: When) -> Option<Clock> {
     let (_, rule) = rule_for(task, e)?;
-    let start = anchor_time(e, &rule.after);
+    let anchor = anchor_or_plan(e, &rule.after);
+    let (due, extended) = match anchor {
+        Some((start, _)) => {
+            let (due, by) = add_paused(start, rule.within, cal, &pauses(e, now));
+            (Some(due), by)
+        }
+        None => (None, None),
+    };
     Some(Clock {
         rule: rule.clone(),
-        start,
-        due: start.map(|s| add(s, rule.within, cal)),
+        start: anchor.map(|(w, _)| w),
+        due,
+        planned: anchor.is_some_and(|(_, planned)| planned),
+        extended,
     })
 }
 
@@ -68,6 +108,10 @@ pub enum Status {
     DueSoon,
     Overdue {
         by: Lateness,
+    },
+    /// Open, and the engagement is on hold: nothing is due.
+    Held {
+        since: String,
     },
     Done {
         on: String,
@@ -94,6 +138,7 @@ impl Status {
                 | Status::Upcoming
                 | Status::DueSoon
                 | Status::Overdue { .. }
+                | Status::Held { .. }
         )
     }
 
@@ -109,7 +154,7 @@ pub fn task_status(
     cal: &Calendar,
     now: When,
 ) -> (Status, Option<Clock>) {
-    let clock = clock(task, e, cal);
+    let clock = clock(task, e, cal, now);
     let due = clock.as_ref().and_then(|c| c.due);
     let unit = clock.as_ref().map_or(Unit::Days, |c| c.rule.within.unit);
     let status = match (e.task_state(&task.id), due) {
@@ -123,11 +168,34 @@ pub fn task_status(
         },
         (Some(TaskState::Done(on)), Some(_)) => Status::DoneOnTime { on: on.to_string() },
         (Some(TaskState::Done(on)), None) => Status::Done { on: on.to_string() },
+        (None, _) if e.open_hold().is_some() => Status::Held {
+            since: e
+                .open_hold()
+                .map_or_else(String::new, |h| h.from.to_string()),
+        },
         (None, None) if clock.is_some() => Status::Waiting,
         (None, None) => Status::Open,
         (None, Some(due)) => open_status(due, None, now, unit, cal),
     };
     (status, clock)
+}
+
+/// The share of an SLA's time used at `now` (0 at the start, 1 when due),
+/// in the SLA's own unit: business days for business-day SLAs, elapsed time
+/// for the others; time on hold before `now` does not count as used.
+pub fn time_used(c: &Clock, now: When, cal: &Calendar) -> Option<f64> {
+    let start = c.start?;
+    let due = match c.due? {
+        Due::Day(d) => When::Date(d),
+        Due::At(t) => When::At(t),
+    };
+    let unit = c.rule.within.unit;
+    let total = crate::clock::elapsed(start, due, unit, cal);
+    if total <= 0.0 || now < start {
+        return None;
+    }
+    let left = crate::clock::elapsed(now, due, unit, cal).max(0.0);
+    Some(1.0 - left / total)
 }
 
 /// The status of open work due at `due` (with an optional earlier "soon" point).
@@ -154,7 +222,14 @@ pub struct CadenceState {
 
 pub fn cadence_state(c: &Cadence, e: &Engagement, cal: &Calendar, now: When) -> CadenceState {
     let last = e.cadences.get(&c.id).and_then(|v| v.iter().max()).copied();
-    let from = last.or_else(|| anchor_time(e, &c.after));
+    // After a hold the meetings start again from the day it ended.
+    let resumed = e.holds.iter().filter_map(|h| h.to).max();
+    let from = last
+        .or_else(|| anchor_time(e, &c.after))
+        .map(|f| match resumed {
+            Some(r) if r > f => r,
+            _ => f,
+        });
     let Some(from) = from else {
         return CadenceState {
             last,
@@ -167,7 +242,12 @@ pub fn cadence_state(c: &Cadence, e: &Engagement, cal: &Calendar, now: When) -> 
     let Interval { soon, due } = c.every;
     let soon_at = add(from, soon, cal);
     let due_at = crate::clock::meeting_due(add(from, due, cal), cal);
-    let status = open_status(due_at, Some(soon_at), now, due.unit, cal);
+    let status = match e.open_hold() {
+        Some(h) => Status::Held {
+            since: h.from.to_string(),
+        },
+        None => open_status(due_at, Some(soon_at), now, due.unit, cal),
+    };
     CadenceState {
         last,
         from: Some(from),
@@ -194,6 +274,30 @@ pub fn rule_words(rule: &DueRule, start: Option<When>, p: &Playbook) -> String {
         Some(s) => format!("{within} on {}", when_words(s)),
         None => within,
     }
+}
+
+/// The clock in words: "within 2 business days of self-assignment on Fri 20
+/// Nov", "by the planned incident closing on Fri 18 Dec", with "extended by 3
+/// business days on hold" when holds moved it.
+pub fn clock_words(c: &Clock, p: &Playbook) -> String {
+    let mut words = if c.planned {
+        let anchor = anchor_words(&c.rule.after, p);
+        let on = c.start.map(when_words).unwrap_or_default();
+        if c.rule.within.amount == 0 {
+            format!("by the planned {anchor} on {on}")
+        } else {
+            format!(
+                "within {} of the planned {anchor} on {on}",
+                c.rule.within.words()
+            )
+        }
+    } else {
+        rule_words(&c.rule, c.start, p)
+    };
+    if let Some(by) = &c.extended {
+        words.push_str(&format!("; extended by {} on hold", by.words()));
+    }
+    words
 }
 
 /// A milestone as the playbook names it ("self-assignment"), else its id.
@@ -231,6 +335,7 @@ pub fn status_words(status: &Status, due: Option<Due>, now: When) -> String {
             due.map_or_else(|| "open".into(), |d| crate::clock::until_words(d, now))
         }
         Status::Open => "open, no SLA".into(),
+        Status::Held { since } => format!("on hold since {since}"),
         Status::Waiting => "not started".into(),
         Status::Done { on } => format!("done {on}"),
         Status::DoneOnTime { on } => format!("done {on}, on time"),

@@ -67,6 +67,8 @@ pub struct Settings {
     pub default_playbook: Option<String>,
     /// Commit each change when the workspace is a git work tree.
     pub git_commit: bool,
+    /// Share of an SLA's time after which open work is "at risk" (`[sla] at_risk`).
+    pub at_risk: f64,
 }
 
 impl Default for Settings {
@@ -75,6 +77,7 @@ impl Default for Settings {
             calendar: Calendar::default(),
             default_playbook: None,
             git_commit: true,
+            at_risk: DEFAULT_AT_RISK,
         }
     }
 }
@@ -87,7 +90,18 @@ struct RawSettings {
     default_playbook: Option<String>,
     #[serde(default)]
     git: RawGit,
+    #[serde(default)]
+    sla: RawSla,
 }
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSla {
+    at_risk: Option<Spanned<f64>>,
+}
+
+/// Open work is at risk once 75% of its SLA's time is used.
+pub const DEFAULT_AT_RISK: f64 = 0.75;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -153,11 +167,30 @@ pub fn parse_settings(path: &Path, text: &str) -> Result<Settings, Vec<Diagnosti
             .map_or((1, 1), |w| line_col(text, w.span().start));
         problems.push(Diagnostic::error(path, at, "weekday", e));
     });
+    let at_risk = raw
+        .sla
+        .at_risk
+        .as_ref()
+        .map_or(DEFAULT_AT_RISK, |a| *a.get_ref());
+    if !(0.0..=1.0).contains(&at_risk) {
+        let at = raw
+            .sla
+            .at_risk
+            .as_ref()
+            .map_or((1, 1), |a| line_col(text, a.span().start));
+        problems.push(Diagnostic::error(
+            path,
+            at,
+            "at-risk",
+            format!("`at_risk = {at_risk}` is not a share of the time; use a number from 0 to 1, e.g. 0.75"),
+        ));
+    }
     match calendar {
         Ok(calendar) if problems.is_empty() => Ok(Settings {
             calendar,
             default_playbook: raw.default_playbook,
             git_commit: raw.git.commit.unwrap_or(true),
+            at_risk,
         }),
         _ => Err(problems),
     }

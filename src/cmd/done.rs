@@ -102,7 +102,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
 
 /// "; on time" or "; 2 business days late (due 2026-11-24)", while the clock is known.
 fn against_sla(task: &Task, e: &Engagement, w: When, cal: &Calendar) -> String {
-    let Some(c) = crate::sla::clock(task, e, cal) else {
+    let Some(c) = crate::sla::clock(task, e, cal, w) else {
         return String::new();
     };
     match c.due {

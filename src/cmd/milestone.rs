@@ -7,6 +7,7 @@ use crate::Context;
 use crate::engagement::ops::Op;
 use crate::engagement::store::Change;
 use crate::error::{suggest, user_hint};
+use crate::time::When;
 
 /// Record a milestone (e.g. kickoff, end); SLAs counted from it start
 #[derive(Debug, clap::Args)]
@@ -20,6 +21,11 @@ pub struct Args {
     /// When it happened: a date, or a date-time for minute/hour SLAs [default: today, or now for those]
     #[arg(long, value_name = "WHEN")]
     pub on: Option<String>,
+
+    /// Record when it is planned instead (may be in the future); SLAs counted
+    /// from it are due from the plan until it happens
+    #[arg(long, value_name = "WHEN", conflicts_with = "on")]
+    pub planned: Option<String>,
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
@@ -34,6 +40,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 hint,
             ));
         };
+        if let Some(planned) = &args.planned {
+            return plan(e, &m.id, &m.name, planned);
+        }
         let w = when(ctx, args.on.as_deref(), p.counts_time_of_day())?;
         if m.id != "opened" {
             not_before_opened(e, w)?;
@@ -53,4 +62,29 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     })?;
     ctx.say(&applied.message())?;
     Ok(0)
+}
+
+/// A planned date: any date (future ones too), for a milestone not reached yet.
+fn plan(e: &crate::engagement::Engagement, id: &str, name: &str, planned: &str) -> Result<Change> {
+    let on: When = planned
+        .parse()
+        .map_err(|err| user_hint(format!("--planned: {err}"), "e.g. --planned 2026-12-18"))?;
+    if let Some(actual) = e.milestones.get(id) {
+        return Err(user_hint(
+            format!("{}: {id} already happened on {actual}", e.id),
+            format!("to correct it: ft milestone {} {id} --on WHEN", e.id),
+        ));
+    }
+    let was = e
+        .planned
+        .get(id)
+        .map(|old| format!(" (was {old})"))
+        .unwrap_or_default();
+    Ok(Change {
+        ops: vec![Op::Plan {
+            name: id.to_string(),
+            on,
+        }],
+        line: format!("{}: {id} ({name}) planned for {on}{was}", label(e)),
+    })
 }

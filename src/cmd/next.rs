@@ -52,8 +52,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         }
         engagements.retain(|e| only.contains(&e.id));
     }
+    let ask = agenda::Ask {
+        person: &me,
+        queue_role: ctx.config.role.as_deref(),
+        at_risk: ws.settings.at_risk,
+    };
     let mut items = agenda::items_for(
-        &me,
+        &ask,
         &engagements,
         &ws.catalog,
         &ws.settings.calendar,

@@ -4,9 +4,9 @@ use anyhow::Result;
 
 use super::{label, split_list};
 use crate::Context;
-use crate::engagement::Status;
 use crate::engagement::ops::{Op, Setting};
 use crate::engagement::store::Change;
+use crate::engagement::{Engagement, Status};
 use crate::error::{suggest, user, user_hint};
 use crate::playbook::Playbook;
 use crate::workspace::Workspace;
@@ -67,6 +67,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                     on: super::when(ctx, None, p.counts_time_of_day())?,
                 }
             }
+        } else if key == "status" {
+            return Ok(Change {
+                ops: status(ctx, e, v)?,
+                line: format!("{}: {key} = {v}", label(e)),
+            });
         } else {
             Op::Set(setting(&ws, p, key, v)?)
         };
@@ -77,6 +82,23 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     })?;
     ctx.say(&applied.message())?;
     Ok(0)
+}
+
+/// A status: `on-hold` is a hold (the clocks pause), and leaving it a resume.
+fn status(ctx: &Context, e: &Engagement, v: &str) -> Result<Vec<Op>> {
+    let st: Status = v.parse().map_err(user)?;
+    let now = super::when(ctx, None, true)?;
+    Ok(match (st, e.open_hold()) {
+        (Status::OnHold, Some(_)) => Vec::new(),
+        (Status::OnHold, None) => vec![Op::Hold {
+            on: now,
+            reason: "status set to on-hold".into(),
+            by: ctx.me_opt().map(ToString::to_string),
+            until: None,
+        }],
+        (st, Some(_)) => vec![Op::Resume { on: now }, Op::Set(Setting::Status(st))],
+        (st, None) => vec![Op::Set(Setting::Status(st))],
+    })
 }
 
 /// The setting `key = v` means, checked against the playbook.

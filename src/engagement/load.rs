@@ -12,8 +12,8 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::{
-    Blocker, Dibs, Engagement, Event, HealthEntry, Member, Note, SmallMap, Status, TaskRecord,
-    TaskState,
+    Blocker, Dibs, Engagement, Event, HealthEntry, Hold, Member, Note, SmallMap, Status,
+    TaskRecord, TaskState,
 };
 use crate::error::{Diagnostic, line_col, suggest};
 use crate::playbook::{Catalog, Playbook};
@@ -52,6 +52,10 @@ struct RawEngagement {
     blockers: Vec<Spanned<RawBlocker>>,
     #[serde(default)]
     notes: Vec<Spanned<RawNote>>,
+    #[serde(default)]
+    planned: IndexMap<Spanned<String>, Spanned<Datetime>>,
+    #[serde(default)]
+    holds: Vec<Spanned<RawHold>>,
     #[serde(default)]
     events: Vec<Spanned<toml::Table>>,
     #[serde(default)]
@@ -99,6 +103,16 @@ struct RawBlocker {
     text: String,
     by: Option<String>,
     resolved: Option<Datetime>,
+}
+
+#[derive(Deserialize)]
+struct RawHold {
+    from: Datetime,
+    to: Option<Datetime>,
+    #[serde(default)]
+    reason: String,
+    by: Option<String>,
+    until: Option<Datetime>,
 }
 
 #[derive(Deserialize)]
@@ -253,12 +267,14 @@ impl Checker<'_> {
             team: self.team(playbook, &raw.team),
             tasks: self.tasks(playbook, &raw.tasks, opened),
             cadences: self.cadences(playbook, &raw.cadences, opened),
+            planned: self.milestones(playbook, &raw.planned),
             milestones,
             dibs: self.dibs(&raw.dibs),
             ssat: self.ssat(playbook, &raw.ssat),
             health: self.health(&raw.health),
             blockers: self.blockers(&raw.blockers),
             notes: self.notes(&raw.notes),
+            holds: self.holds(&raw.holds),
             events: self.events(&raw.events, &raw.handovers),
         };
         Loaded {
@@ -399,6 +415,53 @@ impl Checker<'_> {
             }
         }
         blockers
+    }
+
+    fn holds(&mut self, raw: &[Spanned<RawHold>]) -> Vec<Hold> {
+        let mut holds: Vec<Hold> = Vec::new();
+        for h in raw {
+            let r = h.get_ref();
+            let (Some(from), to) = (
+                self.when(h, &r.from),
+                r.to.as_ref().map(|t| self.when(h, t)),
+            ) else {
+                continue;
+            };
+            let to = match to {
+                Some(None) => continue,
+                Some(Some(t)) if t < from => {
+                    self.error(
+                        h,
+                        "hold",
+                        format!("the hold ends ({t}) before it starts ({from})"),
+                        None,
+                    );
+                    continue;
+                }
+                Some(t) => t,
+                None => None,
+            };
+            if holds
+                .last()
+                .is_some_and(|last| last.to.is_none_or(|end| end > from))
+            {
+                self.error(
+                    h,
+                    "hold",
+                    "holds overlap: a hold starts before the one before it ended".into(),
+                    Some("give the earlier hold a `to` before this one's `from`".into()),
+                );
+                continue;
+            }
+            holds.push(Hold {
+                from,
+                to,
+                reason: r.reason.clone(),
+                by: r.by.clone(),
+                until: r.until.as_ref().and_then(|u| self.date(h, u)),
+            });
+        }
+        holds
     }
 
     fn notes(&mut self, raw: &[Spanned<RawNote>]) -> Vec<Note> {

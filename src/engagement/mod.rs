@@ -33,6 +33,8 @@ pub struct Engagement {
     /// Role alias -> member.
     pub team: SmallMap<Member>,
     pub milestones: SmallMap<When>,
+    /// Planned dates of milestones not yet reached (`[planned]`).
+    pub planned: SmallMap<When>,
     pub tasks: SmallMap<TaskRecord>,
     pub cadences: SmallMap<Vec<When>>,
     pub dibs: Dibs,
@@ -40,8 +42,22 @@ pub struct Engagement {
     pub health: Vec<HealthEntry>,
     pub blockers: Vec<Blocker>,
     pub notes: Vec<Note>,
+    /// Times the engagement was on hold (`[[holds]]`), oldest first.
+    pub holds: Vec<Hold>,
     /// The record of changes (`[[events]]`), oldest first as written.
     pub events: Vec<Event>,
+}
+
+/// A time the engagement was paused: its SLA clocks stop from `from` until
+/// `to` (still on hold when `to` is missing).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Hold {
+    pub from: When,
+    pub to: Option<When>,
+    pub reason: String,
+    pub by: Option<String>,
+    #[serde(with = "crate::time::day::opt")]
+    pub until: Option<NaiveDate>,
 }
 
 /// One recorded change: when, by whom, the operation ([`ops::Op`]) and its
@@ -258,6 +274,11 @@ impl Engagement {
             .map(|(i, b)| (i + 1, b))
     }
 
+    /// The hold in progress, if the engagement is on hold now.
+    pub fn open_hold(&self) -> Option<&Hold> {
+        self.holds.last().filter(|h| h.to.is_none())
+    }
+
     pub fn task_state(&self, id: &str) -> Option<&TaskState> {
         self.tasks.get(id).and_then(|r| r.state.as_ref())
     }
@@ -311,6 +332,7 @@ pub(crate) mod tests {
             fields: SmallMap::new(),
             team: SmallMap::new(),
             milestones: SmallMap::new(),
+            planned: SmallMap::new(),
             tasks: SmallMap::new(),
             cadences: SmallMap::new(),
             dibs: Dibs::default(),
@@ -318,6 +340,7 @@ pub(crate) mod tests {
             health: Vec::new(),
             blockers: Vec::new(),
             notes: Vec::new(),
+            holds: Vec::new(),
             events: Vec::new(),
         }
     }

@@ -103,6 +103,24 @@ pub enum Op {
     Close {
         on: When,
     },
+    /// A planned date for a milestone not reached yet (may be in the future).
+    Plan {
+        name: String,
+        on: When,
+    },
+    /// Put the engagement on hold; on an engagement already on hold, change
+    /// the date it is expected to resume (`until`).
+    Hold {
+        on: When,
+        reason: String,
+        by: Option<String>,
+        until: Option<NaiveDate>,
+    },
+    /// End the hold in progress; the status goes back to active, or
+    /// unassigned when nobody holds the primary role.
+    Resume {
+        on: When,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -176,6 +194,42 @@ pub fn apply(
         }
         Op::Assign { role, person, on } => assign(doc, e, p, role, person, *on)?,
         Op::Unassign { role } => unassign(doc, e, p, role)?,
+        Op::Note { .. } | Op::Health { .. } | Op::Blocker { .. } | Op::Resolve { .. } => {
+            entries(doc, op)?
+        }
+        Op::Dibs { field, value } => dibs(doc, field, value)?,
+        Op::Set(s) => set(doc, s)?,
+        Op::Plan { name, on } => {
+            let was = doc.value(&["planned", name]);
+            doc.set(&["planned", name], on.to_toml())?;
+            Entry::new("plan")
+                .with("milestone", name.as_str())
+                .with("on", *on)
+                .was(was)
+        }
+        Op::Hold {
+            on,
+            reason,
+            by,
+            until,
+        } => hold(doc, e, *on, reason, by, *until)?,
+        Op::Resume { on } => resume(doc, e, p, *on)?,
+        Op::Close { on } => {
+            let was = doc.value(&["status"]);
+            // A recorded end stays where it is.
+            if !e.milestones.contains_key("end") {
+                doc.set(&["milestones", "end"], on.to_toml())?;
+            }
+            doc.set(&["status"], Status::Closed.as_str())?;
+            Entry::new("close").with("on", *on).was(was)
+        }
+    };
+    Ok((doc.to_string() != before).then_some(event))
+}
+
+/// Operations on the appended lists: notes, health, blockers.
+fn entries(doc: &mut EditDoc, op: &Op) -> Result<Entry, String> {
+    Ok(match op {
         Op::Note { on, by, text } => {
             let mut entry = vec![("on", day(*on))];
             entry.extend(who(by));
@@ -199,19 +253,8 @@ pub fn apply(
             doc.set_in_entry("blockers", index, "resolved", day(*on))?;
             Entry::new("resolve").with("blocker", *number)
         }
-        Op::Dibs { field, value } => dibs(doc, field, value)?,
-        Op::Set(s) => set(doc, s)?,
-        Op::Close { on } => {
-            let was = doc.value(&["status"]);
-            // A recorded end stays where it is.
-            if !e.milestones.contains_key("end") {
-                doc.set(&["milestones", "end"], on.to_toml())?;
-            }
-            doc.set(&["status"], Status::Closed.as_str())?;
-            Entry::new("close").with("on", *on).was(was)
-        }
-    };
-    Ok((doc.to_string() != before).then_some(event))
+        _ => unreachable!("only list operations come here"),
+    })
 }
 
 fn day(d: NaiveDate) -> Value {
@@ -340,6 +383,54 @@ fn unassign(doc: &mut EditDoc, e: &Engagement, p: &Playbook, role: &str) -> Resu
         doc.set(&["status"], Status::Unassigned.as_str())?;
     }
     Ok(event)
+}
+
+fn hold(
+    doc: &mut EditDoc,
+    e: &Engagement,
+    on: When,
+    reason: &str,
+    by: &Option<String>,
+    until: Option<NaiveDate>,
+) -> Result<Entry, String> {
+    if e.open_hold().is_some() {
+        let index = e.holds.len() - 1;
+        let Some(until) = until else {
+            return Ok(Entry::new("hold"));
+        };
+        doc.set_in_entry("holds", index, "until", day(until))?;
+        return Ok(Entry::new("hold").with("until", day(until)));
+    }
+    let mut entry = vec![("from", on.to_toml()), ("reason", reason.into())];
+    entry.extend(who(by));
+    entry.extend(until.map(|u| ("until", day(u))));
+    let n = doc.push_entry("holds", &entry)?;
+    let was = doc.value(&["status"]);
+    doc.set(&["status"], Status::OnHold.as_str())?;
+    let mut event = Entry::new("hold").with("hold", n).with("reason", reason);
+    if let Some(u) = until {
+        event = event.with("until", day(u));
+    }
+    Ok(event.was(was))
+}
+
+fn resume(doc: &mut EditDoc, e: &Engagement, p: &Playbook, on: When) -> Result<Entry, String> {
+    if e.open_hold().is_some() {
+        doc.set_in_entry("holds", e.holds.len() - 1, "to", on.to_toml())?;
+    }
+    let primary_held = p
+        .primary_role
+        .as_deref()
+        .is_some_and(|r| e.team.contains_key(r));
+    let status = if primary_held {
+        Status::Active
+    } else {
+        Status::Unassigned
+    };
+    doc.set(&["status"], status.as_str())?;
+    Ok(Entry::new("resume")
+        .with("hold", e.holds.len())
+        .with("on", on))
 }
 
 fn set(doc: &mut EditDoc, s: &Setting) -> Result<Entry, String> {

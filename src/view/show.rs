@@ -234,7 +234,7 @@ fn task(t: &Task, p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> Ta
         mandatory: t.mandatory,
         role: t.role.clone(),
         applies: applies(&t.services, &e.services),
-        sla: clock.as_ref().map(|c| sla::rule_words(&c.rule, c.start, p)),
+        sla: clock.as_ref().map(|c| sla::clock_words(c, p)),
         started: start.map(|s| s.to_string()),
         due,
         status_text: sla::status_words(&status, due, now),
