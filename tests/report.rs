@@ -216,8 +216,8 @@ fn output_file_is_written_and_csv_has_one_row_per_engagement() {
     let csv = ws.read("review.csv");
     assert_eq!(
         csv.lines().count(),
-        1 + 7,
-        "header and one row per open engagement:\n{csv}"
+        1 + 8,
+        "header, one row per open engagement, and the closed one whose closing report is still due:\n{csv}"
     );
     assert!(csv.starts_with("Engagement,Customer,Stage,Mandatory,"));
     let mine = ws

@@ -62,8 +62,15 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
 
 fn list(ctx: &Context, ws: &Workspace, me: &str, role: &str) -> Result<i32> {
     let engagements = ctx.engagements(ws)?;
-    let listing =
-        view::assign::listing(me, role, &engagements, &ws.catalog, &ctx.config, ctx.today);
+    let listing = view::assign::listing(
+        me,
+        role,
+        &engagements,
+        &ws.catalog,
+        &ctx.config,
+        &ws.settings.calendar,
+        ctx.now,
+    );
     match ctx.format {
         Format::Json => ctx.print(&json(&listing))?,
         Format::Table => {

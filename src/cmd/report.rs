@@ -65,7 +65,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         for id in &args.ids {
             let e = ws.store.load(id, &ws.catalog)?;
             let p = playbook_of(&ws.catalog, &e);
-            details.push(view::detail(p, &e, &ws.settings.calendar, ctx.now));
+            details.push(view::detail(
+                p,
+                &e,
+                &ws.settings.calendar,
+                ctx.now,
+                ws.settings.at_risk,
+            ));
         }
         details_text(&details, ctx.format, color)
     };
@@ -97,8 +103,10 @@ fn portfolio(ctx: &Context, ws: &Workspace, args: &Args) -> Result<Portfolio> {
     };
     let role = args.role.as_deref();
     let keep = |e: &&Engagement| {
+        // A closed engagement stays while any of its SLA clocks runs
+        // (the closing report, product feedback).
         let status_ok = if statuses.is_empty() {
-            e.status != Status::Closed
+            e.status != Status::Closed || running_clock(ws, e, ctx.now)
         } else {
             statuses.contains(&e.status)
         };
@@ -128,7 +136,21 @@ fn portfolio(ctx: &Context, ws: &Workspace, args: &Args) -> Result<Portfolio> {
         &ws.catalog,
         &ws.settings.calendar,
         ctx.now,
+        ws.settings.at_risk,
     ))
+}
+
+/// Does any open task of the engagement have a running SLA clock?
+fn running_clock(ws: &Workspace, e: &Engagement, now: crate::time::When) -> bool {
+    let Some(p) = ws.catalog.get(&e.playbook) else {
+        return false;
+    };
+    p.tasks().any(|(_, t)| {
+        crate::playbook::applies(&t.services, &e.services) && {
+            let (status, clock) = crate::sla::task_status(t, e, &ws.settings.calendar, now);
+            status.is_open() && clock.is_some_and(|c| c.due.is_some() && !c.planned)
+        }
+    })
 }
 
 fn details_text(details: &[Detail], format: Format, color: bool) -> String {

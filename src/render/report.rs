@@ -173,6 +173,7 @@ fn summary_lines(s: &Summary) -> Vec<String> {
             "Overdue mandatory tasks: {}",
             list_or_none(&s.overdue_mandatory)
         ),
+        format!("Work at risk: {}", list_or_none(&s.at_risk)),
         format!(
             "Mandatory tasks skipped with --force: {}",
             list_or_none(&s.forced_skips)

@@ -4,9 +4,12 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::agenda::{self, Fit};
+use crate::calendar::Calendar;
 use crate::clock;
 use crate::engagement::{Engagement, Status};
-use crate::playbook::Catalog;
+use crate::playbook::{Catalog, applies};
+use crate::sla::{self, Due};
+use crate::time::When;
 use crate::workspace::Config;
 
 #[derive(Serialize)]
@@ -17,6 +20,11 @@ pub struct Candidate {
     pub role: String,
     pub services: Vec<String>,
     pub opened: Option<String>,
+    /// The engagement's `severity` field, when it has one.
+    pub severity: Option<String>,
+    /// The earliest running SLA of the role: the task and when it is due.
+    pub next_task: Option<String>,
+    pub next_due: Option<Due>,
     pub fit: Fit,
     pub reason: String,
 }
@@ -49,18 +57,29 @@ pub fn listing(
     engagements: &[Engagement],
     catalog: &Catalog,
     config: &Config,
-    today: NaiveDate,
+    cal: &Calendar,
+    now: When,
 ) -> Listing {
+    let today = now.date();
     let load = agenda::load_of(person, engagements);
     let mut candidates: Vec<Candidate> = engagements
         .iter()
         .filter(|e| !matches!(e.status, Status::Closed | Status::OnHold))
         .filter_map(|e| candidate(e, catalog, role, config, load, today))
+        .map(|mut c| {
+            if let Some(e) = engagements.iter().find(|e| e.id == c.engagement) {
+                (c.next_task, c.next_due) = next_sla(e, catalog, &c.role, cal, now);
+            }
+            c
+        })
         .collect();
+    // Time left on a running SLA first (a severity 1 acknowledgement due in
+    // minutes beats anything with days left), then fit.
     candidates.sort_by(|a, b| {
-        b.fit
-            .score
-            .total_cmp(&a.fit.score)
+        let left = |c: &Candidate| c.next_due.map_or(f64::INFINITY, |d| d.days_from(now));
+        left(a)
+            .total_cmp(&left(b))
+            .then_with(|| b.fit.score.total_cmp(&a.fit.score))
             .then_with(|| b.fit.waiting_days.cmp(&a.fit.waiting_days))
             .then_with(|| a.engagement.cmp(&b.engagement))
     });
@@ -98,9 +117,34 @@ fn candidate(
         role: r.alias.clone(),
         services: e.services.clone(),
         opened: e.opened().map(|o| o.date().to_string()),
+        severity: e.fields.get("severity").cloned(),
+        next_task: None,
+        next_due: None,
         fit,
         reason,
     })
+}
+
+/// The open task of `role` whose running SLA is due first.
+fn next_sla(
+    e: &Engagement,
+    catalog: &Catalog,
+    role: &str,
+    cal: &Calendar,
+    now: When,
+) -> (Option<String>, Option<Due>) {
+    let Some(p) = catalog.get(&e.playbook) else {
+        return (None, None);
+    };
+    p.tasks()
+        .filter(|(_, t)| t.role == role && applies(&t.services, &e.services))
+        .filter_map(|(_, t)| {
+            let (status, clock) = sla::task_status(t, e, cal, now);
+            let c = clock.filter(|c| status.is_open() && !c.planned)?;
+            Some((t.id.clone(), c.due?))
+        })
+        .min_by(|a, b| a.1.days_from(now).total_cmp(&b.1.days_from(now)))
+        .map_or((None, None), |(t, d)| (Some(t), Some(d)))
 }
 
 fn reason(fit: &Fit, load: u32, capacity: Option<u32>, has_skills: bool) -> String {

@@ -30,6 +30,8 @@ pub struct Row {
     /// Overdue tasks and cadences, by id.
     pub overdue: Vec<String>,
     pub overdue_mandatory: bool,
+    /// Open tasks whose SLA clock has used its at-risk share of the time.
+    pub at_risk: Vec<String>,
     /// Mandatory tasks skipped with `--force`.
     pub forced_skips: Vec<String>,
     pub next_due: Option<NextDue>,
@@ -109,6 +111,8 @@ pub struct Summary {
     pub engagements: usize,
     pub missing_dibs: Vec<String>,
     pub overdue_mandatory: Vec<String>,
+    /// Engagements with work at risk.
+    pub at_risk: Vec<String>,
     /// Engagements with mandatory tasks skipped by force.
     pub forced_skips: Vec<String>,
     pub stale: Vec<String>,
@@ -139,6 +143,7 @@ struct Tally {
     mandatory_total: usize,
     overdue: Vec<String>,
     overdue_mandatory: bool,
+    at_risk: Vec<String>,
     forced_skips: Vec<String>,
     next_due: Option<NextDue>,
 }
@@ -159,7 +164,7 @@ impl Tally {
     }
 }
 
-fn tally(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> Tally {
+fn tally(p: &Playbook, e: &Engagement, cal: &Calendar, now: When, at_risk: f64) -> Tally {
     let mut t = Tally::default();
     for (_, task) in p.tasks() {
         if !applies(&task.services, &e.services) {
@@ -182,8 +187,12 @@ fn tally(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> Tally {
             t.overdue.push(task.id.clone());
             t.overdue_mandatory |= task.mandatory;
         } else if status.is_open()
-            && let Some(due) = clock.and_then(|c| c.due)
+            && let Some(c) = clock
+            && let Some(due) = c.due
         {
+            if sla::time_used(&c, now, cal).is_some_and(|u| u >= at_risk) {
+                t.at_risk.push(task.id.clone());
+            }
             t.offer(&task.id, due, now);
         }
     }
@@ -247,8 +256,8 @@ fn staleness(
 }
 
 /// The portfolio row of one engagement.
-pub fn row(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> Row {
-    let t = tally(p, e, cal, now);
+pub fn row(p: &Playbook, e: &Engagement, cal: &Calendar, now: When, at_risk: f64) -> Row {
+    let t = tally(p, e, cal, now, at_risk);
     let (latest, trend) = latest_health(e);
     let (days_since_note, stale) = staleness(e, latest, now.date());
     Row {
@@ -261,6 +270,7 @@ pub fn row(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> Row {
         mandatory_total: t.mandatory_total,
         overdue: t.overdue,
         overdue_mandatory: t.overdue_mandatory,
+        at_risk: t.at_risk,
         forced_skips: t.forced_skips,
         next_due: t.next_due,
         dibs_missing: p
@@ -289,9 +299,9 @@ pub fn row(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> Row {
 }
 
 /// One engagement in detail: its row and its full view.
-pub fn detail(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> Detail {
+pub fn detail(p: &Playbook, e: &Engagement, cal: &Calendar, now: When, at_risk: f64) -> Detail {
     Detail {
-        row: row(p, e, cal, now),
+        row: row(p, e, cal, now, at_risk),
         engagement: crate::view::show::build(p, e, cal, now),
     }
 }
@@ -303,10 +313,15 @@ pub fn portfolio(
     catalog: &Catalog,
     cal: &Calendar,
     now: When,
+    at_risk: f64,
 ) -> Portfolio {
     let rows: Vec<Row> = engagements
         .iter()
-        .filter_map(|e| catalog.get(&e.playbook).map(|p| row(p, e, cal, now)))
+        .filter_map(|e| {
+            catalog
+                .get(&e.playbook)
+                .map(|p| row(p, e, cal, now, at_risk))
+        })
         .collect();
     let mut health = HealthCounts::default();
     for r in &rows {
@@ -327,6 +342,7 @@ pub fn portfolio(
         engagements: rows.len(),
         missing_dibs: ids(&|r| r.dibs_missing.as_ref().is_some_and(|m| !m.is_empty())),
         overdue_mandatory: ids(&|r| r.overdue_mandatory),
+        at_risk: ids(&|r| !r.at_risk.is_empty()),
         forced_skips: ids(&|r| !r.forced_skips.is_empty()),
         stale: ids(&|r| r.stale),
         open_blockers: rows.iter().map(|r| r.open_blockers).sum(),
