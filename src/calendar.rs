@@ -68,6 +68,20 @@ impl Calendar {
         day
     }
 
+    /// The holidays in `(from, to]`, in order.
+    pub fn holidays_in(&self, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+        if to <= from {
+            return Vec::new();
+        }
+        self.holidays
+            .range((
+                std::ops::Bound::Excluded(from),
+                std::ops::Bound::Included(to),
+            ))
+            .copied()
+            .collect()
+    }
+
     /// This calendar with more days off (the days an engagement was on hold).
     pub fn with_holidays(&self, extra: impl IntoIterator<Item = NaiveDate>) -> Calendar {
         let mut cal = self.clone();

@@ -79,6 +79,7 @@ pub enum Command {
     Hold(cmd::hold::Args),
     Resume(cmd::resume::Args),
     Report(cmd::report::Args),
+    Explain(cmd::explain::Args),
     Check(cmd::check::Args),
     Sync(cmd::sync::Args),
     Playbook(cmd::playbook::Args),

@@ -242,6 +242,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>
         Command::Hold(a) => cmd::hold::run(&ctx, a),
         Command::Resume(a) => cmd::resume::run(&ctx, a),
         Command::Report(a) => cmd::report::run(&ctx, a),
+        Command::Explain(a) => cmd::explain::run(&ctx, a),
         Command::Check(a) => cmd::check::run(&ctx, a),
         Command::Sync(a) => cmd::sync::run(&ctx, a),
         Command::Playbook(a) => cmd::playbook::run(&ctx, a),

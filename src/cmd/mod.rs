@@ -7,6 +7,7 @@ pub mod close;
 pub mod completions;
 pub mod dibs;
 pub mod done;
+pub mod explain;
 pub mod health;
 pub mod hold;
 pub mod init;

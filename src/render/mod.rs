@@ -14,6 +14,7 @@ pub mod assign;
 pub mod blocker;
 pub mod csv;
 pub mod dibs;
+pub mod explain;
 pub mod list;
 pub mod markdown;
 pub mod next;

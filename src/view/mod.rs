@@ -7,6 +7,7 @@
 
 pub mod assign;
 pub mod dibs;
+pub mod explain;
 pub mod list;
 pub mod report;
 pub mod show;
