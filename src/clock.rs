@@ -510,4 +510,80 @@ mod tests {
             "13 h 29 min"
         );
     }
+
+    mod holds {
+        use super::*;
+        use chrono::{Datelike, Weekday};
+        use proptest::prelude::*;
+        use std::collections::BTreeSet;
+
+        /// numpy's `busday_offset(D, N, roll='backward')` over a calendar whose
+        /// days off are the weekend, the holidays and the days on hold, written
+        /// day by day, apart from the module.
+        fn oracle(
+            anchor: NaiveDate,
+            n: u32,
+            weekend: &[u32],
+            off: &BTreeSet<NaiveDate>,
+        ) -> NaiveDate {
+            let working = |d: NaiveDate| {
+                !weekend.contains(&d.weekday().num_days_from_monday()) && !off.contains(&d)
+            };
+            let mut d = anchor;
+            while !working(d) {
+                d = d.pred_opt().unwrap();
+            }
+            let mut left = n;
+            while left > 0 {
+                d = d.succ_opt().unwrap();
+                if working(d) {
+                    left -= 1;
+                }
+            }
+            d
+        }
+
+        fn base() -> NaiveDate {
+            NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()
+        }
+
+        proptest! {
+            #[test]
+            fn business_days_skip_the_days_on_hold(
+                anchor in 0i64..200,
+                n in 0u32..30,
+                weekend in prop::collection::btree_set(0u32..7, 0..3),
+                holidays in prop::collection::btree_set(0i64..300, 0..20),
+                holds in prop::collection::vec((0i64..300, 0i64..15), 0..4),
+            ) {
+                let day = |o: i64| base() + chrono::Duration::days(o);
+                let weekend: Vec<u32> = weekend.into_iter().collect();
+                let days: Vec<Weekday> = weekend.iter().filter_map(|d| Weekday::try_from(*d as u8).ok()).collect();
+                let cal = Calendar::new(&days, holidays.iter().map(|o| day(*o))).unwrap();
+                // Holds in order, not overlapping: each starts after the one before ended.
+                let mut pauses = Vec::new();
+                let mut start = 0;
+                for (gap, len) in holds {
+                    let from = start + gap;
+                    let to = from + len;
+                    pauses.push(Pause { from: When::Date(day(from)), to: When::Date(day(to)) });
+                    start = to + 1;
+                }
+                let anchor = day(anchor);
+                let mut off: BTreeSet<NaiveDate> = holidays.iter().map(|o| day(*o)).collect();
+                for p in &pauses {
+                    if p.to > When::Date(anchor) {
+                        let mut d = p.from.date();
+                        while d < p.to.date() {
+                            off.insert(d);
+                            d = d.succ_opt().unwrap();
+                        }
+                    }
+                }
+                let period = Period { amount: n, unit: Unit::BusinessDays };
+                let (due, _) = add_paused(When::Date(anchor), period, &cal, &pauses);
+                prop_assert_eq!(due, Due::Day(oracle(anchor, n, &weekend, &off)));
+            }
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Laying out `ft assign`: the ranked candidates.
 
 use super::{Grid, Tone};
-use crate::view::assign::Listing;
+use crate::view::assign::{Candidate, Listing};
 
 pub fn grid(listing: &Listing) -> Grid {
     let mut g = Grid::new(&[
@@ -9,6 +9,7 @@ pub fn grid(listing: &Listing) -> Grid {
         "Engagement",
         "Customer",
         "Services",
+        "Next SLA",
         "Waiting",
         "Fit",
         "Why",
@@ -24,6 +25,7 @@ pub fn grid(listing: &Listing) -> Grid {
             (c.engagement.clone(), Tone::Strong),
             (c.customer.clone(), Tone::Plain),
             (c.services.join(", "), Tone::Plain),
+            (next_sla(c), Tone::Plain),
             (format!("{} d", c.fit.waiting_days), Tone::Plain),
             (format!("{:.0}", c.fit.score), Tone::Plain),
             (c.reason.clone(), tone),
@@ -44,4 +46,18 @@ pub fn table(listing: &Listing, color: bool) -> String {
         return format!("{head}\n");
     }
     format!("{head}\n{}", grid(listing).table(color))
+}
+
+/// "acknowledge Mon 23 Nov 09:15Z (severity 1)", or "-".
+fn next_sla(c: &Candidate) -> String {
+    let sev = c
+        .severity
+        .as_deref()
+        .map(|s| format!(" (severity {s})"))
+        .unwrap_or_default();
+    match (&c.next_task, c.next_due) {
+        (Some(t), Some(d)) => format!("{t} {}{sev}", crate::sla::due_words(d)),
+        _ if !sev.is_empty() => sev.trim().to_string(),
+        _ => "-".into(),
+    }
 }

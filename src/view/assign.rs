@@ -75,10 +75,16 @@ pub fn listing(
         .collect();
     // Time left on a running SLA first (a severity 1 acknowledgement due in
     // minutes beats anything with days left), then fit.
+    // Then SLAs already missed (most overdue first), then engagements with no running clock.
     candidates.sort_by(|a, b| {
-        let left = |c: &Candidate| c.next_due.map_or(f64::INFINITY, |d| d.days_from(now));
-        left(a)
-            .total_cmp(&left(b))
+        let left = |c: &Candidate| match c.next_due.map(|d| d.days_from(now)) {
+            Some(l) if l >= 0.0 => (0, l),
+            Some(l) => (1, l),
+            None => (2, 0.0),
+        };
+        let (ka, kb) = (left(a), left(b));
+        ka.0.cmp(&kb.0)
+            .then_with(|| ka.1.total_cmp(&kb.1))
             .then_with(|| b.fit.score.total_cmp(&a.fit.score))
             .then_with(|| b.fit.waiting_days.cmp(&a.fit.waiting_days))
             .then_with(|| a.engagement.cmp(&b.engagement))
