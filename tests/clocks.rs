@@ -153,11 +153,10 @@ fn a_hold_pauses_the_clock_and_resume_extends_it_by_the_business_days_on_hold() 
     let intro = item(&after, "n", "pm-intro").unwrap();
     assert_eq!(intro["due"], "2026-11-26");
     assert!(
-        intro["reason"]
-            .as_str()
-            .unwrap()
-            .contains("extended by 2 business days on hold"),
-        "{intro}"
+        intro["reason"].as_str().unwrap().starts_with(
+            "within 2 business days of self-assignment on Fri 20 Nov; extended by 2 business days on hold; due tomorrow"
+        ),
+        "the README's worked example: {intro}"
     );
     let text = ws.read("engagements/n.toml");
     assert!(text.contains("status = \"active\""), "{text}");
