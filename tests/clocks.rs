@@ -263,7 +263,8 @@ fn a_planned_end_makes_product_feedback_due_in_advance() {
         "{fb}"
     );
     // The actual end replaces the plan.
-    ws.ft(&["--today", "2026-12-04", "close", "n"]).ok();
+    ws.ft(&["--today", "2026-12-04", "close", "n", "--force"])
+        .ok();
     let items = next_json(&ws, &["--as", "alice", "--today", "2026-12-04"]);
     assert_eq!(
         item(&items, "n", "product-feedback").unwrap()["due"],

@@ -205,7 +205,7 @@ fn every_editing_command_keeps_what_a_person_wrote() {
     run(&["blocker", "contoso", "Waiting for subscription access"]);
     run(&["blocker", "contoso", "--resolve", "1"]);
     run(&["health", "contoso", "yellow", "--note", "slow start"]);
-    run(&["close", "contoso", "--on", "2026-11-27"]);
+    run(&["close", "contoso", "--on", "2026-11-27", "--force"]);
     let expected = r#"# Contoso — written by hand
 id = "contoso"
 customer   =   "Contoso Ltd"     # legal name pending

@@ -119,7 +119,7 @@ fn customer_contact_is_due_two_business_days_after_the_introduction() {
 fn closing_report_is_due_five_business_days_after_a_friday_close() {
     let ws = azure();
     ws.ft_env(
-        &["close", "northwind", "--on", "2026-11-27"],
+        &["close", "northwind", "--on", "2026-11-27", "--force"],
         &[("FT_TODAY", "2026-11-27")],
     )
     .ok();
@@ -358,14 +358,27 @@ fn filters_and_the_empty_list() {
     assert!(soon.len() < all.len());
     let two = next_json(&ws, "alice", "2026-11-23", &["--limit", "2"]);
     assert_eq!(two.len(), 2);
-    let urgencies: Vec<f64> = all.iter().map(|i| i["urgency"].as_f64().unwrap()).collect();
+    let keys: Vec<(bool, bool, f64)> = all
+        .iter()
+        .map(|i| {
+            (
+                i["overdue"].as_bool().unwrap(),
+                i["at_risk"].as_bool().unwrap(),
+                i["urgency"].as_f64().unwrap(),
+            )
+        })
+        .collect();
     assert!(
-        urgencies.windows(2).all(|w| w[0] >= w[1]),
-        "sorted by urgency: {urgencies:?}"
+        keys.windows(2).all(|w| w[0].0 >= w[1].0
+            && (w[0].0 != w[1].0 || w[0].1 >= w[1].1)
+            && (w[0].0 != w[1].0 || w[0].1 != w[1].1 || w[0].2 >= w[1].2)),
+        "overdue first, then at risk, then by urgency: {keys:?}"
     );
     let nobody = ws.ft(&["--as", "zoe", "next"]).ok();
     assert!(
-        nobody.stdout.starts_with("Nothing to do for zoe."),
+        nobody
+            .stdout
+            .starts_with("zoe holds no role in any engagement. Unassigned work that fits you"),
         "{}",
         nobody.stdout
     );

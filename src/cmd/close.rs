@@ -17,6 +17,10 @@ pub struct Args {
     /// When the engagement ended [default: today]
     #[arg(long, value_name = "WHEN")]
     pub on: Option<String>,
+
+    /// Close although mandatory tasks are still open (they stay in `ft report`)
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
@@ -30,6 +34,22 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         }
         let w = when(ctx, args.on.as_deref(), p.counts_time_of_day())?;
         not_before_opened(e, w)?;
+        let open = crate::view::report::open_mandatory(p, e);
+        if !open.is_empty() && !args.force {
+            return Err(user_hint(
+                format!(
+                    "{}: {} mandatory task{} still open: {}",
+                    e.id,
+                    open.len(),
+                    if open.len() == 1 { " is" } else { "s are" },
+                    open.join(", ")
+                ),
+                format!(
+                    "do them (ft done {} TASK) or skip them with a reason, or close anyway with --force (they stay in ft report)",
+                    e.id
+                ),
+            ));
+        }
         let closing: Vec<String> = p
             .tasks()
             .filter(|(_, t)| {
@@ -46,6 +66,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         };
         if !closing.is_empty() {
             line.push_str(&format!("; still due: {}", closing.join("; ")));
+        }
+        if !open.is_empty() {
+            line.push_str(&format!(
+                "; closed with {} mandatory task{} open",
+                open.len(),
+                if open.len() == 1 { "" } else { "s" }
+            ));
         }
         Ok(Change {
             ops: vec![Op::Close { on: w }],

@@ -26,13 +26,17 @@ pub struct Args {
     #[arg(long, value_delimiter = ',')]
     pub services: Vec<String>,
 
-    /// Licensed seats
-    #[arg(long)]
+    /// Licensed seats (at least 1)
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub seats: Option<u32>,
 
-    /// Incident severity, for playbooks with a `severity` field
+    /// Incident severity, for playbooks with a `severity` field (short for --field severity=S)
     #[arg(long)]
     pub severity: Option<String>,
+
+    /// A field the playbook declares, e.g. --field case_severity=A (repeatable)
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub field: Vec<String>,
 
     /// Date (or date-time) the engagement opened [default: today]
     #[arg(long, value_name = "WHEN")]
@@ -43,6 +47,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
     let playbook_id = args
         .playbook
+        .clone()
         .or_else(|| ws.settings.default_playbook.clone())
         .unwrap_or_else(|| "m365-general-engagement".to_string());
     let playbook = ws.catalog.lookup(&playbook_id)?;
@@ -50,11 +55,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         .iter()
         .map(|s| playbook.check_service(s))
         .collect::<Result<Vec<_>, _>>()?;
-    if let Some(sev) = &args.severity {
-        playbook
-            .check_field("severity", sev)
-            .map_err(|e| user_hint(e, "leave out --severity, or use a value the playbook lists"))?;
-    }
+    let fields = fields(playbook, &args)?;
     let opened: When = when(ctx, args.opened.as_deref(), playbook.counts_time_of_day())?;
 
     let mut doc = DocumentMut::new();
@@ -66,10 +67,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         doc["seats"] = value(i64::from(seats));
     }
     doc["status"] = value("unassigned");
-    if let Some(sev) = &args.severity {
-        let mut fields = Table::new();
-        fields["severity"] = value(sev);
-        doc["fields"] = Item::Table(fields);
+    if !fields.is_empty() {
+        let mut table = Table::new();
+        for (name, v) in &fields {
+            table[name.as_str()] = value(v);
+        }
+        doc["fields"] = Item::Table(table);
     }
     let mut milestones = Table::new();
     milestones["opened"] = Item::Value(opened.to_toml());
@@ -83,4 +86,34 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     ws.create(&args.id, &text, &line)?;
     ctx.say(&line)?;
     Ok(0)
+}
+
+/// `--severity` and each `--field NAME=VALUE`, checked against the playbook.
+fn fields(playbook: &crate::playbook::Playbook, args: &Args) -> Result<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    if let Some(sev) = &args.severity {
+        out.push(("severity".into(), sev.clone()));
+    }
+    for f in &args.field {
+        let Some((name, v)) = f.split_once('=') else {
+            return Err(user_hint(
+                format!("--field `{f}` is not NAME=VALUE"),
+                "e.g. --field case_severity=A",
+            ));
+        };
+        out.retain(|(n, _)| n != name.trim());
+        out.push((name.trim().to_string(), v.trim().to_string()));
+    }
+    for (name, v) in &out {
+        playbook.check_field(name, v).map_err(|e| {
+            let declared: Vec<&str> = playbook.fields.keys().map(String::as_str).collect();
+            let hint = if declared.is_empty() {
+                "this playbook declares no fields".to_string()
+            } else {
+                format!("fields of `{}`: {}", playbook.id, declared.join(", "))
+            };
+            user_hint(e, hint)
+        })?;
+    }
+    Ok(out)
 }

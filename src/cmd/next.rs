@@ -7,7 +7,7 @@ use crate::Context;
 use crate::agenda;
 use crate::duration::Period;
 use crate::error::user;
-use crate::render::{self, Format, json, table};
+use crate::render::{self, Format, json};
 use crate::sla;
 
 /// What to do next: open tasks, due cadences and missing DIBS across my engagements, most urgent first
@@ -93,10 +93,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         return Ok(0);
     }
     if items.is_empty() {
-        ctx.say(&format!(
-            "Nothing to do for {}. Unassigned work that fits you: ft assign",
-            table::text(&me)
-        ))?;
+        ctx.say(&nothing_due(&me, &engagements, args.within.as_deref()))?;
         return Ok(0);
     }
     ctx.print(&render::next::grid(&items).render(ctx.format, ctx.color))?;
@@ -107,4 +104,37 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         ))?;
     }
     Ok(0)
+}
+
+/// What an empty list looked at: "3 engagements where alice holds FE, PM;
+/// nothing due", or that the person holds no role at all.
+fn nothing_due(
+    me: &str,
+    engagements: &[crate::engagement::Engagement],
+    within: Option<&str>,
+) -> String {
+    let mut roles: Vec<&str> = Vec::new();
+    let mut count = 0;
+    for e in engagements {
+        let mine: Vec<&str> = e.roles_of(me).collect();
+        if !mine.is_empty() {
+            count += 1;
+        }
+        for r in mine {
+            if !roles.contains(&r) {
+                roles.push(r);
+            }
+        }
+    }
+    if count == 0 {
+        return format!(
+            "{me} holds no role in any engagement. Unassigned work that fits you: ft assign"
+        );
+    }
+    let horizon = within.map(|w| format!(" within {w}")).unwrap_or_default();
+    format!(
+        "{count} engagement{} where {me} holds {}; nothing due{horizon}. Unassigned work that fits you: ft assign",
+        if count == 1 { "" } else { "s" },
+        roles.join(", ")
+    )
 }

@@ -56,6 +56,20 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let color = ctx.color && args.output.is_none();
     let text = if args.ids.is_empty() {
         let portfolio = portfolio(ctx, &ws, &args)?;
+        let all = if portfolio.rows.is_empty() && ctx.format == Format::Table && !args.all {
+            ctx.engagements(&ws)?
+        } else {
+            Vec::new()
+        };
+        let me = ctx.me_opt().unwrap_or_default();
+        if !all.is_empty() && all.iter().all(|e| e.roles_of(me).next().is_none()) {
+            let total = all.len();
+            ctx.say(&format!(
+                "{} holds no role in any of the {total} engagements; `--all` reports on all of them",
+                ctx.me()?
+            ))?;
+            return Ok(0);
+        }
         match ctx.format {
             Format::Json => json(&portfolio),
             f => render::report::portfolio(&portfolio, f, color),
@@ -106,7 +120,12 @@ fn portfolio(ctx: &Context, ws: &Workspace, args: &Args) -> Result<Portfolio> {
         // A closed engagement stays while any of its SLA clocks runs
         // (the closing report, product feedback).
         let status_ok = if statuses.is_empty() {
-            e.status != Status::Closed || running_clock(ws, e, ctx.now)
+            e.status != Status::Closed
+                || running_clock(ws, e, ctx.now)
+                || ws
+                    .catalog
+                    .get(&e.playbook)
+                    .is_some_and(|p| !crate::view::report::open_mandatory(p, e).is_empty())
         } else {
             statuses.contains(&e.status)
         };

@@ -175,6 +175,10 @@ fn summary_lines(s: &Summary) -> Vec<String> {
         ),
         format!("Work at risk: {}", list_or_none(&s.at_risk)),
         format!(
+            "Closed with mandatory tasks open: {}",
+            list_or_none(&s.closed_open)
+        ),
+        format!(
             "Mandatory tasks skipped with --force: {}",
             list_or_none(&s.forced_skips)
         ),

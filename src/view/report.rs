@@ -32,6 +32,8 @@ pub struct Row {
     pub overdue_mandatory: bool,
     /// Open tasks whose SLA clock has used its at-risk share of the time.
     pub at_risk: Vec<String>,
+    /// On a closed engagement: mandatory tasks left open (closed with --force).
+    pub closed_open: Vec<String>,
     /// Mandatory tasks skipped with `--force`.
     pub forced_skips: Vec<String>,
     pub next_due: Option<NextDue>,
@@ -113,6 +115,8 @@ pub struct Summary {
     pub overdue_mandatory: Vec<String>,
     /// Engagements with work at risk.
     pub at_risk: Vec<String>,
+    /// Closed engagements with mandatory tasks open, with how many.
+    pub closed_open: Vec<String>,
     /// Engagements with mandatory tasks skipped by force.
     pub forced_skips: Vec<String>,
     pub stale: Vec<String>,
@@ -255,6 +259,18 @@ fn staleness(
     (days_since_note, stale)
 }
 
+/// Mandatory tasks that apply and are neither done nor skipped, other than
+/// those counted from the end (the closing work), as "id name".
+pub fn open_mandatory(p: &Playbook, e: &Engagement) -> Vec<String> {
+    let end = crate::playbook::Anchor::Milestone("end".into());
+    p.tasks()
+        .filter(|(_, t)| t.mandatory && applies(&t.services, &e.services))
+        .filter(|(_, t)| !t.due.iter().any(|d| d.after == end))
+        .filter(|(_, t)| e.task_state(&t.id).is_none())
+        .map(|(_, t)| t.id.clone())
+        .collect()
+}
+
 /// The portfolio row of one engagement.
 pub fn row(p: &Playbook, e: &Engagement, cal: &Calendar, now: When, at_risk: f64) -> Row {
     let t = tally(p, e, cal, now, at_risk);
@@ -271,6 +287,11 @@ pub fn row(p: &Playbook, e: &Engagement, cal: &Calendar, now: When, at_risk: f64
         overdue: t.overdue,
         overdue_mandatory: t.overdue_mandatory,
         at_risk: t.at_risk,
+        closed_open: if e.status == EStatus::Closed {
+            open_mandatory(p, e)
+        } else {
+            Vec::new()
+        },
         forced_skips: t.forced_skips,
         next_due: t.next_due,
         dibs_missing: p
@@ -343,6 +364,11 @@ pub fn portfolio(
         missing_dibs: ids(&|r| r.dibs_missing.as_ref().is_some_and(|m| !m.is_empty())),
         overdue_mandatory: ids(&|r| r.overdue_mandatory),
         at_risk: ids(&|r| !r.at_risk.is_empty()),
+        closed_open: rows
+            .iter()
+            .filter(|r| !r.closed_open.is_empty())
+            .map(|r| format!("{} ({})", r.id, r.closed_open.len()))
+            .collect(),
         forced_skips: ids(&|r| !r.forced_skips.is_empty()),
         stale: ids(&|r| r.stale),
         open_blockers: rows.iter().map(|r| r.open_blockers).sum(),

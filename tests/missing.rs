@@ -1,0 +1,96 @@
+//! Nothing disappears silently: closing with open mandatory work, values that
+//! hide work, empty answers that explain themselves.
+
+mod support;
+
+use support::Ws;
+
+const AZURE: &str = "\
+customer = \"Northwind\"
+playbook = \"azure-fasttrack-engineer\"
+services = [\"AKS\"]
+status = \"active\"
+
+[team]
+FE = \"alice\"
+PM = \"bob\"
+
+[milestones]
+opened = 2026-11-13
+assigned = 2026-11-20
+";
+
+#[test]
+fn close_lists_open_mandatory_tasks_and_needs_force() {
+    let ws = Ws::new();
+    ws.engagement("n", AZURE);
+    let before = ws.read("engagements/n.toml");
+    let r = ws.ft(&["close", "n"]).code(2);
+    r.stderr_has(
+        "n: 4 mandatory tasks are still open: pm-intro, customer-contact, technical-discovery, engagement-plan",
+    );
+    r.stderr_has("--force");
+    assert_eq!(ws.read("engagements/n.toml"), before, "nothing written");
+    ws.ft(&["close", "n", "--force"])
+        .ok()
+        .stdout_has("closed with 4 mandatory tasks open");
+    let report = ws.ft(&["report", "--all"]).ok();
+    report.stdout_has("Closed with mandatory tasks open: n (4)");
+}
+
+#[test]
+fn new_refuses_zero_seats() {
+    let ws = Ws::new();
+    let r = ws
+        .ft(&["new", "a", "--customer", "A", "--seats", "0"])
+        .code(2);
+    r.stderr_has("--seats");
+    assert!(!ws.path("engagements/a.toml").exists());
+}
+
+#[test]
+fn new_sets_any_declared_field() {
+    let ws = Ws::new();
+    ws.ft(&[
+        "new",
+        "dfm",
+        "--customer",
+        "R",
+        "--playbook",
+        "mcs-escalation",
+        "--services",
+        "DFM",
+        "--field",
+        "case_severity=A",
+    ])
+    .ok();
+    let text = ws.read("engagements/dfm.toml");
+    assert!(text.contains("[fields]\ncase_severity = \"A\"\n"), "{text}");
+    let r = ws
+        .ft(&[
+            "new",
+            "x",
+            "--customer",
+            "X",
+            "--playbook",
+            "mcs-escalation",
+            "--field",
+            "case_severity=Z",
+        ])
+        .code(2);
+    r.stderr_has("`Z` is not a value of `case_severity`");
+    let r = ws
+        .ft(&["new", "y", "--customer", "Y", "--field", "nonsense"])
+        .code(2);
+    r.stderr_has("NAME=VALUE");
+}
+
+#[test]
+fn next_with_nothing_due_says_what_it_looked_at() {
+    let ws = Ws::new();
+    ws.engagement("n", AZURE);
+    let r = ws.ft(&["--as", "carol", "next"]).ok();
+    r.stdout_has("carol holds no role in any engagement");
+    let r = ws.ft(&["--as", "carol", "report"]).ok();
+    r.stdout_has("carol holds no role in any of the 1 engagements; `--all` reports on all of them");
+}
