@@ -272,8 +272,31 @@ fn task_reason(s: &Scope, c: &sla::Clock, status: &Status) -> String {
     let what = sla::anchor_words(&c.rule.after, s.p);
     match &c.rule.after {
         Anchor::Milestone(_) => format!("{rule}; the clock starts at the {what}"),
-        Anchor::Task(_) => format!("{rule}; the clock starts when {what} is done"),
+        Anchor::Task(t) => {
+            format!(
+                "{rule}; the clock starts when {what} is done{}",
+                upstream(s, t)
+            )
+        }
     }
+}
+
+/// Who holds the task this one waits on, and when it is due: "; pm-intro is
+/// due Wed 4 Nov; no PM assigned".
+fn upstream(s: &Scope, task: &str) -> String {
+    let Some(t) = s.p.task(task) else {
+        return String::new();
+    };
+    let (status, clock) = sla::task_status(t, s.e, s.cal, s.now);
+    let due = clock
+        .and_then(|c| c.due)
+        .map(|d| format!("; {task} is {}", sla::status_words(&status, Some(d), s.now)))
+        .unwrap_or_default();
+    let who = match s.e.holder(&t.role) {
+        Some(person) => format!("; {} holds it", person),
+        None => format!("; no {} assigned", t.role),
+    };
+    format!("{due}{who}")
 }
 
 fn cadence_items(s: &Scope, out: &mut Vec<Item>) {

@@ -94,3 +94,15 @@ fn next_with_nothing_due_says_what_it_looked_at() {
     let r = ws.ft(&["--as", "carol", "report"]).ok();
     r.stdout_has("carol holds no role in any of the 1 engagements; `--all` reports on all of them");
 }
+
+#[test]
+fn an_unfilled_role_that_a_running_clock_needs_is_visible() {
+    let ws = Ws::new();
+    ws.engagement("n", &AZURE.replace("PM = \"bob\"\n", ""));
+    let r = ws.ft(&["--as", "alice", "next"]).ok();
+    r.stdout_has("pm-intro is due tomorrow; no PM assigned");
+    // A PM sees it as work to claim.
+    ws.config("me = \"bob\"\nrole = \"PM\"\n");
+    let r = ws.ft(&["next"]).ok();
+    r.stdout_has("unassigned: claim with `ft assign n`");
+}
