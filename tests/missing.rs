@@ -106,3 +106,32 @@ fn an_unfilled_role_that_a_running_clock_needs_is_visible() {
     let r = ws.ft(&["next"]).ok();
     r.stdout_has("unassigned: claim with `ft assign n`");
 }
+
+#[test]
+fn unknown_keys_in_tables_ft_owns_are_warned_about_and_kept() {
+    let ws = Ws::new();
+    let text =
+        format!("{AZURE}\n[dibs]\nsucess_owner = \"Ana\"   # typo\n\n[custom]\nanything = 1\n")
+            .replacen(
+                "status = \"active\"\n",
+                "status = \"active\"\ncrm_id = \"CRM-1\"\n",
+                1,
+            );
+    ws.engagement("n", &text);
+    let r = ws.ft(&["check"]).ok();
+    r.stdout_has("warning[unknown-key]: `ft` does not use the key `sucess_owner` under [dibs]");
+    r.stdout_has("did you mean `success_owner`?");
+    r.stdout_has("`crm_id` at the top level");
+    assert!(
+        !r.stdout.contains("anything"),
+        "a table of one's own is not warned about: {}",
+        r.stdout
+    );
+    ws.ft(&["note", "n", "kept"]).ok();
+    let after = ws.read("engagements/n.toml");
+    assert!(
+        after.contains("sucess_owner = \"Ana\"   # typo\n"),
+        "{after}"
+    );
+    assert!(after.contains("crm_id = \"CRM-1\"\n"), "{after}");
+}

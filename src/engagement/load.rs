@@ -185,13 +185,42 @@ pub fn parse(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Loaded {
             )));
         }
     };
-    Checker {
+    let mut checker = Checker {
         path,
         text,
         problems: Vec::new(),
-    }
-    .engagement(id, raw, catalog)
+    };
+    checker.unknown_keys();
+    checker.engagement(id, raw, catalog)
 }
+
+/// Keys `ft` reads at the top level of an engagement file. A table of the
+/// person's own (`[custom]`) is never warned about; a plain value is.
+const TOP_KEYS: [&str; 21] = [
+    "id",
+    "customer",
+    "playbook",
+    "services",
+    "seats",
+    "active_users",
+    "status",
+    "fields",
+    "team",
+    "milestones",
+    "planned",
+    "tasks",
+    "cadences",
+    "dibs",
+    "ssat",
+    "health",
+    "blockers",
+    "notes",
+    "holds",
+    "events",
+    "handovers",
+];
+const DIBS_KEYS: [&str; 4] = ["date", "intent", "business_reason", "success_owner"];
+const TASK_KEYS: [&str; 5] = ["done", "skipped", "reason", "forced", "note"];
 
 struct Checker<'a> {
     path: &'a Path,
@@ -200,6 +229,55 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// Warn about keys in the tables `ft` owns that it does not know (a
+    /// misspelt `sucess_owner` would otherwise leave DIBS missing without a
+    /// word); they are kept on edits all the same.
+    fn unknown_keys(&mut self) {
+        let Ok(doc) = toml_edit::Document::parse(self.text) else {
+            return;
+        };
+        let root = doc.as_table();
+        for (key, item) in root.iter() {
+            if !TOP_KEYS.contains(&key) && item.is_value() {
+                self.unknown_key(root.key(key), key, &TOP_KEYS, "at the top level");
+            }
+        }
+        if let Some(dibs) = root.get("dibs").and_then(toml_edit::Item::as_table_like) {
+            for (key, _) in dibs.iter() {
+                if !DIBS_KEYS.contains(&key) {
+                    self.unknown_key(dibs.key(key), key, &DIBS_KEYS, "under [dibs]");
+                }
+            }
+        }
+        let tasks = root.get("tasks").and_then(toml_edit::Item::as_table_like);
+        for (task, record) in tasks.iter().flat_map(|t| t.iter()) {
+            let Some(record) = record.as_table_like() else {
+                continue;
+            };
+            for (key, _) in record.iter() {
+                if !TASK_KEYS.contains(&key) {
+                    let place = format!("in task `{task}`");
+                    self.unknown_key(record.key(key), key, &TASK_KEYS, &place);
+                }
+            }
+        }
+    }
+
+    fn unknown_key(&mut self, at: Option<&toml_edit::Key>, key: &str, known: &[&str], place: &str) {
+        let at = at
+            .and_then(toml_edit::Key::span)
+            .map_or((1, 1), |s| line_col(self.text, s.start));
+        let hint = suggest(key, known.iter().copied());
+        let d = Diagnostic::warning(
+            self.path,
+            at,
+            "unknown-key",
+            format!("`ft` does not use the key `{key}` {place}; it is kept as written"),
+        )
+        .with_hint(hint);
+        self.problems.push(d);
+    }
+
     fn at<T>(&self, s: &Spanned<T>) -> (usize, usize) {
         line_col(self.text, s.span().start)
     }
