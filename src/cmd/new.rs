@@ -51,11 +51,25 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         .or_else(|| ws.settings.default_playbook.clone())
         .unwrap_or_else(|| "m365-general-engagement".to_string());
     let playbook = ws.catalog.lookup(&playbook_id)?;
-    let services = split_list(&args.services)
+    let mut services = split_list(&args.services)
         .iter()
         .map(|s| playbook.check_service(s))
         .collect::<Result<Vec<_>, _>>()?;
+    if services.is_empty() {
+        services.clone_from(&playbook.default_services);
+    }
     let fields = fields(playbook, &args)?;
+    let named: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let missing = playbook.missing(&services, &named);
+    if !missing.is_empty() {
+        return Err(user_hint(
+            format!("{}: {}", args.id, missing.join("; ")),
+            new_hint(playbook, &services),
+        ));
+    }
     let opened: When = when(ctx, args.opened.as_deref(), playbook.counts_time_of_day())?;
 
     let mut doc = DocumentMut::new();
@@ -116,4 +130,26 @@ fn fields(playbook: &crate::playbook::Playbook, args: &Args) -> Result<Vec<(Stri
         })?;
     }
     Ok(out)
+}
+
+/// The flags that supply what a new engagement lacks.
+fn new_hint(p: &crate::playbook::Playbook, services: &[String]) -> String {
+    if services.is_empty() && !p.services.is_empty() {
+        let each: Vec<String> = p
+            .services
+            .iter()
+            .map(|s| format!("--services {s}"))
+            .collect();
+        return format!("pass {}", each.join(" or "));
+    }
+    let flags: Vec<String> = p
+        .required
+        .iter()
+        .filter(|r| r.applies(services))
+        .map(|r| match r.field.as_str() {
+            "severity" => "--severity S".to_string(),
+            f => format!("--field {f}=VALUE"),
+        })
+        .collect();
+    format!("pass {}", flags.join(" and "))
 }

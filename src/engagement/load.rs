@@ -355,6 +355,7 @@ impl Checker<'_> {
             holds: self.holds(&raw.holds),
             events: self.events(&raw.events, &raw.handovers),
         };
+        self.hidden_work(playbook, &engagement);
         Loaded {
             engagement: Some(engagement),
             problems: self.problems,
@@ -412,6 +413,61 @@ impl Checker<'_> {
             },
         };
         Some((customer, playbook, status))
+    }
+
+    /// Work that would vanish without a word: mandatory tasks that apply to
+    /// no service of the engagement, required fields that are missing.
+    fn hidden_work(&mut self, p: &Playbook, e: &Engagement) {
+        let fields: Vec<(&str, &str)> = e
+            .fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        for m in p.missing(&e.services, &fields) {
+            let field = p
+                .required
+                .iter()
+                .find(|r| m.starts_with(&format!("`{}`", r.field)));
+            let hint = match field {
+                Some(r) => format!("ft set {} {} VALUE", e.id, r.field),
+                None => format!("ft set {} services {}", e.id, p.services.join(",")),
+            };
+            let d = Diagnostic::warning(
+                self.path,
+                (1, 1),
+                "needs",
+                format!("{m}; until then its SLAs do not apply"),
+            )
+            .with_hint(Some(hint));
+            self.problems.push(d);
+        }
+        if !e.services.is_empty() {
+            return;
+        }
+        let hidden: Vec<&str> = p
+            .tasks()
+            .filter(|(_, t)| t.mandatory && !crate::playbook::applies(&t.services, &e.services))
+            .map(|(_, t)| t.id.as_str())
+            .collect();
+        if !hidden.is_empty() && !p.default_services.is_empty() {
+            let d = Diagnostic::warning(
+                self.path,
+                (1, 1),
+                "no-services",
+                format!(
+                    "no services: mandatory task{} {} do{} not apply",
+                    if hidden.len() == 1 { "" } else { "s" },
+                    hidden.join(", "),
+                    if hidden.len() == 1 { "es" } else { "" }
+                ),
+            )
+            .with_hint(Some(format!(
+                "ft set {} services {}",
+                e.id,
+                p.default_services.join(",")
+            )));
+            self.problems.push(d);
+        }
     }
 
     fn missing(&mut self, key: &str, hint: String) {

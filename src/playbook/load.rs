@@ -13,12 +13,68 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
+use super::Required;
 use super::{
     ALL_SERVICES, Anchor, Cadence, DibsRule, DueRule, Enablement, Milestone, Playbook, Role,
     Source, Stage, Task, field_value,
 };
 use crate::duration::{Interval, Period};
 use crate::error::{Diagnostic, suggest};
+
+/// A field: its values (`severity: ["1", "2"]`), or the long form saying
+/// when an engagement must have it.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawField {
+    Values(Vec<String>),
+    Full(RawFieldFull),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFieldFull {
+    #[serde(default)]
+    values: Vec<String>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    required_when: Option<RawRequiredWhen>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRequiredWhen {
+    services: Vec<String>,
+}
+
+/// The allowed values of each field, and when a field is required.
+fn split_fields(
+    raw: &IndexMap<String, RawField>,
+) -> (IndexMap<String, Vec<String>>, Vec<Required>) {
+    let mut values = IndexMap::new();
+    let mut required = Vec::new();
+    for (name, f) in raw {
+        match f {
+            RawField::Values(v) => {
+                values.insert(name.clone(), v.clone());
+            }
+            RawField::Full(full) => {
+                values.insert(name.clone(), full.values.clone());
+                if full.required || full.required_when.is_some() {
+                    required.push(Required {
+                        field: name.clone(),
+                        with_services: full
+                            .required_when
+                            .as_ref()
+                            .map(|w| w.services.clone())
+                            .unwrap_or_default(),
+                    });
+                }
+            }
+        }
+    }
+    (values, required)
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,9 +91,11 @@ struct RawPlaybook {
     #[serde(default)]
     milestones: Vec<Spanned<RawMilestone>>,
     #[serde(default)]
-    fields: IndexMap<String, Vec<String>>,
+    fields: IndexMap<String, RawField>,
     #[serde(default)]
     services: Vec<String>,
+    #[serde(default)]
+    default_services: Vec<String>,
     stages: Vec<RawStage>,
     #[serde(default)]
     cadences: Vec<RawCadence>,
@@ -217,7 +275,8 @@ impl Validator<'_> {
             .iter()
             .flat_map(|s| s.tasks.iter().map(|t| t.id.value.clone()))
             .collect();
-        let mut ctx = Names::new(&roles, &milestones, &raw.fields, task_ids);
+        let (fields, required) = split_fields(&raw.fields);
+        let mut ctx = Names::new(&roles, &milestones, &fields, task_ids);
         let primary_role = raw.primary_role.as_ref().and_then(|r| self.role(&ctx, r));
         let (stages, stage_ids, task_ids) = self.stages(&ctx, raw.stages);
         ctx.task_ids = task_ids;
@@ -235,8 +294,10 @@ impl Validator<'_> {
             roles,
             primary_role,
             milestones,
-            fields: raw.fields,
+            fields,
+            required,
             services: raw.services,
+            default_services: raw.default_services,
             stages,
             cadences,
             dibs,

@@ -36,8 +36,14 @@ pub struct Playbook {
     pub milestones: Vec<Milestone>,
     /// Engagement fields SLAs may depend on, with their allowed values.
     pub fields: IndexMap<String, Vec<String>>,
+    /// Fields an engagement must have (`required`, or `required_when` it
+    /// names one of some services).
+    pub required: Vec<Required>,
     /// Services an engagement may name; empty means any.
     pub services: Vec<String>,
+    /// Services an engagement gets when it is created without any. A
+    /// playbook that lists `services` but no defaults needs one chosen.
+    pub default_services: Vec<String>,
     pub stages: Vec<Stage>,
     pub cadences: Vec<Cadence>,
     pub dibs: Option<DibsRule>,
@@ -49,6 +55,24 @@ pub struct Playbook {
 pub enum Source {
     Builtin,
     File(PathBuf),
+}
+
+/// A field an engagement must have: always, or when it names one of
+/// `with_services`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Required {
+    pub field: String,
+    pub with_services: Vec<String>,
+}
+
+impl Required {
+    /// Does an engagement with these services need the field?
+    pub fn applies(&self, services: &[String]) -> bool {
+        self.with_services.is_empty()
+            || services
+                .iter()
+                .any(|s| self.with_services.iter().any(|w| w.eq_ignore_ascii_case(s)))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -277,6 +301,36 @@ impl Playbook {
     /// recorded with the time of day.
     pub fn counts_time_of_day(&self) -> bool {
         self.tasks().any(|(_, t)| t.sub_day())
+    }
+
+    /// What a new engagement with these fields and services lacks: the
+    /// services to choose when the playbook needs one, and each required
+    /// field that is missing. Messages name the flag or key that fixes them.
+    pub fn missing(&self, services: &[String], fields: &[(&str, &str)]) -> Vec<String> {
+        let mut out = Vec::new();
+        if services.is_empty() && !self.services.is_empty() && self.default_services.is_empty() {
+            out.push(format!(
+                "playbook `{}` needs a service: one of {}",
+                self.id,
+                self.services.join(", ")
+            ));
+        }
+        for r in self.required.iter().filter(|r| r.applies(services)) {
+            if !fields.iter().any(|(name, _)| *name == r.field) {
+                let values = self
+                    .fields
+                    .get(&r.field)
+                    .map(|v| v.join(", "))
+                    .unwrap_or_default();
+                let why = if r.with_services.is_empty() {
+                    String::new()
+                } else {
+                    format!(" for {}", r.with_services.join(", "))
+                };
+                out.push(format!("`{}` is required{why} (one of {values})", r.field));
+            }
+        }
+        out
     }
 
     /// Is any due rule counted from `anchor` in minutes or hours? The anchor
