@@ -79,6 +79,7 @@ pub enum Command {
     Report(cmd::report::Args),
     Check(cmd::check::Args),
     Sync(cmd::sync::Args),
+    MergeFile(cmd::merge_file::Args),
     Playbook(cmd::playbook::Args),
     Completions(cmd::completions::Args),
 }

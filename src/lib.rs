@@ -15,6 +15,7 @@ pub mod engagement;
 pub mod error;
 pub mod escape;
 pub mod git;
+pub mod lock;
 pub mod playbook;
 pub mod render;
 pub mod report;
@@ -226,7 +227,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>
         Command::New(a) => cmd::new::run(&ctx, a),
         Command::List(a) => cmd::list::run(&ctx, a),
         Command::Show(a) => cmd::show::run(&ctx, a),
-        Command::Next(a) => cmd::next::run(&ctx, a),
+        Command::Next(a) => cmd::next::run(&ctx, a).inspect(|_| remind(&ctx)),
         Command::Assign(a) => cmd::assign::run(&ctx, a),
         Command::Unassign(a) => cmd::unassign::run(&ctx, a),
         Command::Done(a) => cmd::done::run(&ctx, a),
@@ -239,11 +240,19 @@ pub fn run(args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>
         Command::Blocker(a) => cmd::blocker::run(&ctx, a),
         Command::Health(a) => cmd::health::run(&ctx, a),
         Command::Close(a) => cmd::close::run(&ctx, a),
-        Command::Report(a) => cmd::report::run(&ctx, a),
+        Command::Report(a) => cmd::report::run(&ctx, a).inspect(|_| remind(&ctx)),
         Command::Check(a) => cmd::check::run(&ctx, a),
         Command::Sync(a) => cmd::sync::run(&ctx, a),
+        Command::MergeFile(a) => cmd::merge_file::run(&ctx, a),
         Command::Playbook(a) => cmd::playbook::run(&ctx, a),
         Command::Completions(a) => cmd::completions::run(a),
+    }
+}
+
+/// Say when changes made here wait to be pushed.
+fn remind(ctx: &Context) {
+    if let Ok(root) = ctx.workspace_root() {
+        cmd::sync::remind(&root);
     }
 }
 

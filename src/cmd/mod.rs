@@ -10,6 +10,7 @@ pub mod done;
 pub mod health;
 pub mod init;
 pub mod list;
+pub mod merge_file;
 pub mod milestone;
 pub mod new;
 pub mod next;
