@@ -30,27 +30,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
     not_a_repo(&ws.root, Repo::find(&ws.root))?;
     let session = ws.session()?;
-    let Some(repo) = &session.repo else {
-        return Err(user(
-            "`[git] commit = false` in ft.toml: this workspace is not shared through git",
-        ));
-    };
-    if !repo.has_upstream() {
-        return Err(user_hint(
-            "the current branch has no upstream",
-            "git push -u origin HEAD",
-        ));
-    }
-    let dirty = repo.dirty()?;
-    if !dirty.is_empty() {
-        return Err(user_hint(
-            format!(
-                "uncommitted changes in {} keep ft from syncing",
-                dirty.join(", ")
-            ),
-            "commit them (`git commit -a -m \"...\"`) or set them aside (`git stash`), then `ft sync`",
-        ));
-    }
+    let repo = ready(session.repo.as_ref())?;
     // While rebasing, git's "ours" is the remote and "theirs" is my commit.
     let keep = args.keep.map(|k| match k {
         Keep::Mine => "theirs",
@@ -107,6 +87,32 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         }
     }
     Err(user("the remote keeps moving; run `ft sync` again"))
+}
+
+/// The repository, when it can be synced: shared, with an upstream, clean.
+fn ready(repo: Option<&Repo>) -> Result<&Repo> {
+    let Some(repo) = repo else {
+        return Err(user(
+            "`[git] commit = false` in ft.toml: this workspace is not shared through git",
+        ));
+    };
+    if !repo.has_upstream() {
+        return Err(user_hint(
+            "the current branch has no upstream",
+            "git push -u origin HEAD",
+        ));
+    }
+    let dirty = repo.dirty()?;
+    if !dirty.is_empty() {
+        return Err(user_hint(
+            format!(
+                "uncommitted changes in {} keep ft from syncing",
+                dirty.join(", ")
+            ),
+            "commit them (`git commit -a -m \"...\"`) or set them aside (`git stash`), then `ft sync`",
+        ));
+    }
+    Ok(repo)
 }
 
 fn conflict_message(files: &[String], detail: &str) -> String {
