@@ -19,8 +19,17 @@ use crate::error::{user, user_hint};
 
 /// Local git commands (add, commit, rebase) should never take this long.
 const LOCAL: Duration = Duration::from_secs(60);
-/// Fetch and push: a short limit, so offline work is noticed, not waited on.
+/// Fetch and push: a short limit, so offline work is noticed, not waited on
+/// (`FT_GIT_TIMEOUT`, in seconds, changes it).
 const NETWORK: Duration = Duration::from_secs(30);
+
+fn network() -> Duration {
+    std::env::var("FT_GIT_TIMEOUT")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map_or(NETWORK, Duration::from_secs_f64)
+}
 
 /// The trailer that marks a commit as made by `ft`.
 pub const TRAILER: &str = "Committed-by: ft";
@@ -305,8 +314,12 @@ impl Repo {
 
     /// Tracked files with uncommitted changes (`git status --porcelain`).
     pub fn dirty(&self) -> Result<Vec<String>> {
-        let out = self.ok(&["status", "--porcelain", "--untracked-files=no"])?;
-        Ok(out
+        let args = ["status", "--porcelain", "--untracked-files=no"];
+        let out = self.run(&args)?;
+        if !out.status.success() {
+            return Err(user(format!("`git status` failed: {}", text(&out))));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout)
             .lines()
             .map(|l| l.get(3..).unwrap_or(l).to_string())
             .collect())
@@ -344,7 +357,10 @@ impl Repo {
     /// left as it was, never mid-rebase. `keep` ("ours"/"theirs", as the
     /// driver sees the sides) settles keys changed on both sides.
     pub fn pull(&self, keep: Option<&str>) -> Result<Pull> {
-        let out = self.run_within(&["fetch", "--quiet"], NETWORK)?;
+        let out = match self.run_within(&["fetch", "--quiet"], network()) {
+            Ok(o) => o,
+            Err(e) => return Ok(Pull::Offline(format!("{e:#}"))),
+        };
         if !out.status.success() {
             return Ok(Pull::Offline(text(&out)));
         }
@@ -411,7 +427,7 @@ impl Repo {
     /// `git push --porcelain`, telling a rejection (someone pushed first)
     /// from a remote that cannot be reached.
     pub fn push(&self) -> Result<Push> {
-        let out = match self.run_within(&["push", "--porcelain"], NETWORK) {
+        let out = match self.run_within(&["push", "--porcelain"], network()) {
             Ok(o) => o,
             Err(e) => return Ok(Push::Failed(format!("{e:#}"))),
         };
