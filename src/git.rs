@@ -370,6 +370,7 @@ impl Repo {
         if let Some(k) = keep {
             cmd.env("FT_MERGE_KEEP", k);
         }
+        let tree = crate::lock::rewriting(&self.root);
         let out = output_within(&mut cmd, LOCAL).context("cannot run `git rebase`")?;
         if out.status.success() {
             return Ok(Pull::Updated);
@@ -383,6 +384,7 @@ impl Repo {
                 .collect();
             let detail = detail.join("\n");
             self.ok(&["rebase", "--abort"])?;
+            drop(tree);
             return Ok(Pull::Conflict {
                 files: files.lines().map(ToString::to_string).collect(),
                 detail,
@@ -450,6 +452,7 @@ impl Repo {
     /// Drop the last commit and its change to `path`, keeping anything else in the work tree.
     pub fn drop_last_commit(&self, path: &Path) -> Result<()> {
         let rel = self.rel(path);
+        let _tree = crate::lock::rewriting(&self.root);
         self.ok(&["reset", "--quiet", "--soft", "HEAD~1"])?;
         self.ok(&[
             "restore",

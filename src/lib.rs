@@ -222,6 +222,12 @@ fn build_context(global: &Global) -> Result<Context> {
 pub fn run(args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>) -> Result<i32> {
     let cli = Cli::parse_from(args);
     let ctx = build_context(&cli.global)?;
+    // Commands that only read never see a work tree that git is rewriting.
+    let _reading = matches!(
+        cli.command,
+        Command::Next(_) | Command::Report(_) | Command::List(_) | Command::Show(_)
+    )
+    .then(|| ctx.workspace_root().ok().and_then(|r| lock::reading(&r)));
     match cli.command {
         Command::Init(a) => cmd::init::run(&ctx, a),
         Command::New(a) => cmd::new::run(&ctx, a),

@@ -85,6 +85,48 @@ pub fn acquire(root: &Path) -> Result<Lock> {
     Ok(Lock { _file: file })
 }
 
+/// While git rewrites the work tree (a rebase, a reset), writers hold
+/// `.ft/tree` exclusively; commands that only read hold it shared, so they
+/// never see a half-rebased workspace. Readers wait at most `READ_WAIT`, then
+/// read anyway: a rebase is local and quick, and reading must not hang.
+const READ_WAIT: Duration = Duration::from_secs(10);
+
+/// Hold the work tree still for a reader; `None` when that is not possible
+/// (a read-only workspace) or took too long.
+pub fn reading(root: &Path) -> Option<File> {
+    let file = tree_file(root)?;
+    let start = Instant::now();
+    while start.elapsed() < READ_WAIT {
+        match file.try_lock_shared() {
+            Ok(()) => return Some(file),
+            Err(TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(10)),
+            Err(TryLockError::Error(_)) => return None,
+        }
+    }
+    None
+}
+
+/// Keep readers out while git rewrites the work tree; the caller holds the workspace lock.
+pub fn rewriting(root: &Path) -> Option<File> {
+    let file = tree_file(root)?;
+    file.lock().ok()?;
+    Some(file)
+}
+
+fn tree_file(root: &Path) -> Option<File> {
+    if !root.join(crate::workspace::FILE).is_file() {
+        return None;
+    }
+    let dir = root.join(".ft");
+    private_dir(&dir).ok()?;
+    File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("tree"))
+        .ok()
+}
+
 /// "pid 123 (ft note c hello)", as the holder wrote it.
 fn holder(file: &mut File) -> String {
     let mut text = String::new();
