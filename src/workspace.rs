@@ -646,4 +646,14 @@ mod tests {
         .unwrap_err();
         assert_eq!(bad[0].line, 2);
     }
+
+    #[test]
+    fn settings_push_is_auto_or_manual() {
+        let p = Path::new("ft.toml");
+        assert_eq!(parse_settings(p, "").unwrap().git_push, PushMode::Auto);
+        let s = parse_settings(p, "[git]\npush = \"manual\"\n").unwrap();
+        assert_eq!(s.git_push, PushMode::Manual);
+        let bad = parse_settings(p, "[git]\ncommit = false\npush = \"later\"\n").unwrap_err();
+        assert_eq!((bad[0].line, bad[0].column), (3, 8));
+    }
 }

@@ -2,7 +2,7 @@
 //! `ft sync` and `ft assign` in both clones (two commands at once in each):
 //! every note that exited 0 reaches the remote, no file ever has a conflict
 //! marker, and no role has two holders. `FT_STRESS_ROUNDS` sets the number of
-//! rounds (3 by default, a few seconds); the figures go to stderr.
+//! rounds (2 by default, a few seconds); the figures go to stderr.
 
 mod support;
 mod team_support;
@@ -17,7 +17,7 @@ fn concurrent_commands_in_two_clones_lose_nothing_and_never_double_claim() {
     let rounds: usize = std::env::var("FT_STRESS_ROUNDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(3);
+        .unwrap_or(2);
     let team = Team::new();
     for r in 0..rounds {
         team.ok(
@@ -53,6 +53,7 @@ fn concurrent_commands_in_two_clones_lose_nothing_and_never_double_claim() {
     team.ok(&team.b, "carlos", &["sync"]);
     let start = Instant::now();
     let mut notes_ok = Vec::new();
+    let mut logged = Vec::new();
     let mut claims: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     let mut exits: BTreeMap<String, [usize; 2]> = BTreeMap::new();
     for r in 0..rounds {
@@ -70,15 +71,24 @@ fn concurrent_commands_in_two_clones_lose_nothing_and_never_double_claim() {
                 ),
                 ("sync", vec!["sync".into()]),
                 (
-                    "done",
+                    "health",
                     vec![
                         "health".into(),
                         "shared".into(),
-                        if r % 2 == 0 {
-                            "green".into()
-                        } else {
-                            "yellow".into()
-                        },
+                        if r % 2 == 0 { "green" } else { "yellow" }.into(),
+                    ],
+                ),
+                (
+                    "done",
+                    vec![
+                        "done".into(),
+                        "shared".into(),
+                        "monthly-checkin".into(),
+                        "--on".into(),
+                        format!(
+                            "2026-11-{:02}",
+                            16 + (r * 2 + usize::from(who == "carlos")) % 8
+                        ),
                     ],
                 ),
             ];
@@ -100,6 +110,7 @@ fn concurrent_commands_in_two_clones_lose_nothing_and_never_double_claim() {
                 "note" if ok => notes_ok.push((args[1].clone(), args[2].clone())),
                 "note" => panic!("a note failed: {}", out.stderr),
                 "assign" if ok => claims.entry(args[1].clone()).or_default().push(who),
+                "done" if ok => logged.push(args[4].clone()),
                 _ => {}
             }
         }
@@ -137,6 +148,14 @@ fn concurrent_commands_in_two_clones_lose_nothing_and_never_double_claim() {
             remote[id]
         );
     }
+    let shared: toml::Table = toml::from_str(&remote["shared"]).unwrap();
+    let occurrences = shared["cadences"]["monthly-checkin"].as_array().unwrap();
+    for day in &logged {
+        assert!(
+            occurrences.iter().any(|d| d.to_string() == *day),
+            "lost the occurrence on {day}: {occurrences:?}"
+        );
+    }
     for (id, who) in &claims {
         assert!(who.len() <= 1, "{id} claimed by {who:?}");
         let holder = format!("FE = {{ person = \"{}\"", who[0]);
@@ -145,7 +164,7 @@ fn concurrent_commands_in_two_clones_lose_nothing_and_never_double_claim() {
     }
     eprintln!(
         "stress: {rounds} rounds, {} commands in {:.1}s; {} notes kept of {} that exited 0; claims won: {}; exits (ok, failed) by kind: {exits:?}",
-        rounds * 10,
+        rounds * 12,
         busy.as_secs_f64(),
         notes_ok
             .iter()
