@@ -148,7 +148,23 @@ pub fn remind(root: &std::path::Path) {
     }
 }
 
-/// Does this clone lack the merge driver? For `ft check`.
-pub fn driver_missing(root: &std::path::Path) -> bool {
-    matches!(Repo::find(root), Found::Repo(repo) if !repo.has_driver())
+/// A warning for `ft check` when this clone lacks the merge driver.
+pub fn driver_diagnostic(root: &std::path::Path) -> Option<crate::error::Diagnostic> {
+    let Found::Repo(repo) = Repo::find(root) else {
+        return None;
+    };
+    if repo.has_driver() {
+        return None;
+    }
+    Some(
+        crate::error::Diagnostic::warning(
+            &root.join(".gitattributes"),
+            (1, 1),
+            "merge-driver",
+            "this clone has no `merge.ft.driver`: git would merge engagement files line by line, with conflict markers",
+        )
+        .with_hint(Some(
+            "run `ft sync` (or any change) to set it up".to_string(),
+        )),
+    )
 }
