@@ -362,3 +362,23 @@ fn init_demo_never_overwrites_engagement_files() {
     );
     assert!(!dir.join("ft.toml").exists(), "nothing written");
 }
+
+#[test]
+fn merge_file_exits_as_git_expects_of_a_merge_driver() {
+    let team = Team::new();
+    let dir = team.home();
+    let base = "customer = \"C\"\nseats = 1\n";
+    std::fs::write(dir.join("base"), base).unwrap();
+    std::fs::write(dir.join("theirs"), "customer = \"C\"\nseats = 2\n").unwrap();
+    std::fs::write(dir.join("ours"), "customer = \"C\" # kept\nseats = 1\n").unwrap();
+    let args = ["merge-file", "base", "ours", "theirs", "engagements/c.toml"];
+    team.ok(dir, "alice", &args);
+    let ours = std::fs::read_to_string(dir.join("ours")).unwrap();
+    assert_eq!(ours, "customer = \"C\" # kept\nseats = 2\n");
+    std::fs::write(dir.join("ours"), "customer = \"C\"\nseats = 3\n").unwrap();
+    let r = team.ft(dir, "alice", &args);
+    assert_eq!(r.code, 1, "a real conflict stops git: {}", r.stderr);
+    r.stderr_has("engagement `c`: `seats` changed on both sides: 3 ours, 2 theirs");
+    let ours = std::fs::read_to_string(dir.join("ours")).unwrap();
+    assert_eq!(ours, "customer = \"C\"\nseats = 3\n", "left as it was");
+}
