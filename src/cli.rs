@@ -82,6 +82,7 @@ pub enum Command {
     Explain(cmd::explain::Args),
     Check(cmd::check::Args),
     Sync(cmd::sync::Args),
+    MergeFile(cmd::merge_file::Args),
     Playbook(cmd::playbook::Args),
     Completions(cmd::completions::Args),
 }

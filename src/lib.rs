@@ -15,6 +15,7 @@ pub mod engagement;
 pub mod error;
 pub mod escape;
 pub mod git;
+pub mod lock;
 pub mod playbook;
 pub mod render;
 pub mod report;
@@ -221,12 +222,18 @@ fn build_context(global: &Global) -> Result<Context> {
 pub fn run(args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>) -> Result<i32> {
     let cli = Cli::parse_from(args);
     let ctx = build_context(&cli.global)?;
+    // Commands that only read never see a work tree that git is rewriting.
+    let _reading = matches!(
+        cli.command,
+        Command::Next(_) | Command::Report(_) | Command::List(_) | Command::Show(_)
+    )
+    .then(|| ctx.workspace_root().ok().and_then(|r| lock::reading(&r)));
     match cli.command {
         Command::Init(a) => cmd::init::run(&ctx, a),
         Command::New(a) => cmd::new::run(&ctx, a),
         Command::List(a) => cmd::list::run(&ctx, a),
         Command::Show(a) => cmd::show::run(&ctx, a),
-        Command::Next(a) => cmd::next::run(&ctx, a),
+        Command::Next(a) => cmd::next::run(&ctx, a).inspect(|_| remind(&ctx)),
         Command::Assign(a) => cmd::assign::run(&ctx, a),
         Command::Unassign(a) => cmd::unassign::run(&ctx, a),
         Command::Done(a) => cmd::done::run(&ctx, a),
@@ -241,12 +248,20 @@ pub fn run(args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>
         Command::Close(a) => cmd::close::run(&ctx, a),
         Command::Hold(a) => cmd::hold::run(&ctx, a),
         Command::Resume(a) => cmd::resume::run(&ctx, a),
-        Command::Report(a) => cmd::report::run(&ctx, a),
+        Command::Report(a) => cmd::report::run(&ctx, a).inspect(|_| remind(&ctx)),
         Command::Explain(a) => cmd::explain::run(&ctx, a),
         Command::Check(a) => cmd::check::run(&ctx, a),
         Command::Sync(a) => cmd::sync::run(&ctx, a),
+        Command::MergeFile(a) => cmd::merge_file::run(&ctx, a),
         Command::Playbook(a) => cmd::playbook::run(&ctx, a),
         Command::Completions(a) => cmd::completions::run(a),
+    }
+}
+
+/// Say when changes made here wait to be pushed.
+fn remind(ctx: &Context) {
+    if let Ok(root) = ctx.workspace_root() {
+        cmd::sync::remind(&root);
     }
 }
 

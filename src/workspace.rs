@@ -20,7 +20,7 @@ use crate::engagement::ops::Actor;
 use crate::engagement::store::{self, Store};
 use crate::engagement::store::{Applied, Change};
 use crate::error::{Diagnostic, line_col, user_hint};
-use crate::git::Repo;
+use crate::git::{Found as GitFound, Pull, Push, Repo};
 use crate::playbook::{Catalog, Playbook, Source, builtin, load as pload};
 use crate::time::When;
 
@@ -69,6 +69,15 @@ pub struct Settings {
     pub git_commit: bool,
     /// Share of an SLA's time after which open work is "at risk" (`[sla] at_risk`).
     pub at_risk: f64,
+    /// Push after each change (when the branch has an upstream).
+    pub git_push: PushMode,
+}
+
+/// `[git] push`: after each change, or only on `ft sync`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushMode {
+    Auto,
+    Manual,
 }
 
 impl Default for Settings {
@@ -78,6 +87,7 @@ impl Default for Settings {
             default_playbook: None,
             git_commit: true,
             at_risk: DEFAULT_AT_RISK,
+            git_push: PushMode::Auto,
         }
     }
 }
@@ -115,6 +125,45 @@ struct RawCalendar {
 #[serde(deny_unknown_fields)]
 struct RawGit {
     commit: Option<bool>,
+    push: Option<Spanned<String>>,
+}
+
+/// `[sla] at_risk`: a share of the time, 0 to 1.
+fn at_risk(path: &Path, text: &str, raw: &RawSla, problems: &mut Vec<Diagnostic>) -> f64 {
+    let at_risk = raw
+        .at_risk
+        .as_ref()
+        .map_or(DEFAULT_AT_RISK, |a| *a.get_ref());
+    if !(0.0..=1.0).contains(&at_risk) {
+        let at = raw
+            .at_risk
+            .as_ref()
+            .map_or((1, 1), |a| line_col(text, a.span().start));
+        problems.push(Diagnostic::error(
+            path,
+            at,
+            "at-risk",
+            format!("`at_risk = {at_risk}` is not a share of the time; use a number from 0 to 1, e.g. 0.75"),
+        ));
+    }
+    at_risk
+}
+
+/// `[git] push`: "auto" or "manual".
+fn git_push(path: &Path, text: &str, raw: &RawGit, problems: &mut Vec<Diagnostic>) -> PushMode {
+    match raw.push.as_ref().map(|p| (p.get_ref().as_str(), p.span())) {
+        None | Some(("auto", _)) => PushMode::Auto,
+        Some(("manual", _)) => PushMode::Manual,
+        Some((other, span)) => {
+            problems.push(Diagnostic::error(
+                path,
+                line_col(text, span.start),
+                "git",
+                format!("`push` is \"auto\" or \"manual\", not {other:?}"),
+            ));
+            PushMode::Auto
+        }
+    }
 }
 
 /// Parse `ft.toml`; problems name `path:line:col`.
@@ -167,30 +216,15 @@ pub fn parse_settings(path: &Path, text: &str) -> Result<Settings, Vec<Diagnosti
             .map_or((1, 1), |w| line_col(text, w.span().start));
         problems.push(Diagnostic::error(path, at, "weekday", e));
     });
-    let at_risk = raw
-        .sla
-        .at_risk
-        .as_ref()
-        .map_or(DEFAULT_AT_RISK, |a| *a.get_ref());
-    if !(0.0..=1.0).contains(&at_risk) {
-        let at = raw
-            .sla
-            .at_risk
-            .as_ref()
-            .map_or((1, 1), |a| line_col(text, a.span().start));
-        problems.push(Diagnostic::error(
-            path,
-            at,
-            "at-risk",
-            format!("`at_risk = {at_risk}` is not a share of the time; use a number from 0 to 1, e.g. 0.75"),
-        ));
-    }
+    let at_risk = at_risk(path, text, &raw.sla, &mut problems);
+    let git_push = git_push(path, text, &raw.git, &mut problems);
     match calendar {
         Ok(calendar) if problems.is_empty() => Ok(Settings {
             calendar,
             default_playbook: raw.default_playbook,
             git_commit: raw.git.commit.unwrap_or(true),
             at_risk,
+            git_push,
         }),
         _ => Err(problems),
     }
@@ -401,43 +435,75 @@ impl Workspace {
 
     /// Change one engagement under the workspace lock (see
     /// [`Store::apply_locked`]), then commit the change when the workspace is
-    /// in a git work tree, with the confirmation line as the message.
+    /// in a git repository, with the confirmation line as the message, and
+    /// push it when `[git] push` is auto.
     pub fn apply(
         &self,
         id: &str,
         actor: &Actor,
         plan: impl FnOnce(&Engagement, &Playbook) -> Result<Change>,
     ) -> Result<Applied> {
-        let _lock = self.store.lock()?;
-        let applied = self.store.apply_locked(id, &self.catalog, actor, plan)?;
+        let session = self.session()?;
+        let applied = session.apply(id, actor, plan)?;
         if applied.changed {
-            self.commit(&[&self.store.path(id)?], &applied.line);
+            session.share();
         }
         Ok(applied)
     }
 
-    /// Create an engagement file under the lock, and commit it in a git work tree.
+    /// Create an engagement file under the lock, commit and push it in a git workspace.
     pub fn create(&self, id: &str, text: &str, message: &str) -> Result<PathBuf> {
-        let _lock = self.store.lock()?;
+        let session = self.session()?;
         let path = self.store.create_locked(id, text)?;
-        self.commit(&[&path], message);
+        session.commit(&[&path], message)?;
+        session.share();
         Ok(path)
     }
 
-    /// The git work tree holding this workspace, when commits are wanted.
-    pub fn repo(&self) -> Option<Repo> {
-        if !self.settings.git_commit {
-            return None;
+    /// Start changing the workspace: refuse a broken `ft.toml`, take the
+    /// lock, and find the git repository, refusing to write on top of an
+    /// unfinished git operation. Everything done through the session (git
+    /// included) happens under the lock, released when it is dropped.
+    pub fn session(&self) -> Result<Session<'_>> {
+        let file = self.root.join(FILE);
+        if let Some(d) = self
+            .problems
+            .iter()
+            .find(|d| d.path == file && d.is_error())
+        {
+            return Err(user_hint(
+                format!("{}:{}:{}: {}", file.display(), d.line, d.column, d.message),
+                "fix ft.toml first: with broken settings ft changes nothing (`ft check` lists every problem)",
+            ));
         }
-        Repo::find(&self.root)
+        let lock = crate::lock::acquire(&self.root)?;
+        let repo = self.repo()?;
+        if let Some(repo) = &repo {
+            repo.refuse_if_busy()?;
+            for did in repo.ensure_driver()? {
+                eprintln!("note: {did} (ft's merge driver keeps both sides' notes and events)");
+            }
+        }
+        Ok(Session {
+            ws: self,
+            _lock: lock,
+            repo,
+        })
     }
 
-    /// Commit files in a git workspace; a failure is a warning, the change is already saved.
-    pub fn commit(&self, paths: &[&Path], message: &str) {
-        if let Some(repo) = self.repo()
-            && let Err(e) = repo.commit(paths, message)
-        {
-            eprintln!("warning: saved, but not committed: {e:#}");
+    /// The git repository holding this workspace, when commits are wanted;
+    /// says so when there is a repository ft will not use.
+    pub fn repo(&self) -> Result<Option<Repo>> {
+        if !self.settings.git_commit {
+            return Ok(None);
+        }
+        match Repo::find(&self.root) {
+            GitFound::Repo(r) => Ok(Some(r)),
+            GitFound::None => Ok(None),
+            GitFound::Refused(why) => {
+                eprintln!("note: not committing: {why}");
+                Ok(None)
+            }
         }
     }
 
@@ -445,6 +511,102 @@ impl Workspace {
     pub fn rel<'a>(&self, path: &'a Path) -> &'a Path {
         path.strip_prefix(&self.root).unwrap_or(path)
     }
+}
+
+/// Changing a workspace: the lock is held, and the repository (if any) was
+/// found in a state ft may write on.
+pub struct Session<'a> {
+    ws: &'a Workspace,
+    _lock: crate::lock::Lock,
+    pub repo: Option<Repo>,
+}
+
+impl Session<'_> {
+    /// [`Store::apply_locked`], then commit the file.
+    pub fn apply(
+        &self,
+        id: &str,
+        actor: &Actor,
+        plan: impl FnOnce(&Engagement, &Playbook) -> Result<Change>,
+    ) -> Result<Applied> {
+        let ws = self.ws;
+        let applied = ws.store.apply_locked(id, &ws.catalog, actor, plan)?;
+        if applied.changed {
+            self.commit(&[&ws.store.path(id)?], &applied.line)?;
+        }
+        Ok(applied)
+    }
+
+    /// Commit files in a git workspace. The change is saved already, so a
+    /// failure says so, and is an error: a person must know it is not shared.
+    pub fn commit(&self, paths: &[&Path], message: &str) -> Result<()> {
+        if let Some(repo) = &self.repo {
+            repo.commit(paths, message).map_err(|e| {
+                user_hint(
+                    format!("saved, but not committed: {e:#}"),
+                    "fix the repository (`git status`), then commit with `git commit -a` or run `ft sync`",
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The repository, when its branch has an upstream to share with.
+    pub fn shared(&self) -> Option<&Repo> {
+        self.repo.as_ref().filter(|r| r.has_upstream())
+    }
+
+    /// With `push = "auto"`: push what is committed, bringing in the
+    /// remote's changes when someone pushed first. Never fails the command:
+    /// the change is saved and committed, and a push that cannot happen now
+    /// is reported as pending.
+    pub fn share(&self) {
+        if self.ws.settings.git_push != PushMode::Auto {
+            return;
+        }
+        let Some(repo) = self.shared() else {
+            return;
+        };
+        if let Err(why) = push_now(repo) {
+            eprintln!("note: committed here; push pending ({why}); `ft sync` sends it");
+        }
+    }
+}
+
+/// Push, rebasing over others' pushes a few times; the reason when it could not.
+fn push_now(repo: &Repo) -> Result<(), String> {
+    let foreign = repo.foreign_commits().map_err(|e| format!("{e:#}"))?;
+    if !foreign.is_empty() {
+        return Err(format!(
+            "commits ft did not make are waiting: {}",
+            foreign.join(", ")
+        ));
+    }
+    for _ in 0..4 {
+        match repo.push().map_err(|e| format!("{e:#}"))? {
+            Push::Pushed => return Ok(()),
+            Push::Failed(why) => return Err(format!("cannot reach the remote: {why}")),
+            Push::Rejected => {}
+        }
+        let dirty = repo.dirty().map_err(|e| format!("{e:#}"))?;
+        if !dirty.is_empty() {
+            return Err(format!(
+                "the remote has new changes and uncommitted edits in {} keep ft from rebasing",
+                dirty.join(", ")
+            ));
+        }
+        match repo.pull(None).map_err(|e| format!("{e:#}"))? {
+            Pull::Updated => {}
+            Pull::Offline(why) => return Err(format!("cannot reach the remote: {why}")),
+            Pull::Conflict { files, .. } => {
+                return Err(format!(
+                    "your change conflicts with the remote in {}",
+                    files.join(", ")
+                ));
+            }
+        }
+    }
+    Err("the remote keeps moving".into())
 }
 
 /// `*.yaml` / `*.yml` files in a directory, sorted.
@@ -520,5 +682,15 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(bad[0].line, 2);
+    }
+
+    #[test]
+    fn settings_push_is_auto_or_manual() {
+        let p = Path::new("ft.toml");
+        assert_eq!(parse_settings(p, "").unwrap().git_push, PushMode::Auto);
+        let s = parse_settings(p, "[git]\npush = \"manual\"\n").unwrap();
+        assert_eq!(s.git_push, PushMode::Manual);
+        let bad = parse_settings(p, "[git]\ncommit = false\npush = \"later\"\n").unwrap_err();
+        assert_eq!((bad[0].line, bad[0].column), (3, 8));
     }
 }

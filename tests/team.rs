@@ -297,7 +297,7 @@ fn unrelated_claims_at_the_same_time_both_land() {
 }
 
 #[test]
-fn sync_explains_a_conflict_and_says_the_rebase_is_in_progress() {
+fn sync_names_a_real_conflict_leaves_no_rebase_and_settles_with_keep() {
     let team = Team::new();
     team.new_engagement("c");
     team.ok(&team.a, "alice", &["set", "c", "seats", "100"]);
@@ -306,10 +306,15 @@ fn sync_explains_a_conflict_and_says_the_rebase_is_in_progress() {
     let r = team.ft(&team.b, "carlos", &["sync"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     r.stdout_has("engagements/c.toml");
-    r.stdout_has("in the middle of a rebase");
-    r.stdout_has("git rebase --continue");
-    let again = team.ft(&team.b, "carlos", &["sync"]);
-    again.stderr_has("a rebase is in progress");
-    let check = team.ft(&team.b, "carlos", &["check"]);
-    check.stdout_has("error[conflict]");
+    r.stdout_has("engagement `c`: `seats` changed on both sides: 100 on the remote, 200 here");
+    r.stdout_has("ft sync --keep theirs");
+    assert!(
+        !team.b.join(".git/rebase-merge").exists(),
+        "never left mid-rebase"
+    );
+    assert_eq!(git(&team.b, &["status", "--porcelain"]), "");
+    assert!(!team.read(&team.b, "c").contains("<<<<<<<"));
+    team.ok(&team.b, "carlos", &["sync", "--keep", "theirs"]);
+    assert!(team.read(&team.b, "c").contains("seats = 100"));
+    team.assert_clones_agree();
 }

@@ -9,7 +9,7 @@ use crate::engagement::Engagement;
 use crate::engagement::ops::Op;
 use crate::engagement::store::Change;
 use crate::error::{user, user_hint};
-use crate::git::{Pull, Push};
+use crate::git::{Pull, Push, Repo};
 use crate::playbook::Anchor;
 use crate::render::{self, Format, json};
 use crate::view;
@@ -94,23 +94,16 @@ fn claim(
     id: &str,
     force: bool,
 ) -> Result<i32> {
-    let repo = ws.repo().filter(|r| r.has_upstream());
-    if let Some(repo) = &repo
-        && let Pull::Conflict(files) = repo.pull_rebase()?
-    {
-        repo.abort_rebase()?;
-        return Err(user_hint(
-            format!(
-                "cannot update from the remote: {} conflict",
-                files.join(", ")
-            ),
-            "run `ft sync` to see and resolve the conflict, then claim again",
-        ));
+    // The lock is held from the pull to the push: no other ft in this
+    // clone writes in between.
+    let session = ws.session()?;
+    if let Some(repo) = session.shared() {
+        bring_in(repo)?;
     }
     let load = agenda::load_of(me, &ctx.engagements(ws)?);
     let mut alias = String::new();
     let mut starts_clock = false;
-    let applied = ws.apply(id, &ctx.actor(), |e, p| {
+    let applied = session.apply(id, &ctx.actor(), |e, p| {
         alias = p.role_or_error(role)?.alias.clone();
         starts_clock = !e.milestones.contains_key("assigned");
         let handover = check_claim(ctx, e, &alias, me, load, force)?;
@@ -127,9 +120,12 @@ fn claim(
             line,
         })
     })?;
-    if let Some(repo) = &repo {
+    if applied.changed
+        && let Some(repo) = session.shared()
+    {
         push_claim(ws, repo, id, &alias)?;
     }
+    drop(session);
     ctx.say(&applied.message())?;
     let e = &applied.engagement;
     let started = started_clocks(e, playbook_of(&ws.catalog, e), &alias);
@@ -175,47 +171,107 @@ fn check_claim(
     Ok(handover)
 }
 
+/// Bring in the remote's changes before claiming, so the claim is made on
+/// what the team sees.
+fn bring_in(repo: &Repo) -> Result<()> {
+    let dirty = repo.dirty()?;
+    if !dirty.is_empty() {
+        return Err(user_hint(
+            format!(
+                "uncommitted changes in {} keep ft from updating from the remote",
+                dirty.join(", ")
+            ),
+            "commit them (`git commit -a`) or set them aside (`git stash`), then claim again",
+        ));
+    }
+    match repo.pull(None)? {
+        Pull::Updated => Ok(()),
+        Pull::Offline(why) => Err(user_hint(
+            format!("cannot reach the remote to see whether someone claimed it first: {why}"),
+            "claim again when the remote can be reached",
+        )),
+        Pull::Conflict { files, detail } => Err(user_hint(
+            format!(
+                "cannot update from the remote: {} conflict{}",
+                files.join(", "),
+                if detail.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n{detail}")
+                }
+            ),
+            "run `ft sync` to see and settle the conflict, then claim again",
+        )),
+    }
+}
+
 /// Push the claim; when someone else's claim on the same engagement got there
 /// first, withdraw mine and say who won.
-fn push_claim(ws: &Workspace, repo: &crate::git::Repo, id: &str, alias: &str) -> Result<()> {
+fn push_claim(ws: &Workspace, repo: &Repo, id: &str, alias: &str) -> Result<()> {
     let path = ws.store.path(id)?;
     for _ in 0..=3 {
         match repo.push()? {
             Push::Pushed => return Ok(()),
-            Push::Rejected => match repo.pull_rebase()? {
+            Push::Failed(why) => {
+                repo.drop_last_commit(&path)?;
+                return Err(user_hint(
+                    format!("cannot push the claim, so it was withdrawn: {why}"),
+                    "claim again when the remote can be reached",
+                ));
+            }
+            Push::Rejected => match repo.pull(None)? {
                 Pull::Updated => {}
-                Pull::Conflict(_) => {
-                    repo.abort_rebase()?;
+                Pull::Offline(why) => {
                     repo.drop_last_commit(&path)?;
-                    if let Pull::Conflict(files) = repo.pull_rebase()? {
-                        repo.abort_rebase()?;
-                        return Err(user(format!(
-                            "cannot update from the remote: {} conflict",
-                            files.join(", ")
-                        )));
-                    }
-                    let now = ws.store.load(id, &ws.catalog)?;
-                    let winner = now.team.get(alias).map_or_else(
-                        || "someone else".to_string(),
-                        |m| {
-                            let since = m.since.map(|d| format!(" on {d}")).unwrap_or_default();
-                            format!("{}{since}", m.person)
-                        },
-                    );
-                    return Err(user_hint(
-                        format!(
-                            "{}: {alias} was claimed by {winner} first; your claim was withdrawn",
-                            label(&now)
-                        ),
-                        "`ft assign` lists other engagements that fit you",
-                    ));
+                    return Err(user(format!(
+                        "cannot update from the remote, so the claim was withdrawn: {why}"
+                    )));
+                }
+                Pull::Conflict { .. } => {
+                    repo.drop_last_commit(&path)?;
+                    return Err(lost_claim(ws, repo, id, alias));
                 }
             },
         }
     }
+    repo.drop_last_commit(&path)?;
     Err(user(
-        "the remote keeps moving; try `ft sync`, then claim again",
+        "the remote keeps moving, so the claim was withdrawn; try `ft sync`, then claim again",
     ))
+}
+
+/// After withdrawing a claim that conflicted: update, and say who holds the role.
+fn lost_claim(ws: &Workspace, repo: &Repo, id: &str, alias: &str) -> anyhow::Error {
+    match repo.pull(None) {
+        Ok(Pull::Updated) => {}
+        Ok(Pull::Conflict { files, .. }) => {
+            return user(format!(
+                "cannot update from the remote: {} conflict",
+                files.join(", ")
+            ));
+        }
+        Ok(Pull::Offline(why)) => return user(format!("cannot update from the remote: {why}")),
+        Err(e) => return e,
+    }
+    let Ok(now) = ws.store.load(id, &ws.catalog) else {
+        return user(format!(
+            "{id}: {alias} was claimed by someone else first; your claim was withdrawn"
+        ));
+    };
+    let winner = now.team.get(alias).map_or_else(
+        || "someone else".to_string(),
+        |m| {
+            let since = m.since.map(|d| format!(" on {d}")).unwrap_or_default();
+            format!("{}{since}", m.person)
+        },
+    );
+    user_hint(
+        format!(
+            "{}: {alias} was claimed by {winner} first; your claim was withdrawn",
+            label(&now)
+        ),
+        "`ft assign` lists other engagements that fit you",
+    )
 }
 
 /// "pm-intro (PM bob)": the tasks whose clocks the claim of the primary role started.

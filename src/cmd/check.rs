@@ -17,6 +17,7 @@ pub fn run(ctx: &Context, _args: Args) -> Result<i32> {
     let mut problems: Vec<Diagnostic> = ws.problems.clone();
     let (engagements, eproblems) = ws.load_all()?;
     problems.extend(eproblems);
+    problems.extend(crate::cmd::sync::driver_diagnostic(&ws.root));
     let files = ws.store.files()?.len();
     for d in &mut problems {
         d.path = ws.rel(&d.path).to_path_buf();

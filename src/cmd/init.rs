@@ -36,9 +36,11 @@ holidays = []            # e.g. [2026-12-25, 2027-01-01]
 # Playbook for `ft new` when --playbook is not given.
 # default_playbook = "m365-general-engagement"
 
-# Commit each change when the workspace is a git repository.
+# Commit each change when the workspace is a git repository, and push it
+# when the branch has an upstream ("manual": only `ft sync` pushes).
 [git]
 commit = true
+push = "auto"
 "#;
 
 const PLAYBOOKS_README: &str = "\
@@ -58,14 +60,33 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             "use it as it is; `ft check` validates it",
         ));
     }
+    // Never replace engagement files someone already has, before writing anything.
+    if args.demo {
+        let taken: Vec<String> = crate::demo::ENGAGEMENTS
+            .iter()
+            .map(|(id, _)| root.join(DIR).join(format!("{id}.toml")))
+            .filter(|p| fs::symlink_metadata(p).is_ok())
+            .map(|p| format!("`{}`", p.display()))
+            .collect();
+        if !taken.is_empty() {
+            return Err(user_hint(
+                format!(
+                    "{} already exist; the demo would replace them",
+                    taken.join(", ")
+                ),
+                "run `ft init --demo` in an empty directory, or `ft init` without --demo to keep your files",
+            ));
+        }
+    }
     for dir in [root.join(DIR), root.join(PLAYBOOK_DIR)] {
         fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
     }
     write_atomic(&settings, SETTINGS.as_bytes())?;
-    write_atomic(
-        &root.join(PLAYBOOK_DIR).join("README.md"),
-        PLAYBOOKS_README.as_bytes(),
-    )?;
+    let readme = root.join(PLAYBOOK_DIR).join("README.md");
+    if fs::symlink_metadata(&readme).is_err() {
+        write_atomic(&readme, PLAYBOOKS_README.as_bytes())?;
+    }
+    crate::git::add_attributes(&root.join(".gitattributes"))?;
     let gitignore = root.join(".gitignore");
     if !gitignore.exists() {
         write_atomic(&gitignore, b"# ft's lock file and cache\n.ft/\n")?;
@@ -75,6 +96,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             let path = root.join(DIR).join(format!("{id}.toml"));
             write_atomic(&path, crate::demo::expand(template, ctx.today).as_bytes())?;
         }
+    }
+    for did in crate::git::setup_driver(&root)? {
+        eprintln!("note: {did} (ft's merge driver keeps both sides' notes and events)");
     }
     let what = if args.demo {
         "demo workspace"

@@ -3,6 +3,7 @@
 pub mod cache;
 pub mod edit;
 pub mod load;
+pub mod merge;
 pub mod ops;
 pub mod smallmap;
 pub mod store;

@@ -118,18 +118,9 @@ impl Store {
 
     /// Take the workspace lock, waiting for another `ft` to finish.
     pub fn lock(&self) -> Result<Lock> {
-        let dir = self.root.join(".ft");
-        private_dir(&dir)?;
-        let path = dir.join("lock");
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .with_context(|| format!("cannot open lock file `{}`", path.display()))?;
-        file.lock()
-            .with_context(|| format!("cannot lock `{}`", path.display()))?;
-        Ok(Lock { _file: file })
+        crate::lock::acquire(&self.root).map(|l| Lock {
+            _file: l.into_file(),
+        })
     }
 
     /// Change one engagement; the caller holds the lock. The file is read
