@@ -7,7 +7,10 @@
 //! whose file changed within [`RACY_NS`] of the cache being written is never
 //! trusted, so an edit inside the file system's timestamp granularity is
 //! always seen. The cache is written atomically, may be deleted at any time,
-//! and any problem reading it just means parsing the files.
+//! and any problem reading it just means parsing the files. A checksum of
+//! the whole body is checked before anything in it is used, so a damaged
+//! cache (a flipped bit that still decodes) is discarded and rebuilt rather
+//! than misread.
 
 use std::fs::Metadata;
 use std::path::{Path, PathBuf};
@@ -19,7 +22,34 @@ use super::Engagement;
 use super::load::Loaded;
 use crate::error::Diagnostic;
 
-const MAGIC: &[u8; 8] = b"ftcache2";
+const MAGIC: &[u8; 8] = b"ftcache3";
+/// A larger cache is ignored (and rewritten): reads are bounded.
+const MAX_BYTES: usize = 1 << 30;
+
+/// The checksum of a cache body. Any change of the hash function between
+/// builds only means one rebuild.
+fn checksum(body: &[u8]) -> [u8; 8] {
+    use std::hash::Hasher as _;
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(body);
+    h.finish().to_le_bytes()
+}
+
+/// The cache body of `bytes` if the magic and the checksum are right.
+fn verified(bytes: &[u8]) -> Option<&[u8]> {
+    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+    let (sum, body) = rest.split_at_checked(8)?;
+    (sum == checksum(body)).then_some(body)
+}
+
+/// `.ft/cache` read through the workspace root without following links.
+fn read(path: &Path) -> Option<Vec<u8>> {
+    let dir = path.parent()?;
+    let (root, name) = crate::fsx::split(dir).ok()?;
+    let ft = crate::fsx::Dir::open(root).ok()?.sub(name).ok()??;
+    let file = ft.open_file(path.file_name()?.to_str()?).ok()?;
+    file.read_bytes(MAX_BYTES).ok()
+}
 /// Entries modified this close to the cache's writing are re-read.
 pub const RACY_NS: i128 = 2_000_000_000;
 
@@ -171,10 +201,10 @@ impl Cache {
             entries: Vec::new().into_iter().peekable(),
             leftovers: 0,
         };
-        let Ok(bytes) = std::fs::read(path) else {
+        let Some(bytes) = read(path) else {
             return cache;
         };
-        let Some(body) = bytes.strip_prefix(MAGIC.as_slice()) else {
+        let Some(body) = verified(&bytes) else {
             return cache;
         };
         let Ok(file) = postcard::from_bytes::<File>(body) else {
@@ -247,11 +277,17 @@ impl Cache {
             return;
         };
         let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&checksum(&body));
         bytes.extend_from_slice(&body);
-        if let Some(dir) = self.path.parent() {
-            let _ = crate::engagement::store::private_dir(dir);
+        let (Some(dir), Some(name)) = (
+            self.path.parent(),
+            self.path.file_name().and_then(|n| n.to_str()),
+        ) else {
+            return;
+        };
+        if let Ok(ft) = crate::engagement::store::private_dir(dir) {
+            let _ = ft.write_atomic(name, &bytes);
         }
-        let _ = crate::engagement::store::write_atomic(&self.path, &bytes);
     }
 
     /// Would writing the cache now make an entry trusted that is not yet?
@@ -483,6 +519,33 @@ mod tests {
                 .take("c", &f.old, Path::new("c.toml"))
                 .is_err()
         );
+        std::fs::write(&f.path, b"ftcache3").unwrap();
+        assert!(
+            Cache::open(&f.path, 42)
+                .take("c", &f.old, Path::new("c.toml"))
+                .is_err()
+        );
+    }
+
+    /// Every single-bit flip anywhere in the cache is detected: the damaged
+    /// cache is empty (everything is read again), never a wrong answer.
+    #[test]
+    fn a_flipped_bit_anywhere_discards_the_cache() {
+        let f = fixture();
+        let good = std::fs::read(&f.path).unwrap();
+        for i in 0..good.len() {
+            for bit in [0, 3, 7] {
+                let mut bytes = good.clone();
+                bytes[i] ^= 1 << bit;
+                std::fs::write(&f.path, &bytes).unwrap();
+                let mut cache = Cache::open(&f.path, 42);
+                assert!(
+                    cache.take("b", &f.old, Path::new("b.toml")).is_err()
+                        && cache.take("c", &f.old, Path::new("c.toml")).is_err(),
+                    "byte {i} bit {bit} flipped: the cache must be discarded"
+                );
+            }
+        }
     }
 
     #[test]
