@@ -211,8 +211,13 @@ impl Config {
             }
             Err(e) => return Err(e),
         };
-        let raw: RawConfig = toml::from_str(&text).map_err(|e| {
-            let (line, col) = e.span().map_or((1, 1), |s| line_col(&text, s.start));
+        Config::parse(path, &text)
+    }
+
+    /// The personal config from its text; problems name `path:line:col`.
+    pub fn parse(path: &Path, text: &str) -> Result<Config> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
             user_hint(
                 format!(
                     "{}:{line}:{col}: {}",

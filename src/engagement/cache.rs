@@ -42,6 +42,16 @@ fn verified(bytes: &[u8]) -> Option<&[u8]> {
     (sum == checksum(body)).then_some(body)
 }
 
+/// `body` framed as a cache file (magic and checksum), for fuzzing what
+/// lies behind the checksum.
+#[doc(hidden)]
+pub fn framed(body: &[u8]) -> Vec<u8> {
+    let mut bytes = MAGIC.to_vec();
+    bytes.extend_from_slice(&checksum(body));
+    bytes.extend_from_slice(body);
+    bytes
+}
+
 /// `.ft/cache` read through the workspace root without following links.
 fn read(path: &Path) -> Option<Vec<u8>> {
     let dir = path.parent()?;
@@ -194,32 +204,39 @@ fn now_ns() -> i128 {
 impl Cache {
     /// Open the cache; a missing, unreadable, foreign or outdated one is empty.
     pub fn open(path: &Path, fingerprint: u64) -> Cache {
-        let mut cache = Cache {
+        Cache::from_bytes(path, fingerprint, &read(path).unwrap_or_default())
+    }
+
+    /// The cache held in `bytes` (what `.ft/cache` holds); anything
+    /// damaged, foreign or outdated is an empty cache.
+    pub fn from_bytes(path: &Path, fingerprint: u64, bytes: &[u8]) -> Cache {
+        Cache {
             path: path.to_path_buf(),
             fingerprint,
             built_ns: 0,
             entries: Vec::new().into_iter().peekable(),
             leftovers: 0,
-        };
-        let Some(bytes) = read(path) else {
-            return cache;
-        };
-        let Some(body) = verified(&bytes) else {
-            return cache;
+        }
+        .load(bytes)
+    }
+
+    fn load(mut self, bytes: &[u8]) -> Cache {
+        let Some(body) = verified(bytes) else {
+            return self;
         };
         let Ok(file) = postcard::from_bytes::<File>(body) else {
-            return cache;
+            return self;
         };
-        if file.fingerprint != fingerprint {
-            return cache;
+        if file.fingerprint != self.fingerprint {
+            return self;
         }
-        cache.built_ns = file.built_ns;
+        self.built_ns = file.built_ns;
         let mut entries = file.entries;
         if !entries.is_sorted_by(|a, b| a.name <= b.name) {
             entries.sort_by(|a, b| a.name.cmp(&b.name));
         }
-        cache.entries = entries.into_iter().peekable();
-        cache
+        self.entries = entries.into_iter().peekable();
+        self
     }
 
     /// The cached result for a file, if its stamp matches and it was settled
@@ -276,9 +293,7 @@ impl Cache {
         let Ok(body) = postcard::to_stdvec(&file) else {
             return;
         };
-        let mut bytes = MAGIC.to_vec();
-        bytes.extend_from_slice(&checksum(&body));
-        bytes.extend_from_slice(&body);
+        let bytes = framed(&body);
         let (Some(dir), Some(name)) = (
             self.path.parent(),
             self.path.file_name().and_then(|n| n.to_str()),
