@@ -245,7 +245,13 @@ impl Dir {
     pub fn expect_file_or_nothing(&self, name: &str) -> Result<()> {
         match self.kind(name)? {
             None | Some(Kind::File) => Ok(()),
-            Some(Kind::Link) => Err(link_refused("write", &self.join(name))),
+            Some(Kind::Link) => Err(user_hint(
+                format!(
+                    "cannot write `{}`: it is a symbolic link; ft writes only a new or regular file, never through a link",
+                    self.join(name).display()
+                ),
+                "remove the link, or name the file itself",
+            )),
             Some(Kind::Dir) => Err(user(format!(
                 "`{}` is a directory, not a file",
                 self.join(name).display()

@@ -418,3 +418,37 @@ fn non_utf8_environment_values_are_errors_naming_the_variable() {
         r.stderr_has(&format!("environment variable `{var}` is not valid UTF-8"));
     }
 }
+
+/// No raw control character but newline and tab on either stream.
+fn assert_inert(what: &str, r: &Run) {
+    for text in [&r.stdout, &r.stderr] {
+        let bad = text
+            .chars()
+            .find(|&c| c.is_control() && c != '\n' && c != '\t');
+        assert!(bad.is_none(), "{what}: raw {bad:?} in:\n{text}");
+    }
+}
+
+/// Finding: terminal escape injection, in the last places that printed file
+/// names and file contents raw: `ft playbook check` and import warnings.
+#[test]
+fn playbook_check_and_import_warnings_show_control_characters_escaped() {
+    let ws = Ws::new();
+    let evil = "evil\u{1b}]0;PWNED\u{7}";
+    ws.write(
+        &format!("{evil}.yaml"),
+        "id: x\nname: X\nroles: { FE: FastTrack Engineer }\nmilestones: [opened]\nstages: []\n\"\\e[2J\": 1\n",
+    );
+    let r = ft(&ws, &["playbook", "check", &format!("{evil}.yaml")]).code(1);
+    assert_inert("playbook check", &r);
+    r.stdout_has(r"evil\u{1b}]0;PWNED\u{7}.yaml");
+    let header =
+        "| Task ID | Task Name | (M)andatory / (O)ptional | FastTrack Role |\n| - | - | - | - |\n";
+    ws.write(
+        &format!("{evil}.md"),
+        &format!("# T\n\n{header}|1|t|M|FE|\n|1|t|M|FE|\n"),
+    );
+    let r = ft(&ws, &["playbook", "import", &format!("{evil}.md")]).ok();
+    assert_inert("playbook import", &r);
+    r.stderr_has(r"evil\u{1b}]0;PWNED\u{7}.md");
+}
