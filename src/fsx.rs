@@ -241,6 +241,22 @@ impl Dir {
         }
     }
 
+    /// Open `name` for writing without truncating it, creating it when
+    /// missing, never through a link (for a lock file).
+    pub fn open_or_create(&self, name: &str) -> Result<File> {
+        let path = self.join(name);
+        self.expect_file_or_nothing(name)?;
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let fd = rustix::fs::openat(&self.fd, name, flags, Mode::from_raw_mode(0o644))
+            .map_err(io_err)
+            .with_context(|| format!("cannot open `{}`", path.display()))?;
+        let file = File::from(fd);
+        if !file.metadata()?.file_type().is_file() {
+            return Err(user(format!("`{}` is not a regular file", path.display())));
+        }
+        Ok(file)
+    }
+
     /// Refuse `name` unless it is missing or a regular file.
     pub fn expect_file_or_nothing(&self, name: &str) -> Result<()> {
         match self.kind(name)? {
@@ -487,4 +503,64 @@ pub fn split(path: &Path) -> Result<(&Path, &str)> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     Ok((dir, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    /// `/proc` files report a length of 0 but hold text: the limit is what
+    /// is actually read, not the length the file system reports.
+    #[test]
+    fn reads_are_bounded_by_bytes_read() {
+        let f = open_path(Path::new("/proc/self/status")).unwrap();
+        assert_eq!(f.meta.len(), 0);
+        let e = f.read_bytes(10).unwrap_err();
+        assert!(
+            format!("{e:#}").contains("files over 10 bytes are refused"),
+            "{e:#}"
+        );
+        assert!(read_path(Path::new("/proc/self/status"), 1 << 20).is_ok());
+    }
+
+    #[test]
+    fn devices_are_refused_before_opening() {
+        for dev in ["/dev/zero", "/dev/null"] {
+            let e = read_path(Path::new(dev), 100).unwrap_err();
+            assert!(format!("{e:#}").contains("a character device"), "{e:#}");
+            assert!(write_path(Path::new(dev), b"x").is_err());
+        }
+        let d = Dir::open(Path::new("/dev")).unwrap();
+        assert!(d.open_file("zero").is_err());
+        assert!(d.open_or_create("null").is_err());
+    }
+
+    #[test]
+    fn links_below_a_dir_are_refused_for_every_operation() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        let root = tmp.path().join("root");
+        std::fs::create_dir(&root).unwrap();
+        symlink(&outside, root.join("sub")).unwrap();
+        symlink(outside.join("f"), root.join("f")).unwrap();
+        let d = Dir::open(&root).unwrap();
+        for e in [
+            d.sub("sub").err(),
+            d.sub_create("sub").err(),
+            d.open_file("f").err(),
+            d.write_atomic("f", b"x").err(),
+            d.open_or_create("f").err(),
+        ] {
+            let e = format!("{:#}", e.expect("refused"));
+            assert!(e.contains("symbolic link"), "{e}");
+        }
+        assert!(
+            !d.create_new("f", b"x").unwrap(),
+            "an existing link is not replaced"
+        );
+        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
+        assert_eq!(d.kind("f").unwrap(), Some(Kind::Link));
+    }
 }
