@@ -286,23 +286,7 @@ impl Workspace {
         for (name, text) in builtin::FILES {
             (name, text).hash(&mut hasher);
         }
-        let playbooks = dir.sub(PLAYBOOK_DIR)?;
-        for name in playbooks.as_ref().map_or(Ok(Vec::new()), playbook_files)? {
-            let Some(playbooks) = &playbooks else { break };
-            let path = playbooks.join(&name);
-            let text = match playbooks.read_text(&name, crate::yaml::MAX_BYTES) {
-                Ok(t) => t,
-                Err(e) => {
-                    problems.push(Diagnostic::error(&path, (1, 1), "read", format!("{e:#}")));
-                    continue;
-                }
-            };
-            (path.file_name(), &text).hash(&mut hasher);
-            match pload::parse(&path, &text, Source::File(path.clone())) {
-                Ok(p) => catalog.insert(p),
-                Err(p) => problems.extend(p),
-            }
-        }
+        load_playbooks(&dir, &mut catalog, &mut problems, &mut hasher)?;
         Ok(Workspace {
             root: root.to_path_buf(),
             settings,
@@ -422,6 +406,36 @@ impl Workspace {
     pub fn rel<'a>(&self, path: &'a Path) -> &'a Path {
         path.strip_prefix(&self.root).unwrap_or(path)
     }
+}
+
+/// Add the playbooks of `playbooks/` (a real folder, never a link) to the
+/// catalog, hashing each file for the fingerprint; a file that cannot be
+/// read or parsed is a problem and is skipped.
+fn load_playbooks(
+    root: &Dir,
+    catalog: &mut Catalog,
+    problems: &mut Vec<Diagnostic>,
+    hasher: &mut impl Hasher,
+) -> Result<()> {
+    let Some(dir) = root.sub(PLAYBOOK_DIR)? else {
+        return Ok(());
+    };
+    for name in playbook_files(&dir)? {
+        let path = dir.join(&name);
+        let text = match dir.read_text(&name, crate::yaml::MAX_BYTES) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(Diagnostic::error(&path, (1, 1), "read", format!("{e:#}")));
+                continue;
+            }
+        };
+        (path.file_name(), &text).hash(hasher);
+        match pload::parse(&path, &text, Source::File(path.clone())) {
+            Ok(p) => catalog.insert(p),
+            Err(p) => problems.extend(p),
+        }
+    }
+    Ok(())
 }
 
 /// Names of the `*.yaml` / `*.yml` files in a directory, sorted.
