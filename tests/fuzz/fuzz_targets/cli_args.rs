@@ -10,7 +10,8 @@ use ft::cli::Cli;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let args = std::iter::once(OsStr::new("ft")).chain(data.split(|b| *b == 0).map(OsStr::from_bytes));
+    let args =
+        std::iter::once(OsStr::new("ft")).chain(data.split(|b| *b == 0).map(OsStr::from_bytes));
     if let Ok(cli) = Cli::try_parse_from(args) {
         if let Some(today) = &cli.global.today {
             let _ = today.parse::<ft::time::When>();
