@@ -294,6 +294,10 @@ impl Cache {
             return;
         };
         let bytes = framed(&body);
+        if bytes.len() > MAX_BYTES {
+            // It would not be read back.
+            return;
+        }
         let (Some(dir), Some(name)) = (
             self.path.parent(),
             self.path.file_name().and_then(|n| n.to_str()),
