@@ -3,15 +3,25 @@
 //! "N business days after D" follows numpy's
 //! `busday_offset(D, N, roll='backward')`: a non-business D first rolls back to
 //! the previous business day, then N business days are counted forward.
-
-use std::collections::BTreeSet;
+//!
+//! Both adding and counting are closed-form: whole weeks times the working
+//! days per week, the few days left over by weekday, and the holidays in the
+//! range counted by binary search in a sorted list. No day-by-day walk, so a
+//! `--today` at the far end of the supported years (0000-9999) or `99999bd`
+//! costs the same as tomorrow. Only rolling over a run of holidays walks,
+//! one step per holiday in the run.
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Calendar {
     weekend: [bool; 7],
-    holidays: BTreeSet<NaiveDate>,
+    /// Working days per week (1-7).
+    per_week: u32,
+    /// Sorted and deduplicated.
+    holidays: Vec<NaiveDate>,
+    /// The holidays that fall on working weekdays (the ones that change a count).
+    work_holidays: Vec<NaiveDate>,
 }
 
 impl Default for Calendar {
@@ -35,9 +45,19 @@ impl Calendar {
                 "every day of the week is a weekend day; leave at least one working day".into(),
             );
         }
+        let mut holidays: Vec<NaiveDate> = holidays.into_iter().collect();
+        holidays.sort_unstable();
+        holidays.dedup();
+        let work_holidays = holidays
+            .iter()
+            .copied()
+            .filter(|d| !days[d.weekday().num_days_from_monday() as usize])
+            .collect();
         Ok(Self {
             weekend: days,
-            holidays: holidays.into_iter().collect(),
+            per_week: days.iter().filter(|w| !**w).count() as u32,
+            holidays,
+            work_holidays,
         })
     }
 
@@ -48,45 +68,84 @@ impl Calendar {
             .collect()
     }
 
+    fn is_working_weekday(&self, d: NaiveDate) -> bool {
+        !self.weekend[d.weekday().num_days_from_monday() as usize]
+    }
+
     pub fn is_business_day(&self, d: NaiveDate) -> bool {
-        !self.weekend[d.weekday().num_days_from_monday() as usize] && !self.holidays.contains(&d)
+        self.is_working_weekday(d) && self.holidays.binary_search(&d).is_err()
     }
 
     /// The business day `n` business days after `d` (numpy `roll='backward'`).
+    /// Saturates at the last date chrono can hold.
     pub fn add_business_days(&self, d: NaiveDate, n: u32) -> NaiveDate {
         let mut day = d;
         while !self.is_business_day(day) {
-            day = prev(day);
-        }
-        let mut left = n;
-        while left > 0 {
-            day = next(day);
-            if self.is_business_day(day) {
-                left -= 1;
+            let p = prev(day);
+            if p == day {
+                break;
             }
+            day = p;
+        }
+        // Add working weekdays, then as many more as holidays were passed,
+        // until no new holiday falls in the stretch just added.
+        let mut left = u64::from(n);
+        while left > 0 {
+            let Some(to) = self.add_weekdays(day, left) else {
+                return NaiveDate::MAX;
+            };
+            left = self.work_holidays_in(day, to);
+            day = to;
         }
         day
     }
 
+    /// The `k`-th working weekday after `d` (holidays not considered).
+    fn add_weekdays(&self, d: NaiveDate, k: u64) -> Option<NaiveDate> {
+        let per_week = u64::from(self.per_week);
+        let weeks = (k - 1) / per_week;
+        let mut day = d.checked_add_days(Days::new(weeks.checked_mul(7)?))?;
+        let mut left = k - weeks * per_week;
+        while left > 0 {
+            day = day.checked_add_days(Days::new(1))?;
+            if self.is_working_weekday(day) {
+                left -= 1;
+            }
+        }
+        Some(day)
+    }
+
+    /// Holidays on working weekdays in `(lo, hi]`.
+    fn work_holidays_in(&self, lo: NaiveDate, hi: NaiveDate) -> u64 {
+        let a = self.work_holidays.partition_point(|h| *h <= lo);
+        let b = self.work_holidays.partition_point(|h| *h <= hi);
+        (b - a) as u64
+    }
+
+    /// Working weekdays in `(lo, hi]`, `lo <= hi`: whole weeks, then the rest by weekday.
+    fn weekdays_in(&self, lo: NaiveDate, hi: NaiveDate) -> i64 {
+        let days = (hi - lo).num_days();
+        let mut count = days / 7 * i64::from(self.per_week);
+        let first = i64::from(lo.weekday().num_days_from_monday());
+        for k in 1..=days % 7 {
+            if !self.weekend[((first + k) % 7) as usize] {
+                count += 1;
+            }
+        }
+        count
+    }
+
     /// The holidays in `(from, to]`, in order.
     pub fn holidays_in(&self, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
-        if to <= from {
-            return Vec::new();
-        }
-        self.holidays
-            .range((
-                std::ops::Bound::Excluded(from),
-                std::ops::Bound::Included(to),
-            ))
-            .copied()
-            .collect()
+        let a = self.holidays.partition_point(|h| *h <= from);
+        let b = self.holidays.partition_point(|h| *h <= to);
+        self.holidays[a..b.max(a)].to_vec()
     }
 
     /// This calendar with more days off (the days an engagement was on hold).
     pub fn with_holidays(&self, extra: impl IntoIterator<Item = NaiveDate>) -> Calendar {
-        let mut cal = self.clone();
-        cal.holidays.extend(extra);
-        cal
+        let all = self.holidays.iter().copied().chain(extra);
+        Calendar::new(&self.weekend_days(), all).unwrap_or_else(|_| self.clone())
     }
 
     /// `d` if it is a business day, else the next one.
@@ -109,15 +168,7 @@ impl Calendar {
         } else {
             (to, from, -1)
         };
-        let mut count = 0;
-        let mut day = lo;
-        while day < hi {
-            day = next(day);
-            if self.is_business_day(day) {
-                count += 1;
-            }
-        }
-        sign * count
+        sign * (self.weekdays_in(lo, hi) - self.work_holidays_in(lo, hi) as i64)
     }
 }
 
@@ -464,6 +515,49 @@ mod tests {
                 prop_assert_eq!(got, if a <= b { want } else { -want });
             }
         }
+    }
+
+    /// Far dates and large offsets are arithmetic, not walks: each of these
+    /// took seconds to minutes one day at a time.
+    #[test]
+    fn far_dates_and_large_offsets_are_closed_form() {
+        let start = std::time::Instant::now();
+        let mondays = Calendar::new(
+            &[
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+                Weekday::Sat,
+                Weekday::Sun,
+            ],
+            [],
+        )
+        .unwrap();
+        // 2026-11-23 is a Monday: 99,999 working Mondays later.
+        assert_eq!(
+            mondays.add_business_days(d("2026-11-23"), 99_999),
+            d("2026-11-23") + chrono::Duration::days(7 * 99_999)
+        );
+        let cal = Calendar::new(
+            &[Weekday::Sat, Weekday::Sun],
+            (0..5_000).map(|i| d("2027-01-01") + chrono::Duration::days(i * 7)),
+        )
+        .unwrap();
+        for _ in 0..10_000 {
+            let n = cal.business_days_between(d("0000-01-01"), d("9999-12-31"));
+            assert!(n > 2_600_000, "{n}");
+        }
+        assert_eq!(
+            cal.add_business_days(d("9999-12-31"), u32::MAX),
+            NaiveDate::MAX,
+            "past what a date can hold saturates"
+        );
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[test]

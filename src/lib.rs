@@ -14,6 +14,7 @@ pub mod duration;
 pub mod engagement;
 pub mod error;
 pub mod escape;
+pub mod fsx;
 pub mod git;
 pub mod lock;
 pub mod playbook;
@@ -146,31 +147,78 @@ impl Context {
         }
     }
 
-    /// Load every engagement, naming unusable files on stderr.
+    /// Load every engagement, naming unusable files on stderr, and the
+    /// values that were left out of usable ones.
     pub fn engagements(&self, ws: &Workspace) -> Result<Vec<engagement::Engagement>> {
         let (list, problems) = ws.load_all()?;
         let usable: std::collections::HashSet<&Path> =
             list.iter().map(|e| e.path.as_path()).collect();
-        let broken: Vec<Diagnostic> = problems
+        let (in_usable, broken): (Vec<Diagnostic>, Vec<Diagnostic>) = problems
             .into_iter()
-            .filter(|d| d.is_error() && !usable.contains(d.path.as_path()))
-            .collect();
+            .partition(|d| usable.contains(d.path.as_path()));
+        let broken: Vec<Diagnostic> = broken.into_iter().filter(|d| d.is_error()).collect();
         self.warn_all(ws, &broken);
+        warn_problems(&ws.root, &in_usable);
         Ok(list)
     }
 }
 
+/// An `FT_*` environment variable; empty is unset, and a value that is not
+/// UTF-8 is an error naming the variable rather than silently ignored (a
+/// workspace or date that was meant would otherwise be replaced by another).
+fn ft_env(name: &str) -> Result<Option<String>> {
+    match std::env::var(name) {
+        Ok(v) => Ok(Some(v).filter(|v| !v.is_empty())),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(v)) => Err(user_hint(
+            format!(
+                "environment variable `{name}` is not valid UTF-8: {}",
+                v.to_string_lossy().escape_debug()
+            ),
+            format!("set `{name}` to a UTF-8 value, or unset it"),
+        )),
+    }
+}
+
+/// At most this many problems of usable files are printed by one command.
+const MAX_WARNINGS: usize = 20;
+
+/// Warn on stderr about problems in files that are still used (a value that
+/// did not parse and was left out, an unknown key): every command that reads
+/// an engagement says so, not only `ft check`.
+pub fn warn_problems(root: &Path, problems: &[Diagnostic]) {
+    for d in problems.iter().take(MAX_WARNINGS) {
+        let path = d.path.strip_prefix(root).unwrap_or(&d.path);
+        eprintln!(
+            "warning: {}:{}:{}: {}",
+            escape::terminal(&path.display().to_string()),
+            d.line,
+            d.column,
+            escape::terminal_lines(&d.message)
+        );
+    }
+    if problems.len() > MAX_WARNINGS {
+        eprintln!(
+            "warning: {} more problems (run `ft check`)",
+            problems.len() - MAX_WARNINGS
+        );
+    }
+}
+
 fn build_context(global: &Global) -> Result<Context> {
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    // Other variables (NO_COLOR, TERM) only turn things off: present is enough.
+    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+    let (ft_config, ft_today) = (ft_env("FT_CONFIG")?, ft_env("FT_TODAY")?);
+    let (ft_workspace, ft_user) = (ft_env("FT_WORKSPACE")?, ft_env("FT_USER")?);
     let dirs = directories::ProjectDirs::from("", "", "ft");
-    let config_path = env("FT_CONFIG")
+    let config_path = ft_config
         .map(PathBuf::from)
         .or_else(|| dirs.as_ref().map(|d| d.config_dir().join("config.toml")));
     let config = match &config_path {
         Some(p) => Config::load(p)?,
         None => Config::default(),
     };
-    let now = match global.today.clone().or_else(|| env("FT_TODAY")) {
+    let now = match global.today.clone().or(ft_today) {
         Some(s) => s
             .parse::<When>()
             .map_err(|e| user_hint(format!("--today: {e}"), "e.g. --today 2026-11-20"))?,
@@ -183,7 +231,7 @@ fn build_context(global: &Global) -> Result<Context> {
         ),
     };
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let env_ws = env("FT_WORKSPACE").map(PathBuf::from);
+    let env_ws = ft_workspace.map(PathBuf::from);
     let data_dir = dirs.as_ref().map(|d| d.data_dir().to_path_buf());
     let workspace = workspace::resolve(
         global.workspace.as_deref(),
@@ -198,13 +246,13 @@ fn build_context(global: &Global) -> Result<Context> {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                std::io::stdout().is_terminal() && env("TERM").as_deref() != Some("dumb")
+                std::io::stdout().is_terminal() && env("TERM").is_none_or(|t| t != "dumb")
             }
         };
     let me = global
         .as_person
         .clone()
-        .or_else(|| env("FT_USER"))
+        .or(ft_user)
         .or_else(|| config.me.clone());
     Ok(Context {
         format: global.format,

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -20,6 +20,7 @@ use crate::engagement::ops::Actor;
 use crate::engagement::store::{self, Store};
 use crate::engagement::store::{Applied, Change};
 use crate::error::{Diagnostic, line_col, user_hint};
+use crate::fsx::Dir;
 use crate::git::{Found as GitFound, Pull, Push, Repo};
 use crate::playbook::{Catalog, Playbook, Source, builtin, load as pload};
 use crate::time::When;
@@ -263,18 +264,27 @@ enum RawSkills {
 impl Config {
     /// Load the personal config; a missing file is an empty config.
     pub fn load(path: &Path) -> Result<Config> {
-        let text = match std::fs::read_to_string(path) {
+        // Bounded, and never a device or FIFO (`FT_CONFIG=/dev/zero`).
+        let text = match store::read(path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(e)
+                if e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) =>
+            {
                 return Ok(Config {
                     path: Some(path.to_path_buf()),
                     ..Config::default()
                 });
             }
-            Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
+            Err(e) => return Err(e),
         };
-        let raw: RawConfig = toml::from_str(&text).map_err(|e| {
-            let (line, col) = e.span().map_or((1, 1), |s| line_col(&text, s.start));
+        Config::parse(path, &text)
+    }
+
+    /// The personal config from its text; problems name `path:line:col`.
+    pub fn parse(path: &Path, text: &str) -> Result<Config> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
             user_hint(
                 format!(
                     "{}:{line}:{col}: {}",
@@ -327,7 +337,9 @@ impl Workspace {
             ));
         }
         let mut problems = Vec::new();
-        let text = store::read(&file)?;
+        // Below the root nothing is followed through a link (see `fsx`).
+        let dir = Dir::open(root)?;
+        let text = dir.read_text(FILE, eload::MAX_BYTES)?;
         let settings = parse_settings(&file, &text).unwrap_or_else(|p| {
             problems.extend(p);
             Settings::default()
@@ -341,20 +353,7 @@ impl Workspace {
         for (name, text) in builtin::FILES {
             (name, text).hash(&mut hasher);
         }
-        for path in playbook_files(&root.join(PLAYBOOK_DIR))? {
-            let text = match store::read(&path) {
-                Ok(t) => t,
-                Err(e) => {
-                    problems.push(Diagnostic::error(&path, (1, 1), "read", format!("{e:#}")));
-                    continue;
-                }
-            };
-            (path.file_name(), &text).hash(&mut hasher);
-            match pload::parse(&path, &text, Source::File(path.clone())) {
-                Ok(p) => catalog.insert(p),
-                Err(p) => problems.extend(p),
-            }
-        }
+        load_playbooks(&dir, &mut catalog, &mut problems, &mut hasher)?;
         Ok(Workspace {
             root: root.to_path_buf(),
             settings,
@@ -370,33 +369,33 @@ impl Workspace {
     pub fn load_all(&self) -> Result<(Vec<Engagement>, Vec<Diagnostic>)> {
         let mut cache = Cache::open(&self.root.join(".ft").join("cache"), self.fingerprint);
         let files = self.store.files()?;
+        let dir = self.store.open_dir()?;
         let mut results: Vec<(String, Stamp, Loaded)> = Vec::with_capacity(files.len());
         let mut problems = Vec::new();
         let mut must_save = false;
         let mut racy = Vec::new();
         for (id, path) in files {
-            let id = match id {
-                Ok(id) => id,
+            let (Some(dir), Ok(id)) = (&dir, id.as_ref()) else {
+                let e = id.err().unwrap_or_default();
+                problems.push(
+                    Diagnostic::error(&path, (1, 1), "file-name", e).with_hint(Some(
+                        "rename the file to a plain name such as `contoso-teams.toml`".into(),
+                    )),
+                );
+                continue;
+            };
+            let read =
+                |e: anyhow::Error| Diagnostic::error(&path, (1, 1), "read", format!("{e:#}"));
+            // Opened without following links and refused unless a regular file.
+            let file = match dir.open_file(&format!("{id}.toml")) {
+                Ok(f) => f,
                 Err(e) => {
-                    problems.push(Diagnostic::error(&path, (1, 1), "file-name", e).with_hint(
-                        Some("rename the file to a plain name such as `contoso-teams.toml`".into()),
-                    ));
+                    problems.push(read(e));
                     continue;
                 }
             };
-            let stamp = match std::fs::metadata(&path) {
-                Ok(meta) => Stamp::of(&meta),
-                Err(e) => {
-                    problems.push(Diagnostic::error(
-                        &path,
-                        (1, 1),
-                        "read",
-                        format!("cannot read `{}`: {e}", path.display()),
-                    ));
-                    continue;
-                }
-            };
-            let loaded = match cache.take(&id, &stamp, &path) {
+            let stamp = Stamp::of(&file.meta);
+            let loaded = match cache.take(id, &stamp, &path) {
                 Ok(hit) => hit,
                 Err(same_stamp) => {
                     if same_stamp {
@@ -404,21 +403,16 @@ impl Workspace {
                     } else {
                         must_save = true;
                     }
-                    match store::read(&path) {
-                        Ok(text) => eload::parse(&path, &id, &text, &self.catalog),
+                    match file.read_text(eload::MAX_BYTES) {
+                        Ok(text) => eload::parse(&path, id, &text, &self.catalog),
                         Err(e) => {
-                            problems.push(Diagnostic::error(
-                                &path,
-                                (1, 1),
-                                "read",
-                                format!("{e:#}"),
-                            ));
+                            problems.push(read(e));
                             continue;
                         }
                     }
                 }
             };
-            results.push((id, stamp, loaded));
+            results.push((id.clone(), stamp, loaded));
         }
         if must_save || cache.leftovers() > 0 || cache.worth_saving(&racy) {
             let refs: Vec<(String, Stamp, &Loaded)> =
@@ -609,19 +603,48 @@ fn push_now(repo: &Repo) -> Result<(), String> {
     Err("the remote keeps moving".into())
 }
 
-/// `*.yaml` / `*.yml` files in a directory, sorted.
-pub fn playbook_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", dir.display())),
+/// Add the playbooks of `playbooks/` (a real folder, never a link) to the
+/// catalog, hashing each file for the fingerprint; a file that cannot be
+/// read or parsed is a problem and is skipped.
+fn load_playbooks(
+    root: &Dir,
+    catalog: &mut Catalog,
+    problems: &mut Vec<Diagnostic>,
+    hasher: &mut impl Hasher,
+) -> Result<()> {
+    let Some(dir) = root.sub(PLAYBOOK_DIR)? else {
+        return Ok(());
     };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-        .collect();
-    files.sort();
-    Ok(files)
+    for name in playbook_files(&dir)? {
+        let path = dir.join(&name);
+        let text = match dir.read_text(&name, crate::yaml::MAX_BYTES) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(Diagnostic::error(&path, (1, 1), "read", format!("{e:#}")));
+                continue;
+            }
+        };
+        (path.file_name(), &text).hash(hasher);
+        match pload::parse(&path, &text, Source::File(path.clone())) {
+            Ok(p) => catalog.insert(p),
+            Err(p) => problems.extend(p),
+        }
+    }
+    Ok(())
+}
+
+/// Names of the `*.yaml` / `*.yml` files in a directory, sorted.
+pub fn playbook_files(dir: &Dir) -> Result<Vec<String>> {
+    Ok(dir
+        .entries()?
+        .into_iter()
+        .filter_map(|(name, _)| name.into_string().ok())
+        .filter(|n| {
+            Path::new(n)
+                .extension()
+                .is_some_and(|x| x == "yaml" || x == "yml")
+        })
+        .collect())
 }
 
 #[cfg(test)]

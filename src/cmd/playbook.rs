@@ -10,6 +10,7 @@ use super::catalog_or_builtin;
 use crate::Context;
 use crate::engagement::store;
 use crate::error::{Diagnostics, user_hint};
+use crate::escape;
 use crate::playbook::{Playbook, Source, load};
 use crate::render::{Format, Grid, Tone, json, paint};
 
@@ -177,13 +178,14 @@ fn check(ctx: &Context, file: &Path) -> Result<i32> {
             Ok(0)
         }
         Err(problems) => {
+            // File names and contents are quoted: control characters shown, never sent.
             let mut out = String::new();
             for d in &problems {
-                out.push_str(&format!("{d}\n"));
+                out.push_str(&format!("{}\n", escape::terminal_lines(&d.to_string())));
             }
             out.push_str(&format!(
                 "{}: {} problems\n",
-                file.display(),
+                escape::terminal(&file.display().to_string()),
                 problems.len()
             ));
             ctx.print(&out)?;
@@ -406,7 +408,7 @@ fn import_pages(
         .map_err(|e| user_hint(format!("--id: {e}"), "e.g. --id our-playbook"))?;
     let imported = crate::playbook::import::to_yaml(&pages, &id, name);
     for w in &imported.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", escape::terminal_lines(w));
     }
     if imported.too_large() {
         return Err(user_hint(

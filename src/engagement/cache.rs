@@ -7,7 +7,10 @@
 //! whose file changed within [`RACY_NS`] of the cache being written is never
 //! trusted, so an edit inside the file system's timestamp granularity is
 //! always seen. The cache is written atomically, may be deleted at any time,
-//! and any problem reading it just means parsing the files.
+//! and any problem reading it just means parsing the files. A checksum of
+//! the whole body is checked before anything in it is used, so a damaged
+//! cache (a flipped bit that still decodes) is discarded and rebuilt rather
+//! than misread.
 
 use std::fs::Metadata;
 use std::path::{Path, PathBuf};
@@ -19,7 +22,44 @@ use super::Engagement;
 use super::load::Loaded;
 use crate::error::Diagnostic;
 
-const MAGIC: &[u8; 8] = b"ftcache2";
+const MAGIC: &[u8; 8] = b"ftcache3";
+/// A larger cache is ignored (and rewritten): reads are bounded.
+const MAX_BYTES: usize = 1 << 30;
+
+/// The checksum of a cache body. Any change of the hash function between
+/// builds only means one rebuild.
+fn checksum(body: &[u8]) -> [u8; 8] {
+    use std::hash::Hasher as _;
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(body);
+    h.finish().to_le_bytes()
+}
+
+/// The cache body of `bytes` if the magic and the checksum are right.
+fn verified(bytes: &[u8]) -> Option<&[u8]> {
+    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+    let (sum, body) = rest.split_at_checked(8)?;
+    (sum == checksum(body)).then_some(body)
+}
+
+/// `body` framed as a cache file (magic and checksum), for fuzzing what
+/// lies behind the checksum.
+#[doc(hidden)]
+pub fn framed(body: &[u8]) -> Vec<u8> {
+    let mut bytes = MAGIC.to_vec();
+    bytes.extend_from_slice(&checksum(body));
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+/// `.ft/cache` read through the workspace root without following links.
+fn read(path: &Path) -> Option<Vec<u8>> {
+    let dir = path.parent()?;
+    let (root, name) = crate::fsx::split(dir).ok()?;
+    let ft = crate::fsx::Dir::open(root).ok()?.sub(name).ok()??;
+    let file = ft.open_file(path.file_name()?.to_str()?).ok()?;
+    file.read_bytes(MAX_BYTES).ok()
+}
 /// Entries modified this close to the cache's writing are re-read.
 pub const RACY_NS: i128 = 2_000_000_000;
 
@@ -164,32 +204,39 @@ fn now_ns() -> i128 {
 impl Cache {
     /// Open the cache; a missing, unreadable, foreign or outdated one is empty.
     pub fn open(path: &Path, fingerprint: u64) -> Cache {
-        let mut cache = Cache {
+        Cache::from_bytes(path, fingerprint, &read(path).unwrap_or_default())
+    }
+
+    /// The cache held in `bytes` (what `.ft/cache` holds); anything
+    /// damaged, foreign or outdated is an empty cache.
+    pub fn from_bytes(path: &Path, fingerprint: u64, bytes: &[u8]) -> Cache {
+        Cache {
             path: path.to_path_buf(),
             fingerprint,
             built_ns: 0,
             entries: Vec::new().into_iter().peekable(),
             leftovers: 0,
-        };
-        let Ok(bytes) = std::fs::read(path) else {
-            return cache;
-        };
-        let Some(body) = bytes.strip_prefix(MAGIC.as_slice()) else {
-            return cache;
+        }
+        .load(bytes)
+    }
+
+    fn load(mut self, bytes: &[u8]) -> Cache {
+        let Some(body) = verified(bytes) else {
+            return self;
         };
         let Ok(file) = postcard::from_bytes::<File>(body) else {
-            return cache;
+            return self;
         };
-        if file.fingerprint != fingerprint {
-            return cache;
+        if file.fingerprint != self.fingerprint {
+            return self;
         }
-        cache.built_ns = file.built_ns;
+        self.built_ns = file.built_ns;
         let mut entries = file.entries;
         if !entries.is_sorted_by(|a, b| a.name <= b.name) {
             entries.sort_by(|a, b| a.name.cmp(&b.name));
         }
-        cache.entries = entries.into_iter().peekable();
-        cache
+        self.entries = entries.into_iter().peekable();
+        self
     }
 
     /// The cached result for a file, if its stamp matches and it was settled
@@ -246,12 +293,20 @@ impl Cache {
         let Ok(body) = postcard::to_stdvec(&file) else {
             return;
         };
-        let mut bytes = MAGIC.to_vec();
-        bytes.extend_from_slice(&body);
-        if let Some(dir) = self.path.parent() {
-            let _ = crate::engagement::store::private_dir(dir);
+        let bytes = framed(&body);
+        if bytes.len() > MAX_BYTES {
+            // It would not be read back.
+            return;
         }
-        let _ = crate::engagement::store::write_atomic(&self.path, &bytes);
+        let (Some(dir), Some(name)) = (
+            self.path.parent(),
+            self.path.file_name().and_then(|n| n.to_str()),
+        ) else {
+            return;
+        };
+        if let Ok(ft) = crate::engagement::store::private_dir(dir) {
+            let _ = ft.write_atomic(name, &bytes);
+        }
     }
 
     /// Would writing the cache now make an entry trusted that is not yet?
@@ -483,6 +538,33 @@ mod tests {
                 .take("c", &f.old, Path::new("c.toml"))
                 .is_err()
         );
+        std::fs::write(&f.path, b"ftcache3").unwrap();
+        assert!(
+            Cache::open(&f.path, 42)
+                .take("c", &f.old, Path::new("c.toml"))
+                .is_err()
+        );
+    }
+
+    /// Every single-bit flip anywhere in the cache is detected: the damaged
+    /// cache is empty (everything is read again), never a wrong answer.
+    #[test]
+    fn a_flipped_bit_anywhere_discards_the_cache() {
+        let f = fixture();
+        let good = std::fs::read(&f.path).unwrap();
+        for i in 0..good.len() {
+            for bit in [0, 3, 7] {
+                let mut bytes = good.clone();
+                bytes[i] ^= 1 << bit;
+                std::fs::write(&f.path, &bytes).unwrap();
+                let mut cache = Cache::open(&f.path, 42);
+                assert!(
+                    cache.take("b", &f.old, Path::new("b.toml")).is_err()
+                        && cache.take("c", &f.old, Path::new("c.toml")).is_err(),
+                    "byte {i} bit {bit} flipped: the cache must be discarded"
+                );
+            }
+        }
     }
 
     #[test]

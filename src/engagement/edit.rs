@@ -10,6 +10,49 @@ pub struct EditDoc {
     doc: DocumentMut,
 }
 
+/// What `toml_edit` does not keep: a byte-order mark and CRLF line endings.
+/// Stripped before parsing and put back after writing, so an edit of such a
+/// file changes only the values it touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Framing {
+    pub bom: bool,
+    /// Every line ends in CRLF (a file with mixed endings is written with LF).
+    pub crlf: bool,
+}
+
+impl Framing {
+    /// The framing of `text` and the text without it.
+    pub fn strip(text: &str) -> (Framing, std::borrow::Cow<'_, str>) {
+        let (bom, body) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let newlines = body.matches('\n').count();
+        let crlf = newlines > 0 && body.matches("\r\n").count() == newlines;
+        let body = if crlf {
+            std::borrow::Cow::Owned(body.replace("\r\n", "\n"))
+        } else {
+            std::borrow::Cow::Borrowed(body)
+        };
+        (Framing { bom, crlf }, body)
+    }
+
+    /// `text` (LF, no BOM) with this framing put back.
+    pub fn restore(self, text: &str) -> String {
+        let mut out =
+            String::with_capacity(text.len() + if self.crlf { text.len() / 16 } else { 0 } + 3);
+        if self.bom {
+            out.push('\u{feff}');
+        }
+        if self.crlf {
+            out.push_str(&text.replace('\n', "\r\n"));
+        } else {
+            out.push_str(text);
+        }
+        out
+    }
+}
+
 impl EditDoc {
     pub fn parse(text: &str) -> Result<Self, String> {
         text.parse::<DocumentMut>()
@@ -262,6 +305,24 @@ impl std::fmt::Display for EditDoc {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn framing_round_trips_bom_and_crlf() {
+        for text in [
+            "a = 1\r\nb = 2\r\n",
+            "\u{feff}a = 1\nb = 2\n",
+            "\u{feff}a = 1\r\n",
+            "a = 1\nb = 2\r\n",
+            "a = 1",
+            "",
+        ] {
+            let (f, body) = Framing::strip(text);
+            assert!(!body.starts_with('\u{feff}'));
+            assert_eq!(f.restore(&body), text, "{text:?}");
+        }
+        let (f, body) = Framing::strip("\u{feff}a = 1\r\n");
+        assert_eq!((f.bom, f.crlf, &*body), (true, true, "a = 1\n"));
+    }
 
     const TEXT: &str = "\
 # Contoso: hand-written header

@@ -292,9 +292,11 @@ pub fn check_id(id: &str) -> Result<(), String> {
         return Err("an id cannot be empty".into());
     }
     if id.len() > 100 {
+        // By characters: an id may hold any bytes until it is checked below.
+        let head: String = id.chars().take(20).collect();
         return Err(format!(
-            "id `{}...` is longer than 100 characters",
-            &id[..20]
+            "id `{}...` is too long; ids are at most 100 ASCII letters, digits, `-`, `_` and `.`",
+            head.escape_debug()
         ));
     }
     if id.starts_with('.') {
@@ -355,6 +357,15 @@ pub(crate) mod tests {
             "", "../x", "a/b", ".hidden", "a b", "a\\b", "é", "a\0b", "..", ".",
         ] {
             assert!(check_id(bad).is_err(), "{bad}");
+        }
+        // Long ids of multi-byte characters are refused, not a panic.
+        for long in [
+            "€".repeat(40),
+            format!("{}€", "a".repeat(100)),
+            "é".repeat(101),
+        ] {
+            let e = check_id(&long).expect_err("over 100 bytes");
+            assert!(e.contains("too long"), "{e}");
         }
     }
 

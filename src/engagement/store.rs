@@ -6,19 +6,21 @@
 //! command's operations ([`super::ops`]) are applied to the `toml_edit`
 //! document and recorded as events, the result is validated again and saved
 //! once, atomically (temporary file in the same directory, fsync, rename,
-//! fsync the directory).
+//! fsync the directory). All of it goes through [`crate::fsx`]: `engagements/`
+//! and `.ft/` must be real directories and the files in them regular files,
+//! never links.
 
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
-use super::edit::EditDoc;
+use super::edit::{EditDoc, Framing};
 use super::load::{self, Loaded};
 use super::ops::{self, Actor, Op};
 use super::{Engagement, check_id};
 use crate::error::{Diagnostics, user, user_hint};
+use crate::fsx::{self, Dir};
 use crate::playbook::{Catalog, Playbook};
 
 pub const DIR: &str = "engagements";
@@ -56,21 +58,25 @@ impl Store {
         Ok(self.dir.join(format!("{id}.toml")))
     }
 
+    /// `engagements/`, a real directory; `None` when there is none yet.
+    pub fn open_dir(&self) -> Result<Option<Dir>> {
+        Dir::open(&self.root)?.sub(DIR)
+    }
+
+    /// `engagements/`, created when missing.
+    fn open_dir_create(&self) -> Result<Dir> {
+        Dir::open(&self.root)?.sub_create(DIR)
+    }
+
     /// `(id, path)` of every `*.toml` file in `engagements/`, sorted by id.
     /// Files whose names are not valid ids are returned with `Err`.
     pub fn files(&self) -> Result<Vec<(Result<String, String>, PathBuf)>> {
-        let entries = match fs::read_dir(&self.dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => {
-                return Err(e).with_context(|| format!("cannot read `{}`", self.dir.display()));
-            }
+        let Some(dir) = self.open_dir()? else {
+            return Ok(Vec::new());
         };
         let mut out = Vec::new();
-        for entry in entries {
-            let entry = entry.with_context(|| format!("cannot read `{}`", self.dir.display()))?;
-            let path = entry.path();
-            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        for (name, _) in dir.entries()? {
+            let Some(name) = name.to_str() else {
                 continue;
             };
             let Some(stem) = name.strip_suffix(".toml") else {
@@ -79,7 +85,7 @@ impl Store {
             if name.starts_with('.') {
                 continue;
             }
-            out.push((check_id(stem).map(|()| stem.to_string()), path));
+            out.push((check_id(stem).map(|()| stem.to_string()), dir.join(name)));
         }
         // By id (the file stem): the order the cache keeps its entries in.
         let stem = |p: &Path| {
@@ -99,19 +105,28 @@ impl Store {
     /// The engagement and the text it was loaded from (read once).
     fn load_with_text(&self, id: &str, catalog: &Catalog) -> Result<(Engagement, String)> {
         let path = self.path(id)?;
-        let text = read(&path).map_err(|e| match e.downcast_ref::<std::io::Error>() {
-            Some(io) if io.kind() == std::io::ErrorKind::NotFound => user_hint(
+        let no_engagement = || {
+            user_hint(
                 format!("no engagement `{id}`"),
                 "`ft list` shows the engagements; `ft new` creates one",
-            ),
-            _ => e,
-        })?;
+            )
+        };
+        let dir = self.open_dir()?.ok_or_else(no_engagement)?;
+        let text = dir
+            .read_text(&format!("{id}.toml"), load::MAX_BYTES)
+            .map_err(|e| match e.downcast_ref::<std::io::Error>() {
+                Some(io) if io.kind() == std::io::ErrorKind::NotFound => no_engagement(),
+                _ => e,
+            })?;
         let Loaded {
             engagement,
             problems,
         } = load::parse(&path, id, &text, catalog);
         match engagement {
-            Some(e) => Ok((e, text)),
+            Some(e) => {
+                crate::warn_problems(&self.root, &problems);
+                Ok((e, text))
+            }
             None => Err(Diagnostics(problems).into()),
         }
     }
@@ -137,14 +152,15 @@ impl Store {
         plan: impl FnOnce(&Engagement, &Playbook) -> Result<Change>,
     ) -> Result<Applied> {
         let path = self.path(id)?;
-        refuse_symlink(&path)?;
-        // Loading refuses conflict markers, oversize files and broken TOML.
+        // Loading refuses links, conflict markers, oversize files and broken TOML.
         let (engagement, text) = self.load_with_text(id, catalog)?;
         let playbook = catalog
             .get(&engagement.playbook)
             .ok_or_else(|| user(format!("no playbook `{}`", engagement.playbook)))?;
         let change = plan(&engagement, playbook)?;
-        let mut doc = EditDoc::parse(&text)
+        // toml_edit writes LF without a BOM: keep the file's own framing.
+        let (framing, body) = Framing::strip(&text);
+        let mut doc = EditDoc::parse(&body)
             .map_err(|e| user(format!("cannot parse `{}`: {e}", path.display())))?;
         ops::normalise_roles(&mut doc, playbook);
         let mut events = Vec::new();
@@ -161,9 +177,12 @@ impl Store {
         for event in events {
             event.record(&mut doc, actor).map_err(user)?;
         }
-        let new_text = doc.to_string();
+        let new_text = framing.restore(&doc.to_string());
         let after = validated(&path, id, &new_text, catalog)?;
-        write_atomic(&path, new_text.as_bytes())?;
+        let dir = self.open_dir_create()?;
+        // Under the lock no other write is under way: any temporary file is a killed one's.
+        dir.remove_temporaries(std::time::Duration::ZERO);
+        dir.write_atomic(&format!("{id}.toml"), new_text.as_bytes())?;
         Ok(Applied {
             line: change.line,
             changed: true,
@@ -174,15 +193,19 @@ impl Store {
     /// Create a new engagement file, refusing to replace one; the caller holds the lock.
     pub fn create_locked(&self, id: &str, text: &str) -> Result<PathBuf> {
         let path = self.path(id)?;
-        if fs::symlink_metadata(&path).is_ok() {
+        let name = format!("{id}.toml");
+        let dir = self.open_dir_create()?;
+        if dir.kind(&name)?.is_some() {
             return Err(user_hint(
                 format!("engagement `{id}` already exists"),
                 format!("see it with `ft show {id}`, or pick another id"),
             ));
         }
-        fs::create_dir_all(&self.dir)
-            .with_context(|| format!("cannot create `{}`", self.dir.display()))?;
-        write_atomic(&path, text.as_bytes())?;
+        if text.len() > load::MAX_BYTES {
+            return Err(too_large(&path, text.len()));
+        }
+        dir.remove_temporaries(std::time::Duration::ZERO);
+        dir.write_atomic(&name, text.as_bytes())?;
         Ok(path)
     }
 }
@@ -213,6 +236,9 @@ impl Applied {
 
 /// The engagement a new text would load as, or the problems that refuse it.
 fn validated(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Result<Engagement> {
+    if text.len() > load::MAX_BYTES {
+        return Err(too_large(path, text.len()));
+    }
     let Loaded {
         engagement,
         problems,
@@ -235,106 +261,67 @@ fn validated(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Result<Eng
     }
 }
 
-/// Create `.ft/` (lock and cache) with a `.gitignore` of its own, so it never
-/// shows up in a team's repository.
-pub fn private_dir(dir: &Path) -> Result<()> {
-    fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
-    let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        let _ = fs::write(ignore, "# ft's lock and cache: local to this machine\n*\n");
-    }
-    Ok(())
-}
-
-fn refuse_symlink(path: &Path) -> Result<()> {
-    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(user_hint(
-            format!(
-                "`{}` is a symbolic link; ft does not write through links",
-                path.display()
-            ),
-            "replace the link with the file itself",
-        ));
-    }
-    Ok(())
-}
-
-/// Read a text file, refusing directories, oversize files and invalid UTF-8, naming the path.
-pub fn read(path: &Path) -> Result<String> {
-    let meta = fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
-    if meta.is_dir() {
-        return Err(user(format!(
-            "`{}` is a directory, not a file",
-            path.display()
-        )));
-    }
-    if meta.len() > load::MAX_BYTES as u64 {
-        return Err(user(format!(
-            "`{}` is {} bytes; files over {} bytes are refused",
+/// The size refusal: the same limit as for reading ([`load::MAX_BYTES`]).
+fn too_large(path: &Path, len: usize) -> anyhow::Error {
+    user_hint(
+        format!(
+            "refused: the change would make `{}` {len} bytes; engagement files are limited to {} bytes",
             path.display(),
-            meta.len(),
             load::MAX_BYTES
-        )));
-    }
-    let bytes = fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let (line, col) = crate::error::line_col(
-            &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
-            e.utf8_error().valid_up_to(),
-        );
-        user(format!(
-            "{}:{line}:{col}: the file is not valid UTF-8",
-            path.display()
-        ))
-    })
+        ),
+        "nothing was written; shorten the text (a long note can live in a linked document)",
+    )
 }
 
-/// Write a file atomically: temporary file in the same directory, fsync, rename, fsync the directory.
+/// `.ft/`'s own `.gitignore`, so lock and cache never show up in a team's repository.
+const PRIVATE_IGNORE: &[u8] = b"# ft's lock and cache: local to this machine\n*\n";
+
+/// Open (creating it) `.ft/` (lock and cache) below the workspace root
+/// `dir.parent()`, with a `.gitignore` of its own. `.ft/` must be a real
+/// directory and what ft keeps in it regular files: a link there (to a
+/// folder, a device or a file elsewhere) is refused with its name, so
+/// nothing outside the workspace is created or written through it.
+pub fn private_dir(dir: &Path) -> Result<Dir> {
+    let (root, name) = fsx::split(dir)?;
+    let ft = Dir::open(root)?.sub_create(name)?;
+    for file in [".gitignore", "lock", "tree", "cache"] {
+        ft.expect_file_or_nothing(file)?;
+    }
+    let _ = ft.create_new(".gitignore", PRIVATE_IGNORE);
+    // Writes of the cache are not under the lock: only old leftovers go.
+    ft.remove_temporaries(std::time::Duration::from_secs(600));
+    Ok(ft)
+}
+
+/// Read a text file the person named, refusing directories, devices, FIFOs,
+/// oversize files (by bytes read) and invalid UTF-8, naming the path.
+pub fn read(path: &Path) -> Result<String> {
+    fsx::read_path(path, load::MAX_BYTES)
+}
+
+/// Write a file the person named atomically (temporary file in the same
+/// directory, fsync, rename, fsync the directory); only a new or regular
+/// file is replaced, never a link, device or FIFO.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomic_with(path, bytes, |_| Ok(()))
+    fsx::write_path(path, bytes)
 }
 
 /// [`write_atomic`], calling `before_rename` with the temporary file's path
 /// once it is written and synced: tests inject a failure there.
+#[cfg(test)]
 fn write_atomic_with(
     path: &Path,
     bytes: &[u8],
     before_rename: impl FnOnce(&Path) -> std::io::Result<()>,
 ) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".ft-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        // New files get the usual rw-r--r--; existing files keep theirs (below).
-        builder.permissions(fs::Permissions::from_mode(0o644));
-    }
-    let mut tmp = builder
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
-    if let Ok(meta) = fs::metadata(path) {
-        let _ = fs::set_permissions(tmp.path(), meta.permissions());
-    }
-    before_rename(tmp.path()).with_context(|| format!("cannot write `{}`", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot replace `{}`", path.display()))?;
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    let (dir, name) = fsx::split(path)?;
+    Dir::open(dir)?.write_atomic_with(name, bytes, before_rename)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn leftovers(dir: &Path) -> Vec<String> {
         fs::read_dir(dir)

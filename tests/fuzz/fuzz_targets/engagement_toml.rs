@@ -1,11 +1,12 @@
 #![no_main]
 //! Any text given as an engagement file is loaded or refused with
-//! diagnostics, and every edit keeps the text outside the touched value.
+//! diagnostics, and every edit keeps the text outside the touched value,
+//! its BOM and its line endings.
 
 use std::path::Path;
 use std::sync::OnceLock;
 
-use ft::engagement::edit::EditDoc;
+use ft::engagement::edit::{EditDoc, Framing};
 use ft::engagement::load;
 use ft::playbook::{Catalog, builtin};
 use libfuzzer_sys::fuzz_target;
@@ -26,13 +27,16 @@ fuzz_target!(|text: &str| {
     if loaded.engagement.is_none() {
         assert!(loaded.problems.iter().any(|p| p.is_error()));
     }
-    if let Ok(mut doc) = EditDoc::parse(text) {
+    // What the write model strips before editing is put back byte for byte.
+    let (framing, body) = Framing::strip(text);
+    assert_eq!(framing.restore(&body), text);
+    if let Ok(mut doc) = EditDoc::parse(&body) {
         let _ = doc.set(
             &["tasks", "3616", "done"],
             "2026-11-23".parse::<toml_edit::Datetime>().unwrap(),
         );
         let _ = doc.push_entry("notes", &[("text", "fuzz".into())]);
-        let out = doc.to_string();
+        let out = framing.restore(&doc.to_string());
         // Whatever ft writes parses again.
         assert!(out.parse::<toml_edit::DocumentMut>().is_ok(), "{out}");
     }
