@@ -375,6 +375,17 @@ mod tests {
             (15, meta.ino(), meta.dev()),
             "size, inode and device"
         );
+        // Writing a file sets its change and modification times to the same instant.
+        let fresh = dir.path().join("fresh.toml");
+        std::fs::write(&fresh, "x").unwrap();
+        let meta = std::fs::metadata(&fresh).unwrap();
+        let modified = meta.modified().unwrap().duration_since(UNIX_EPOCH).unwrap();
+        let s = Stamp::of(&meta);
+        assert_eq!(s.mtime_ns, i128::try_from(modified.as_nanos()).unwrap());
+        assert_eq!(
+            s.ctime_ns, s.mtime_ns,
+            "ctime in nanoseconds, equal to the mtime of a file just written"
+        );
     }
 
     #[test]
