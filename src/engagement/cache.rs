@@ -351,9 +351,15 @@ mod tests {
         }
     }
 
+    /// The test's own clock, apart from the module's.
+    fn clock_ns() -> i128 {
+        let since = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+        i128::try_from(since.as_nanos()).unwrap()
+    }
+
     /// A stamp for a file last changed `age` nanoseconds before now.
     fn stamp(age: i128, ino: u64) -> Stamp {
-        let t = now_ns() - age;
+        let t = clock_ns() - age;
         Stamp {
             size: 120,
             mtime_ns: t,
@@ -414,15 +420,26 @@ mod tests {
             "mtime in nanoseconds"
         );
         assert!(
-            (s.ctime_ns - now_ns()).abs() < 60 * SECOND,
+            (s.ctime_ns - clock_ns()).abs() < 60 * SECOND,
             "ctime in nanoseconds, changed just now: {} vs {}",
             s.ctime_ns,
-            now_ns()
+            clock_ns()
         );
         assert_eq!(
             (s.size, s.ino, s.dev),
             (15, meta.ino(), meta.dev()),
             "size, inode and device"
+        );
+        // Writing a file sets its change and modification times to the same instant.
+        let fresh = dir.path().join("fresh.toml");
+        std::fs::write(&fresh, "x").unwrap();
+        let meta = std::fs::metadata(&fresh).unwrap();
+        let modified = meta.modified().unwrap().duration_since(UNIX_EPOCH).unwrap();
+        let s = Stamp::of(&meta);
+        assert_eq!(s.mtime_ns, i128::try_from(modified.as_nanos()).unwrap());
+        assert_eq!(
+            s.ctime_ns, s.mtime_ns,
+            "ctime in nanoseconds, equal to the mtime of a file just written"
         );
     }
 
@@ -484,7 +501,7 @@ mod tests {
         let path = dir.path().join("cache");
         // The modification time was set into the past; the change time is now.
         let mut s = stamp(60 * SECOND, 3);
-        s.ctime_ns = now_ns();
+        s.ctime_ns = clock_ns();
         let l = problem("x");
         Cache::open(&path, 1).save(&[("a".into(), s, &l)]);
         assert!(
@@ -565,6 +582,57 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_cache_is_written_at_the_current_time() {
+        let f = fixture();
+        let cache = Cache::open(&f.path, 42);
+        assert!(
+            (cache.built_ns - clock_ns()).abs() < 60 * SECOND,
+            "the cache records when it was written, in nanoseconds since the epoch"
+        );
+    }
+
+    #[test]
+    fn settled_means_more_than_the_racy_window_before() {
+        let built = 100 * SECOND;
+        let at = |t: i128| Stamp {
+            size: 1,
+            mtime_ns: t,
+            ctime_ns: t - SECOND,
+            ino: 1,
+            dev: 1,
+        };
+        assert!(at(built - RACY_NS - 1).settled_before(built));
+        assert!(
+            !at(built - RACY_NS).settled_before(built),
+            "a change exactly 2 s before the cache is still racy"
+        );
+        let mut late_ctime = at(built - 10 * SECOND);
+        late_ctime.ctime_ns = built - SECOND;
+        assert!(
+            !late_ctime.settled_before(built),
+            "the later of mtime and ctime counts"
+        );
+    }
+
+    #[test]
+    fn entries_written_out_of_order_are_still_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache");
+        let old = stamp(60 * SECOND, 1);
+        let (b, c) = (problem("b"), problem("c"));
+        Cache::open(&path, 1).save(&[("c".into(), old, &c), ("b".into(), old, &b)]);
+        let mut cache = Cache::open(&path, 1);
+        let hit = cache.take("b", &old, Path::new("b.toml"));
+        assert_eq!(
+            hit.map(|l| l.problems[0].message.clone()).ok().as_deref(),
+            Some("b"),
+            "the cache sorts its entries by name when they were not saved sorted"
+        );
+        assert!(cache.take("c", &old, Path::new("c.toml")).is_ok());
+        assert_eq!(cache.leftovers(), 0);
     }
 
     #[test]

@@ -502,4 +502,58 @@ text = \"first\"
             "a value that is not a list is refused"
         );
     }
+
+    #[test]
+    fn set_refuses_to_replace_a_table_with_a_value() {
+        let mut doc = EditDoc::parse(TEXT).unwrap();
+        assert_eq!(
+            doc.set(&["tasks"], "x"),
+            Err("`tasks` is a table, not a value".to_string())
+        );
+        assert_eq!(doc.to_string(), TEXT, "a refused set changes nothing");
+        assert!(doc.set(&["notes"], "x").is_err(), "nor a list of tables");
+        assert_eq!(doc.to_string(), TEXT);
+    }
+
+    #[test]
+    fn remove_of_a_missing_key_leaves_an_empty_record_alone() {
+        let text = "[tasks]\n994 = {}  # written by hand\n";
+        let mut doc = EditDoc::parse(text).unwrap();
+        assert!(!doc.remove(&["tasks", "994", "done"]));
+        assert_eq!(
+            doc.to_string(),
+            text,
+            "removing a key that is not there must change nothing"
+        );
+    }
+
+    #[test]
+    fn set_in_entry_keeps_comments_in_both_list_forms() {
+        let text = "\
+notes = [{ on = 2026-11-01, text = \"first\" }]
+
+[[blockers]]
+opened = 2026-11-02
+text = \"access\"
+resolved = 2026-11-03  # by hand
+";
+        let mut doc = EditDoc::parse(text).unwrap();
+        let day = |s: &str| Value::from(s.parse::<toml_edit::Datetime>().unwrap());
+        doc.set_in_entry("blockers", 0, "resolved", day("2026-11-04"))
+            .unwrap();
+        doc.set_in_entry("notes", 0, "by", "dana".into())
+            .expect("an entry of an inline array of tables can be set");
+        let out = doc.to_string();
+        assert!(
+            out.contains("\nresolved = 2026-11-04  # by hand\n"),
+            "set_in_entry replaces the value and keeps its comment:\n{out}"
+        );
+        let parsed: toml::Table = toml::from_str(&out).unwrap();
+        assert_eq!(parsed["notes"][0]["by"].as_str(), Some("dana"), "{out}");
+        assert_eq!(parsed["notes"][0]["text"].as_str(), Some("first"), "{out}");
+        assert_eq!(
+            doc.set_in_entry("blockers", 1, "resolved", day("2026-11-04")),
+            Err("no entry 2 in `blockers`".to_string())
+        );
+    }
 }

@@ -168,7 +168,10 @@ pub fn apply(
         } => skip(doc, task, *on, reason, *forced)?,
         Op::Reopen { task } => reopen(doc, task),
         Op::Log { cadence, on } => {
-            doc.push(&["cadences", cadence], on.to_toml())?;
+            // One meeting is logged once: the same occurrence again changes nothing.
+            if !e.cadences.get(cadence).is_some_and(|v| v.contains(on)) {
+                doc.push(&["cadences", cadence], on.to_toml())?;
+            }
             Entry::new("log")
                 .with("cadence", cadence.as_str())
                 .with("on", *on)
