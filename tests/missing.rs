@@ -135,3 +135,25 @@ fn unknown_keys_in_tables_ft_owns_are_warned_about_and_kept() {
     );
     assert!(after.contains("crm_id = \"CRM-1\"\n"), "{after}");
 }
+
+#[test]
+fn empty_notes_customers_and_ssat_on_a_playbook_without_ssat_are_refused() {
+    let ws = Ws::new();
+    ws.engagement("n", AZURE);
+    ws.ft(&["note", "n", "  "])
+        .code(2)
+        .stderr_has("a note needs some text");
+    ws.ft(&["blocker", "n", " "])
+        .code(2)
+        .stderr_has("a blocker needs some text");
+    ws.ft(&["new", "e", "--customer", " "])
+        .code(2)
+        .stderr_has("the customer name is empty");
+    ws.ft(&["set", "n", "ssat.bogus", "true"])
+        .code(2)
+        .stderr_has("tracks no SSAT items");
+    assert!(
+        !ws.read("engagements/n.toml").contains("[["),
+        "nothing written"
+    );
+}

@@ -56,6 +56,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 line: format!("{}: resolved blocker {n}: {}", label(e), b.text),
             });
         }
+        if args.text.join(" ").trim().is_empty() {
+            return Err(user("a blocker needs some text"));
+        }
         Ok(Change {
             ops: vec![Op::Blocker {
                 on: ctx.today,

@@ -89,7 +89,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     crate::git::add_attributes(&root.join(".gitattributes"))?;
     let gitignore = root.join(".gitignore");
     if !gitignore.exists() {
-        write_atomic(&gitignore, b"# ft's lock file and cache\n.ft/\n")?;
+        write_atomic(
+            &gitignore,
+            b"# ft's lock file and cache\n.ft/\n# temporary files of a write that was killed\n.ft-*.tmp\n",
+        )?;
     }
     if args.demo {
         for (id, template) in crate::demo::ENGAGEMENTS {

@@ -44,6 +44,12 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
+    if args.customer.trim().is_empty() {
+        return Err(user_hint(
+            "the customer name is empty",
+            "pass --customer \"Contoso Ltd\"",
+        ));
+    }
     let ws = ctx.workspace()?;
     let playbook_id = args
         .playbook

@@ -21,6 +21,9 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
     let text = args.text.join(" ");
+    if text.trim().is_empty() {
+        return Err(crate::error::user("a note needs some text"));
+    }
     let applied = ws.apply(&args.id, &ctx.actor(), |e, _| {
         Ok(Change {
             ops: vec![Op::Note {

@@ -131,7 +131,10 @@ fn setting(ws: &Workspace, p: &Playbook, key: &str, v: &str) -> Result<Setting> 
 }
 
 fn ssat(p: &Playbook, item: &str, v: &str) -> Result<bool> {
-    if !p.ssat.is_empty() && !p.ssat.iter().any(|s| s == item) {
+    if p.ssat.is_empty() {
+        return Err(user(format!("playbook `{}` tracks no SSAT items", p.id)));
+    }
+    if !p.ssat.iter().any(|s| s == item) {
         let hint = suggest(item, p.ssat.iter().map(String::as_str))
             .unwrap_or_else(|| format!("items: {}", p.ssat.join(", ")));
         return Err(user_hint(
