@@ -157,3 +157,38 @@ fn empty_notes_customers_and_ssat_on_a_playbook_without_ssat_are_refused() {
         "nothing written"
     );
 }
+
+#[test]
+fn closing_by_set_status_is_refused_and_points_to_close() {
+    let ws = Ws::new();
+    ws.engagement("n", AZURE);
+    let r = ws.ft(&["set", "n", "status", "closed"]).code(2);
+    r.stderr_has("closing is `ft close`");
+    ws.ft(&["set", "n", "seats", "0"])
+        .code(2)
+        .stderr_has("seats must be at least 1");
+}
+
+#[test]
+fn a_hold_cannot_end_before_it_starts_and_a_plan_not_before_the_opening() {
+    let ws = Ws::new();
+    ws.engagement("n", AZURE);
+    ws.ft(&["hold", "n", "--reason", "x", "--until", "2026-11-20"])
+        .code(2)
+        .stderr_has("before the hold starts");
+    ws.ft(&["milestone", "n", "end", "--planned", "2026-11-01"])
+        .code(2)
+        .stderr_has("before `n` opened");
+    ws.ft(&["hold", "n", "--reason", "freeze"]).ok();
+    ws.ft(&[
+        "hold",
+        "n",
+        "--reason",
+        "still waiting",
+        "--until",
+        "2026-11-30",
+    ])
+    .ok();
+    let text = ws.read("engagements/n.toml");
+    assert!(text.contains("reason = \"still waiting\""), "{text}");
+}

@@ -71,7 +71,7 @@ fn every_change_names_who_made_it_and_when() {
     let text = ws.read("engagements/n.toml");
     assert!(
         text.ends_with(
-            "[[events]]\nat = 2026-11-23T09:30:00Z\nby = \"alice\"\nop = \"note\"\nnote = 1\n"
+            "[[events]]\nat = 2026-11-23T09:30:00Z\nby = \"alice\"\nop = \"note\"\non = 2026-11-23\ntext = \"hello\"\n"
         ),
         "{text}"
     );

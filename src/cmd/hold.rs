@@ -44,6 +44,15 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let applied = ws.apply(&args.id, &ctx.actor(), |e, p| {
         let on = when(ctx, args.on.as_deref(), p.counts_time_of_day())?;
         not_before_opened(e, on)?;
+        let start = e.open_hold().map_or(on, |h| h.from);
+        if let Some(u) = until
+            && u < start.date()
+        {
+            return Err(user_hint(
+                format!("--until {u} is before the hold starts ({start})"),
+                "give the date the engagement is expected to resume",
+            ));
+        }
         if let Some(h) = e.open_hold() {
             if until.is_none() {
                 return Err(user_hint(

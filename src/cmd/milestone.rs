@@ -69,6 +69,9 @@ fn plan(e: &crate::engagement::Engagement, id: &str, name: &str, planned: &str) 
     let on: When = planned
         .parse()
         .map_err(|err| user_hint(format!("--planned: {err}"), "e.g. --planned 2026-12-18"))?;
+    if id != "opened" {
+        super::not_before_opened(e, on)?;
+    }
     if let Some(actual) = e.milestones.get(id) {
         return Err(user_hint(
             format!("{}: {id} already happened on {actual}", e.id),

@@ -87,6 +87,15 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
 /// A status: `on-hold` is a hold (the clocks pause), and leaving it a resume.
 fn status(ctx: &Context, e: &Engagement, v: &str) -> Result<Vec<Op>> {
     let st: Status = v.parse().map_err(user)?;
+    if st == Status::Closed && e.status != Status::Closed {
+        return Err(user_hint(
+            "closing is `ft close`",
+            format!(
+                "ft close {} records the end, starts the closing SLAs and checks for open mandatory tasks",
+                e.id
+            ),
+        ));
+    }
     let now = super::when(ctx, None, true)?;
     Ok(match (st, e.open_hold()) {
         (Status::OnHold, Some(_)) => Vec::new(),
@@ -109,7 +118,10 @@ fn setting(ws: &Workspace, p: &Playbook, key: &str, v: &str) -> Result<Setting> 
     };
     Ok(match key {
         "customer" if !v.is_empty() => Setting::Customer(v.to_string()),
-        "seats" => Setting::Seats(number("seats")?),
+        "seats" => match number("seats")? {
+            0 => return Err(user("seats must be at least 1")),
+            n => Setting::Seats(n),
+        },
         "active_users" | "active-users" => Setting::ActiveUsers(number("active_users")?),
         "status" => Setting::Status(v.parse::<Status>().map_err(user)?),
         "playbook" => Setting::Playbook(ws.catalog.lookup(v)?.id.clone()),

@@ -198,7 +198,7 @@ pub fn apply(
         Op::Assign { role, person, on } => assign(doc, e, p, role, person, *on)?,
         Op::Unassign { role } => unassign(doc, e, p, role)?,
         Op::Note { .. } | Op::Health { .. } | Op::Blocker { .. } | Op::Resolve { .. } => {
-            entries(doc, op)?
+            entries(doc, e, op)?
         }
         Op::Dibs { field, value } => dibs(doc, field, value)?,
         Op::Set(s) => set(doc, s)?,
@@ -230,31 +230,43 @@ pub fn apply(
     Ok((doc.to_string() != before).then_some(event))
 }
 
-/// Operations on the appended lists: notes, health, blockers.
-fn entries(doc: &mut EditDoc, op: &Op) -> Result<Entry, String> {
+/// Operations on the appended lists: notes, health, blockers. The event
+/// names the record by its content, not its position, so it still points at
+/// the right one after two people's lists are merged.
+fn entries(doc: &mut EditDoc, e: &Engagement, op: &Op) -> Result<Entry, String> {
     Ok(match op {
         Op::Note { on, by, text } => {
             let mut entry = vec![("on", day(*on))];
             entry.extend(who(by));
             entry.push(("text", text.into()));
-            Entry::new("note").with("note", doc.push_entry("notes", &entry)?)
+            doc.push_entry("notes", &entry)?;
+            Entry::new("note")
+                .with("on", day(*on))
+                .with("text", excerpt(text))
         }
         Op::Health { on, status, note } => {
             let mut entry = vec![("on", day(*on)), ("status", status.as_str().into())];
             entry.extend(note.as_deref().map(|n| ("note", Value::from(n))));
+            doc.push_entry("health", &entry)?;
             Entry::new("health")
-                .with("health", doc.push_entry("health", &entry)?)
+                .with("on", day(*on))
                 .with("status", status.as_str())
         }
         Op::Blocker { on, by, text } => {
             let mut entry = vec![("opened", day(*on)), ("text", text.into())];
             entry.extend(who(by));
-            Entry::new("blocker").with("blocker", doc.push_entry("blockers", &entry)?)
+            doc.push_entry("blockers", &entry)?;
+            Entry::new("blocker")
+                .with("opened", day(*on))
+                .with("text", excerpt(text))
         }
         Op::Resolve { number, on } => {
             let index = number.saturating_sub(1);
             doc.set_in_entry("blockers", index, "resolved", day(*on))?;
-            Entry::new("resolve").with("blocker", *number)
+            let text = e.blockers.get(index).map_or("", |b| b.text.as_str());
+            Entry::new("resolve")
+                .with("blocker", excerpt(text))
+                .with("on", day(*on))
         }
         _ => unreachable!("only list operations come here"),
     })
@@ -262,6 +274,14 @@ fn entries(doc: &mut EditDoc, op: &Op) -> Result<Entry, String> {
 
 fn day(d: NaiveDate) -> Value {
     When::Date(d).to_toml()
+}
+
+/// Enough of a record's text to find it again: the first 80 characters.
+fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(80) {
+        Some((i, _)) => format!("{}...", &text[..i]),
+        None => text.to_string(),
+    }
 }
 
 /// `by = PERSON` for an entry, when the person is known.
@@ -398,11 +418,16 @@ fn hold(
 ) -> Result<Entry, String> {
     if e.open_hold().is_some() {
         let index = e.holds.len() - 1;
-        let Some(until) = until else {
-            return Ok(Entry::new("hold"));
-        };
-        doc.set_in_entry("holds", index, "until", day(until))?;
-        return Ok(Entry::new("hold").with("until", day(until)));
+        let mut event = Entry::new("hold");
+        if !reason.trim().is_empty() {
+            doc.set_in_entry("holds", index, "reason", Value::from(reason))?;
+            event = event.with("reason", reason);
+        }
+        if let Some(until) = until {
+            doc.set_in_entry("holds", index, "until", day(until))?;
+            event = event.with("until", day(until));
+        }
+        return Ok(event);
     }
     let mut entry = vec![("from", on.to_toml()), ("reason", reason.into())];
     entry.extend(who(by));

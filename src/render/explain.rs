@@ -39,8 +39,8 @@ pub fn text(x: &Explain) -> String {
     }
     for h in &x.holds {
         let to =
-            h.to.map_or("still on hold".to_string(), |t| format!("to {t}"));
-        lines.push(format!("On hold from {} {to}: {}", h.from, h.reason));
+            h.to.map_or(", still on hold".to_string(), |t| format!(" to {t}"));
+        lines.push(format!("On hold from {}{to}: {}", h.from, h.reason));
     }
     if let Some(by) = &x.extended {
         lines.push(format!("Extended by {by} on hold"));
