@@ -511,6 +511,46 @@ mod tests {
         );
     }
 
+    fn pause(from: &str, to: &str) -> Pause {
+        Pause {
+            from: w(from),
+            to: w(to),
+        }
+    }
+
+    #[test]
+    fn a_hold_that_ended_at_the_anchor_changes_nothing() {
+        let cal = Calendar::default();
+        let p = "2bd".parse::<Period>().unwrap();
+        // Anchor Sat 21 Nov rolls back to Fri 20; a hold that ended on the
+        // anchor must not take Friday away.
+        let held = pause("2026-11-20", "2026-11-21");
+        let (due, by) = add_paused(w("2026-11-21"), p, &cal, &[held]);
+        assert_eq!(due, Due::Day(d("2026-11-24")));
+        assert_eq!(by, None);
+    }
+
+    #[test]
+    fn a_hold_after_the_due_point_reports_no_extension() {
+        let cal = Calendar::default();
+        let p = "15m".parse::<Period>().unwrap();
+        let later = pause("2026-11-23T10:00:00Z", "2026-11-23T11:00:00Z");
+        let (due, by) = add_paused(w("2026-11-23T09:00:00Z"), p, &cal, &[later]);
+        assert_eq!(due, at("2026-11-23T09:15:00Z"));
+        assert_eq!(by, None, "no \"extended by 0\"");
+    }
+
+    #[test]
+    fn calendar_day_slas_are_extended_in_calendar_days() {
+        let cal = Calendar::default();
+        let p = "10d".parse::<Period>().unwrap();
+        // Fri 20 to Mon 23: three days on hold, one of them a business day.
+        let held = pause("2026-11-20", "2026-11-23");
+        let (due, by) = add_paused(w("2026-11-19"), p, &cal, &[held]);
+        assert_eq!(due, Due::Day(d("2026-12-02")));
+        assert_eq!(by.map(|b| b.words()), Some("3 days".into()));
+    }
+
     mod holds {
         use super::*;
         use chrono::{Datelike, Weekday};
