@@ -192,3 +192,34 @@ fn a_hold_cannot_end_before_it_starts_and_a_plan_not_before_the_opening() {
     let text = ws.read("engagements/n.toml");
     assert!(text.contains("reason = \"still waiting\""), "{text}");
 }
+
+#[test]
+fn playbook_check_finds_work_that_could_never_come_due() {
+    let ws = Ws::new();
+    let cycle = "id: loop\nname: Loop\nroles: { FE: FastTrack Engineer, PM: Program Manager }\nmilestones: [opened]\nstages:\n  - id: s\n    name: S\n    tasks:\n      - { id: a, name: A, mandatory: true, role: FE, due: { within: 2bd, after: \"task:b\" } }\n      - { id: b, name: B, mandatory: true, role: FE, due: { within: 2bd, after: \"task:a\" } }\n";
+    ws.write("loop.yaml", cycle);
+    let r = ws.ft(&["playbook", "check", "loop.yaml"]).code(1);
+    r.stdout_has(
+        "error[anchor-cycle]: tasks wait on each other, so none can ever come due: a -> b -> a",
+    );
+    let warn = "id: warn\nname: Warn\nroles: { FE: FastTrack Engineer, PM: Program Manager }\nmilestones: [opened, assigned, kickoff]\nfields: { severity: [\"1\", \"2\"] }\nstages:\n  - id: s\n    name: S\n    tasks:\n      - { id: a, name: A, mandatory: true, role: PM, due: { within: 2bd, after: assigned } }\n      - { id: b, name: B, mandatory: true, role: FE, due: { within: 2bd, after: kickoff } }\n      - { id: c, name: C, mandatory: true, role: FE, due: [{ when: { severity: [\"1\"] }, within: 15m, after: opened }] }\n";
+    ws.write("warn.yaml", warn);
+    let r = ws.ft(&["playbook", "check", "warn.yaml"]).ok();
+    r.stdout_has("milestone `assigned` starts the clocks of a but no command records it");
+    r.stdout_has("declare `primary_role`");
+    r.stdout_has("give the task that marks it `sets: kickoff`");
+    r.stdout_has("severity 2 matches no rule of c");
+    // One role: it is the primary role, so claiming it records `assigned`.
+    let one = "id: one\nname: One\nroles: { FE: FastTrack Engineer }\nmilestones: [opened, assigned]\nstages:\n  - id: s\n    name: S\n    tasks:\n      - { id: a, name: A, mandatory: true, role: FE, due: { within: 2bd, after: assigned } }\n";
+    ws.write("playbooks/one.yaml", one);
+    let r = ws.ft(&["playbook", "check", "playbooks/one.yaml"]).ok();
+    assert!(!r.stdout.contains("warning"), "{}", r.stdout);
+    ws.ft(&["new", "o", "--customer", "O", "--playbook", "one"])
+        .ok();
+    ws.ft(&["--as", "alice", "assign", "o", "--role", "FE"])
+        .ok();
+    assert!(
+        ws.read("engagements/o.toml")
+            .contains("assigned = 2026-11-23")
+    );
+}

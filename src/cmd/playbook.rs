@@ -167,6 +167,12 @@ fn check(ctx: &Context, file: &Path) -> Result<i32> {
     let text = store::read(file)?;
     match load::parse(file, &text, Source::File(file.to_path_buf())) {
         Ok(p) => {
+            for w in crate::playbook::lint::warnings(&p) {
+                ctx.say(&format!(
+                    "{}: warning: {w}",
+                    escape::terminal(&file.display().to_string())
+                ))?;
+            }
             ctx.say(&format!(
                 "{}: ok: playbook `{}`, {} stages, {} tasks, {} cadences",
                 file.display(),

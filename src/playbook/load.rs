@@ -277,11 +277,27 @@ impl Validator<'_> {
             .collect();
         let (fields, required) = split_fields(&raw.fields);
         let mut ctx = Names::new(&roles, &milestones, &fields, task_ids);
-        let primary_role = raw.primary_role.as_ref().and_then(|r| self.role(&ctx, r));
+        // A playbook with one role: that role is the primary one.
+        let primary_role = match &raw.primary_role {
+            Some(r) => self.role(&ctx, r),
+            None if roles.len() == 1 => Some(roles[0].alias.clone()),
+            None => None,
+        };
         let (stages, stage_ids, task_ids) = self.stages(&ctx, raw.stages);
         ctx.task_ids = task_ids;
         let cadences = self.cadences(&ctx, raw.cadences, &stage_ids);
         let dibs = raw.dibs.map(|d| self.dibs(&ctx, d));
+        if let Some(cycle) = super::lint::anchor_cycle(&stages) {
+            self.error(
+                (1, 1),
+                "anchor-cycle",
+                format!(
+                    "tasks wait on each other, so none can ever come due: {}",
+                    cycle.join(" -> ")
+                ),
+                Some("count one of them from a milestone instead".into()),
+            );
+        }
         if !self.problems.is_empty() {
             return Err(self.problems);
         }

@@ -12,6 +12,7 @@
 
 pub mod builtin;
 pub mod import;
+pub mod lint;
 pub mod load;
 
 use std::path::PathBuf;
