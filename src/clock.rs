@@ -551,6 +551,37 @@ mod tests {
         assert_eq!(by.map(|b| b.words()), Some("3 days".into()));
     }
 
+    #[test]
+    fn calendar_day_holds_count_after_the_anchor_and_up_to_the_due_day() {
+        let cal = Calendar::default();
+        let p = "10d".parse::<Period>().unwrap();
+        // Thu 19 + 10 days is Sun 29. A hold from Thu 19 takes Fri 20 only
+        // (the anchor day itself was not on the clock).
+        let (due, _) = add_paused(
+            w("2026-11-19"),
+            p,
+            &cal,
+            &[pause("2026-11-19", "2026-11-21")],
+        );
+        assert_eq!(due, Due::Day(d("2026-11-30")));
+        // A hold that starts on the due day still moves it: Sun 29 and Mon 30.
+        let (due, _) = add_paused(
+            w("2026-11-19"),
+            p,
+            &cal,
+            &[pause("2026-11-29", "2026-12-01")],
+        );
+        assert_eq!(due, Due::Day(d("2026-12-01")));
+        // A hold that starts after the due day does not.
+        let (due, by) = add_paused(
+            w("2026-11-19"),
+            p,
+            &cal,
+            &[pause("2026-11-30", "2026-12-02")],
+        );
+        assert_eq!((due, by), (Due::Day(d("2026-11-29")), None));
+    }
+
     mod holds {
         use super::*;
         use chrono::{Datelike, Weekday};
