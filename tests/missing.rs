@@ -223,3 +223,13 @@ fn playbook_check_finds_work_that_could_never_come_due() {
             .contains("assigned = 2026-11-23")
     );
 }
+
+#[test]
+fn check_and_report_name_running_clocks_nobody_holds() {
+    let ws = Ws::new();
+    ws.engagement("n", &AZURE.replace("PM = \"bob\"\n", ""));
+    let r = ws.ft(&["check"]).ok();
+    r.stdout_has("note: n: the clock of pm-intro runs and nobody holds PM (ft assign n --role PM)");
+    let r = ws.ft(&["report", "--all"]).ok();
+    r.stdout_has("Running clocks nobody holds: n (PM)");
+}

@@ -55,6 +55,7 @@ pub fn run(ctx: &Context, _args: Args) -> Result<i32> {
             .iter()
             .filter(|p| !p.is_builtin())
             .count();
+        out.push_str(&unfilled_notes(&ws, &engagements));
         out.push_str(&format!(
             "checked {files} engagement files ({} usable) and {local} local playbooks: {errors} errors, {warnings} warnings\n",
             engagements.len()
@@ -62,4 +63,39 @@ pub fn run(ctx: &Context, _args: Args) -> Result<i32> {
         ctx.print(&out)?;
     }
     Ok(i32::from(errors > 0))
+}
+
+/// "note: relecloud-dfm: the clocks of exit-critsit, rca run and nobody holds
+/// PE (ft assign relecloud-dfm --role PE)": work on the queue, not a problem
+/// in the file, so a note rather than a warning.
+fn unfilled_notes(
+    ws: &crate::workspace::Workspace,
+    engagements: &[crate::engagement::Engagement],
+) -> String {
+    let mut out = String::new();
+    for e in engagements {
+        let Some(p) = ws.catalog.get(&e.playbook) else {
+            continue;
+        };
+        let mut roles: Vec<(&str, Vec<&str>)> = Vec::new();
+        for (task, role) in crate::engagement::load::unfilled(p, e) {
+            match roles.iter_mut().find(|(r, _)| *r == role) {
+                Some((_, tasks)) => tasks.push(task),
+                None => roles.push((role, vec![task])),
+            }
+        }
+        for (role, tasks) in roles {
+            let line = format!(
+                "note: {}: the clock{} of {} run{} and nobody holds {role} (ft assign {} --role {role})",
+                e.id,
+                if tasks.len() == 1 { "" } else { "s" },
+                tasks.join(", "),
+                if tasks.len() == 1 { "s" } else { "" },
+                e.id
+            );
+            out.push_str(&escape::terminal(&line));
+            out.push('\n');
+        }
+    }
+    out
 }

@@ -122,6 +122,23 @@ struct RawNote {
     text: String,
 }
 
+/// Open tasks whose SLA clock has started (at a recorded or planned time)
+/// and whose role nobody holds, as `(task, role)`.
+pub fn unfilled<'a>(p: &'a Playbook, e: &Engagement) -> Vec<(&'a str, &'a str)> {
+    if e.status == Status::Closed || e.status == Status::OnHold {
+        return Vec::new();
+    }
+    p.tasks()
+        .filter(|(_, t)| crate::playbook::applies(&t.services, &e.services))
+        .filter(|(_, t)| e.task_state(&t.id).is_none() && !e.team.contains_key(&t.role))
+        .filter(|(_, t)| {
+            crate::sla::rule_for(t, e)
+                .is_some_and(|(_, r)| crate::sla::anchor_or_plan(e, &r.after).is_some())
+        })
+        .map(|(_, t)| (t.id.as_str(), t.role.as_str()))
+        .collect()
+}
+
 /// A TOML value as text: strings without quotes, anything else as written.
 fn value_text(v: &toml::Value) -> String {
     match v {

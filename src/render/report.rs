@@ -174,6 +174,7 @@ fn summary_lines(s: &Summary) -> Vec<String> {
             list_or_none(&s.overdue_mandatory)
         ),
         format!("Work at risk: {}", list_or_none(&s.at_risk)),
+        format!("Running clocks nobody holds: {}", list_or_none(&s.unfilled)),
         format!(
             "Closed with mandatory tasks open: {}",
             list_or_none(&s.closed_open)

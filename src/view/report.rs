@@ -34,6 +34,8 @@ pub struct Row {
     pub at_risk: Vec<String>,
     /// On a closed engagement: mandatory tasks left open (closed with --force).
     pub closed_open: Vec<String>,
+    /// Roles nobody holds while a clock of theirs runs.
+    pub unfilled: Vec<String>,
     /// Mandatory tasks skipped with `--force`.
     pub forced_skips: Vec<String>,
     pub next_due: Option<NextDue>,
@@ -117,6 +119,8 @@ pub struct Summary {
     pub at_risk: Vec<String>,
     /// Closed engagements with mandatory tasks open, with how many.
     pub closed_open: Vec<String>,
+    /// Engagements where a running clock needs a role nobody holds.
+    pub unfilled: Vec<String>,
     /// Engagements with mandatory tasks skipped by force.
     pub forced_skips: Vec<String>,
     pub stale: Vec<String>,
@@ -287,6 +291,14 @@ pub fn row(p: &Playbook, e: &Engagement, cal: &Calendar, now: When, at_risk: f64
         overdue: t.overdue,
         overdue_mandatory: t.overdue_mandatory,
         at_risk: t.at_risk,
+        unfilled: {
+            let mut roles: Vec<String> = crate::engagement::load::unfilled(p, e)
+                .into_iter()
+                .map(|(_, r)| r.to_string())
+                .collect();
+            roles.dedup();
+            roles
+        },
         closed_open: if e.status == EStatus::Closed {
             open_mandatory(p, e)
         } else {
@@ -364,6 +376,11 @@ pub fn portfolio(
         missing_dibs: ids(&|r| r.dibs_missing.as_ref().is_some_and(|m| !m.is_empty())),
         overdue_mandatory: ids(&|r| r.overdue_mandatory),
         at_risk: ids(&|r| !r.at_risk.is_empty()),
+        unfilled: rows
+            .iter()
+            .filter(|r| !r.unfilled.is_empty())
+            .map(|r| format!("{} ({})", r.id, r.unfilled.join(", ")))
+            .collect(),
         closed_open: rows
             .iter()
             .filter(|r| !r.closed_open.is_empty())
