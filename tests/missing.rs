@@ -233,3 +233,20 @@ fn check_and_report_name_running_clocks_nobody_holds() {
     let r = ws.ft(&["report", "--all"]).ok();
     r.stdout_has("Running clocks nobody holds: n (PM)");
 }
+
+#[test]
+fn check_reports_every_wrong_type_in_a_file_each_at_its_key() {
+    let ws = Ws::new();
+    ws.engagement(
+        "n",
+        "customer = \"X\"\nplaybook = \"azure-fasttrack-engineer\"\nseats = \"many\"\n\n[team]\nFE = 3\n\n[milestones]\nopened = 2026-11-13\nassigned = \"yesterday\"\n\n[tasks]\ncustomer-contact = { done = \"soon\" }\n\n[dibs]\ndate = 2027-01-01\n",
+    );
+    let r = ws.ft(&["check"]).code(1);
+    r.stdout_has(
+        "engagements/n.toml:3:1: error[type]: `seats`: invalid type: string \"many\", expected u32",
+    );
+    r.stdout_has("engagements/n.toml:6:1: error[type]: `team.FE`: write a person's name");
+    r.stdout_has("engagements/n.toml:10:1: error[type]: `milestones.assigned`");
+    r.stdout_has("engagements/n.toml:13:1: error[type]: `tasks.customer-contact`");
+    r.stdout_has("4 errors, 0 warnings");
+}

@@ -139,6 +139,85 @@ pub fn unfilled<'a>(p: &'a Playbook, e: &Engagement) -> Vec<(&'a str, &'a str)> 
         .collect()
 }
 
+/// Every value of the wrong type in a file that is valid TOML, each at its
+/// key: the top-level keys one by one, and each entry of the tables of
+/// entries (`[tasks]`, `[team]`, `[milestones]`...).
+fn type_errors(path: &Path, text: &str) -> Vec<Diagnostic> {
+    use serde::de::DeserializeOwned;
+    let (Ok(table), Ok(doc)) = (
+        toml::from_str::<toml::Table>(text),
+        toml_edit::Document::parse(text),
+    ) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut check = |at: Option<&toml_edit::Key>, what: String, r: Result<(), toml::de::Error>| {
+        if let Err(e) = r {
+            let at = at
+                .and_then(toml_edit::Key::span)
+                .map_or((1, 1), |s| line_col(text, s.start));
+            let mut message = format!("{what}: {}", e.message().trim_end());
+            if message.contains("untagged enum RawMember") {
+                message = format!(
+                    "{what}: write a person's name, or {{ person = \"NAME\", since = DATE }}"
+                );
+            }
+            out.push(Diagnostic::error(path, at, "type", message).with_hint(Some(
+                "correct the value; `ft check` lists every problem in the workspace".into(),
+            )));
+        }
+    };
+    fn is<T: DeserializeOwned>(v: &toml::Value) -> Result<(), toml::de::Error> {
+        v.clone().try_into::<T>().map(|_| ())
+    }
+    fn each<T: DeserializeOwned>(v: &toml::Value) -> Vec<(String, Result<(), toml::de::Error>)> {
+        match v.as_table() {
+            Some(t) => t.iter().map(|(k, v)| (k.clone(), is::<T>(v))).collect(),
+            None => vec![(String::new(), is::<IndexMap<String, T>>(v))],
+        }
+    }
+    /// `[dibs]` as plain values (the loader's own type keeps spans, which
+    /// only the file parser can give).
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct PlainDibs {
+        date: Option<Datetime>,
+        intent: Option<String>,
+        business_reason: Option<String>,
+        success_owner: Option<String>,
+    }
+    let root = doc.as_table();
+    for (key, v) in &table {
+        let at = root.key(key);
+        let entries = match key.as_str() {
+            "id" | "customer" | "playbook" | "status" => vec![(String::new(), is::<String>(v))],
+            "services" => vec![(String::new(), is::<Vec<String>>(v))],
+            "seats" | "active_users" => vec![(String::new(), is::<u32>(v))],
+            "team" => each::<RawMember>(v),
+            "milestones" | "planned" => each::<Datetime>(v),
+            "tasks" => each::<RawTaskRecord>(v),
+            "cadences" => each::<Vec<Datetime>>(v),
+            "dibs" => vec![(String::new(), is::<PlainDibs>(v))],
+            "ssat" => each::<bool>(v),
+            "health" => vec![(String::new(), is::<Vec<RawHealth>>(v))],
+            "blockers" => vec![(String::new(), is::<Vec<RawBlocker>>(v))],
+            "notes" => vec![(String::new(), is::<Vec<RawNote>>(v))],
+            "holds" => vec![(String::new(), is::<Vec<RawHold>>(v))],
+            _ => Vec::new(),
+        };
+        let sub = root.get(key).and_then(toml_edit::Item::as_table_like);
+        for (entry, r) in entries {
+            if entry.is_empty() {
+                check(at, format!("`{key}`"), r);
+            } else {
+                let at = sub.and_then(|t| t.key(&entry)).or(at);
+                check(at, format!("`{key}.{entry}`"), r);
+            }
+        }
+    }
+    out
+}
+
 /// A TOML value as text: strings without quotes, anything else as written.
 fn value_text(v: &toml::Value) -> String {
     match v {
@@ -197,9 +276,15 @@ pub fn parse(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Loaded {
         Err(e) => {
             let at = e.span().map_or((1, 1), |s| line_col(text, s.start));
             let message = e.message().trim_end().to_string();
-            return fail(Diagnostic::error(path, at, "toml", message).with_hint(Some(
+            let first = Diagnostic::error(path, at, "toml", message).with_hint(Some(
                 "correct the file; `ft check` lists every problem in the workspace".into(),
-            )));
+            ));
+            // Valid TOML with values of the wrong type: name every one, not the first.
+            let all = type_errors(path, text);
+            return Loaded {
+                engagement: None,
+                problems: if all.is_empty() { vec![first] } else { all },
+            };
         }
     };
     let mut checker = Checker {
