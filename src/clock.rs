@@ -489,6 +489,16 @@ mod tests {
     }
 
     #[test]
+    fn times_in_words_keep_their_offset() {
+        assert_eq!(when_words(w("2026-11-20")), "Fri 20 Nov");
+        assert_eq!(when_words(w("2026-11-20T09:15:00Z")), "Fri 20 Nov 09:15Z");
+        assert_eq!(
+            when_words(w("2026-11-20T09:15:00+01:00")),
+            "Fri 20 Nov 09:15+01:00"
+        );
+    }
+
+    #[test]
     fn durations_read_as_people_say_them() {
         let cases = [
             (0, "0 min"),

@@ -538,4 +538,89 @@ mod tests {
             "3 h 5 min"
         );
     }
+
+    fn hold(from: &str, to: Option<&str>) -> crate::engagement::Hold {
+        crate::engagement::Hold {
+            from: w(from),
+            to: to.map(w),
+            reason: "freeze".into(),
+            by: None,
+            until: None,
+        }
+    }
+
+    #[test]
+    fn nothing_is_due_while_on_hold() {
+        let cal = Calendar::default();
+        let p = crate::playbook::builtin::all().remove(1);
+        let intro = p.task("pm-intro").unwrap();
+        let mut e = crate::engagement::tests::engagement(&p.id);
+        e.milestones.insert("assigned".into(), w("2026-11-20"));
+        e.holds.push(hold("2026-11-23", None));
+        let (status, _) = task_status(intro, &e, &cal, w("2026-12-10"));
+        assert_eq!(
+            status,
+            Status::Held {
+                since: "2026-11-23".into()
+            }
+        );
+        assert!(status.is_open() && !status.is_overdue());
+    }
+
+    #[test]
+    fn time_used_runs_from_the_start_to_the_due_point() {
+        let cal = Calendar::default();
+        let p = crate::playbook::builtin::all().remove(1);
+        let intro = p.task("pm-intro").unwrap();
+        let mut e = crate::engagement::tests::engagement(&p.id);
+        e.milestones.insert("assigned".into(), w("2026-11-20"));
+        let c = clock(intro, &e, &cal, w("2026-11-23")).unwrap();
+        // Fri 20 + 2 business days is Tue 24: on Mon 23 half the time is used.
+        assert_eq!(time_used(&c, w("2026-11-23"), &cal), Some(0.5));
+        assert_eq!(time_used(&c, w("2026-11-24"), &cal), Some(1.0));
+        assert_eq!(time_used(&c, w("2026-11-20"), &cal), Some(0.0));
+        assert_eq!(
+            time_used(&c, w("2026-11-19"), &cal),
+            None,
+            "before the start"
+        );
+        // A rule due on its anchor (0 days) has no share of time to use.
+        let feedback = p.task("product-feedback").unwrap();
+        e.milestones.insert("end".into(), w("2026-11-20"));
+        let c = clock(feedback, &e, &cal, w("2026-11-20")).unwrap();
+        assert_eq!(time_used(&c, w("2026-11-20"), &cal), None);
+    }
+
+    #[test]
+    fn meetings_start_again_from_the_resume() {
+        let cal = Calendar::default();
+        let p = crate::playbook::builtin::all().remove(1);
+        let m = p.cadence("monthly-checkin").unwrap();
+        let mut e = crate::engagement::tests::engagement(&p.id);
+        e.milestones.insert("assigned".into(), w("2026-10-01"));
+        e.holds.push(hold("2026-10-20", Some("2026-11-16")));
+        // A month after the resume, not after the claim.
+        let st = cadence_state(m, &e, &cal, w("2026-11-20"));
+        assert_eq!(st.due, Some(Due::Day(d("2026-12-16"))));
+        // A hold that ended before the last meeting changes nothing.
+        e.cadences.insert(m.id.clone(), vec![w("2026-11-18")]);
+        let st = cadence_state(m, &e, &cal, w("2026-11-20"));
+        assert_eq!(st.due, Some(Due::Day(d("2026-12-18"))));
+        // Nor does a hold that ended on the day of the last meeting.
+        e.holds[0].to = Some(w("2026-11-18"));
+        let st = cadence_state(m, &e, &cal, w("2026-11-20"));
+        assert_eq!(st.due, Some(Due::Day(d("2026-12-18"))));
+    }
+
+    #[test]
+    fn meetings_stop_when_the_engagement_ends() {
+        let p = crate::playbook::builtin::all().remove(1);
+        let mut e = crate::engagement::tests::engagement(&p.id);
+        assert!(cadence_active(&e));
+        e.milestones.insert("end".into(), w("2026-11-20"));
+        assert!(!cadence_active(&e), "ended");
+        e.milestones = crate::engagement::SmallMap::new();
+        e.status = crate::engagement::Status::Closed;
+        assert!(!cadence_active(&e), "closed");
+    }
 }
