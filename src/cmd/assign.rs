@@ -15,11 +15,12 @@ use crate::render::{self, Format, json};
 use crate::view;
 use crate::workspace::Workspace;
 
-/// Self-assign: list engagements where my role is unfilled, ranked by fit, or claim one
+/// Self-assign: list engagements where my role is unfilled, most urgent SLA first, or claim one
 ///
-/// Without an id, ranks the engagements that need my role by skill match
-/// (their services against `skills` in my config), my availability (engagements
-/// I carry against `capacity`) and how long they have waited.
+/// Without an id, lists the engagements that need my role: those with an SLA
+/// of the role already running first, by the time left; then by skill match
+/// (their services against `skills` in my config), my availability
+/// (engagements I carry against `capacity`) and how long they have waited.
 /// With an id, writes me into the team with today's date; for the playbook's
 /// primary role it also sets the `assigned` milestone, which starts the SLA
 /// clocks counted from it. In a git workspace the claim is committed and

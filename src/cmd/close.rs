@@ -9,6 +9,9 @@ use crate::engagement::store::Change;
 use crate::error::user_hint;
 
 /// Close an engagement: set the `end` milestone and status closed; closing SLAs start counting
+///
+/// Open mandatory tasks are listed and refuse the close; with --force they stay
+/// visible in `ft report`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Engagement id

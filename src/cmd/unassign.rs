@@ -7,7 +7,7 @@ use crate::engagement::ops::Op;
 use crate::engagement::store::Change;
 use crate::error::{user, user_hint};
 
-/// Undo a claim: remove me from the engagement's role (and the `assigned` milestone for the primary role)
+/// Give a role back: remove me from the engagement's role; the clocks counted from the first claim keep running
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Engagement id
