@@ -131,4 +131,28 @@ mod tests {
         assert_eq!(median(&mut [5.0, 1.0, 3.0]), Some(3.0));
         assert_eq!(median(&mut [4.0, 1.0, 2.0, 10.0]), Some(3.0));
     }
+
+    #[test]
+    fn tasks_that_do_not_apply_to_an_engagement_are_not_counted() {
+        let mut catalog = Catalog::default();
+        for p in crate::playbook::builtin::all() {
+            catalog.insert(p);
+        }
+        // An IcM with a case severity set: the DFM time-in-critsit rule
+        // matches its fields, but the task applies to DFM cases only.
+        let mut e = crate::engagement::tests::engagement("mcs-escalation");
+        e.services = vec!["ICM".into()];
+        e.fields.insert("severity".into(), "2".into());
+        e.fields.insert("case_severity".into(), "A".into());
+        e.milestones
+            .insert("opened".into(), "2026-11-23T09:00:00Z".parse().unwrap());
+        let now: When = "2026-11-23T10:00:00Z".parse().unwrap();
+        let lines = sla_lines(&[&e], &catalog, &Calendar::default(), now);
+        assert!(
+            lines.iter().all(|l| l.task != "exit-critsit"),
+            "a DFM task is not counted for an IcM: {:?}",
+            lines.iter().map(|l| &l.task).collect::<Vec<_>>()
+        );
+        assert!(lines.iter().any(|l| l.task == "acknowledge"));
+    }
 }
