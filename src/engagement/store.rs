@@ -331,6 +331,50 @@ mod tests {
             .collect()
     }
 
+    fn catalog() -> Catalog {
+        let mut c = Catalog::default();
+        for p in crate::playbook::builtin::all() {
+            c.insert(p);
+        }
+        c
+    }
+
+    /// A valid engagement text of exactly `len` bytes (padded with a comment).
+    fn text_of(len: usize) -> String {
+        let head = "customer = \"C\"\nplaybook = \"m365-general-engagement\"\n#";
+        format!("{head}{}\n", "x".repeat(len - head.len() - 1))
+    }
+
+    #[test]
+    fn the_size_limit_is_the_same_for_writing_as_for_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let at_limit = text_of(load::MAX_BYTES);
+        let over = text_of(load::MAX_BYTES + 1);
+        assert!(
+            validated(Path::new("a.toml"), "a", &at_limit, &catalog()).is_ok(),
+            "a file of exactly the limit is valid"
+        );
+        let err = validated(Path::new("a.toml"), "a", &over, &catalog()).unwrap_err();
+        assert!(format!("{err}").contains("1048577 bytes"), "{err}");
+        assert!(store.create_locked("a", &at_limit).is_ok());
+        let err = store.create_locked("b", &over).unwrap_err();
+        assert!(format!("{err}").contains("1048577 bytes"), "{err}");
+        assert!(!dir.path().join("engagements/b.toml").exists());
+    }
+
+    #[test]
+    fn a_missing_engagement_is_named_with_a_hint() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let err = store.load("nope", &catalog()).unwrap_err();
+        assert_eq!(format!("{err}"), "no engagement `nope`");
+        // Any other failure to read says what it is, not "no engagement".
+        fs::create_dir_all(dir.path().join("engagements/d.toml")).unwrap();
+        let err = store.load("d", &catalog()).unwrap_err();
+        assert_ne!(format!("{err}"), "no engagement `d`", "{err:#}");
+    }
+
     #[test]
     fn a_failure_before_the_rename_leaves_the_old_file_whole() {
         let dir = tempfile::tempdir().unwrap();
