@@ -43,6 +43,9 @@ pub struct Item {
     pub at_risk: bool,
     pub urgency: f64,
     pub reason: String,
+    /// The status alone ("2 business days overdue"), for narrow terminals.
+    #[serde(skip)]
+    pub brief: String,
     #[serde(skip)]
     pub status: Status,
 }
@@ -95,6 +98,12 @@ pub fn items_for(
             engagement_items(&scope, &mut items);
         } else if let Some(role) = ask.queue_role.and_then(|r| p.role(r)) {
             queue_items(&scope, &role.alias, &mut items);
+        }
+    }
+    for i in &mut items {
+        i.brief = sla::status_words(&i.status, i.due, now);
+        if i.reason.starts_with("unassigned: ") {
+            i.brief = format!("unassigned; {}", i.brief);
         }
     }
     sort(&mut items);
@@ -199,6 +208,7 @@ impl Scope<'_> {
             at_risk: false,
             urgency: 0.0,
             reason: String::new(),
+            brief: String::new(),
             status,
         }
     }
