@@ -255,7 +255,9 @@ fn a_change_past_the_size_limit_is_refused_with_the_size() {
     let note = "\u{1}".repeat(120_000);
     ft(&ws, &["note", "a", &note]).ok();
     let before = std::fs::read(ws.path("engagements/a.toml")).unwrap();
-    let r = ft(&ws, &["note", "a", &note]).code(2);
+    // A different note (the same one again would change nothing).
+    let second = format!("{note}!");
+    let r = ft(&ws, &["note", "a", &second]).code(2);
     r.stderr_has("bytes; engagement files are limited to 1048576 bytes");
     assert!(r.stderr.contains("would make"), "{}", r.stderr);
     assert_eq!(

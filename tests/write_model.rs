@@ -247,3 +247,19 @@ fn check_warns_about_an_event_without_at_or_op_and_the_engagement_still_works() 
     r.stdout_has("warning[event]: an event needs `at`");
     ws.ft(&["note", "n", "still", "usable"]).ok();
 }
+
+#[test]
+fn the_same_note_health_or_blocker_again_changes_nothing() {
+    let ws = Ws::new();
+    ws.engagement("n", AZURE);
+    ws.ft(&["--as", "alice", "note", "n", "hello"]).ok();
+    ws.ft(&["--as", "alice", "health", "n", "green"]).ok();
+    ws.ft(&["--as", "alice", "blocker", "n", "waiting"]).ok();
+    let before = ws.read("engagements/n.toml");
+    ws.ft(&["--as", "alice", "note", "n", "hello"])
+        .ok()
+        .stdout_has("already so: nothing changed");
+    ws.ft(&["--as", "alice", "health", "n", "green"]).ok();
+    ws.ft(&["--as", "alice", "blocker", "n", "waiting"]).ok();
+    assert_eq!(ws.read("engagements/n.toml"), before);
+}

@@ -197,6 +197,8 @@ pub fn apply(
         }
         Op::Assign { role, person, on } => assign(doc, e, p, role, person, *on)?,
         Op::Unassign { role } => unassign(doc, e, p, role)?,
+        // The same record twice (a command run again) changes nothing.
+        _ if repeats(e, op) => Entry::new("repeat"),
         Op::Note { .. } | Op::Health { .. } | Op::Blocker { .. } | Op::Resolve { .. } => {
             entries(doc, e, op)?
         }
@@ -228,6 +230,25 @@ pub fn apply(
         }
     };
     Ok((doc.to_string() != before).then_some(event))
+}
+
+/// Is this note, health entry or open blocker already recorded as it is?
+fn repeats(e: &Engagement, op: &Op) -> bool {
+    match op {
+        Op::Note { on, by, text } => e
+            .notes
+            .iter()
+            .any(|n| n.on == *on && &n.by == by && &n.text == text),
+        Op::Health { on, status, note } => e
+            .health
+            .iter()
+            .any(|h| h.on == *on && h.status == *status && &h.note == note),
+        Op::Blocker { text, .. } => e
+            .blockers
+            .iter()
+            .any(|b| b.resolved.is_none() && &b.text == text),
+        _ => false,
+    }
 }
 
 /// Operations on the appended lists: notes, health, blockers. The event
