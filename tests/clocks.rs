@@ -6,22 +6,7 @@
 mod support;
 
 use serde_json::Value;
-use support::Ws;
-
-const AZURE: &str = "\
-customer = \"Northwind\"
-playbook = \"azure-fasttrack-engineer\"
-services = [\"AKS\"]
-status = \"active\"
-
-[team]
-FE = \"alice\"
-PM = \"bob\"
-
-[milestones]
-opened = 2026-11-13
-assigned = 2026-11-20
-";
+use support::{AZURE, Ws};
 
 fn next_json(ws: &Ws, args: &[&str]) -> Vec<Value> {
     let mut all = vec!["next", "--all", "--format", "json"];

@@ -3,22 +3,7 @@
 
 mod support;
 
-use support::Ws;
-
-const AZURE: &str = "\
-customer = \"Northwind\"
-playbook = \"azure-fasttrack-engineer\"
-services = [\"AKS\"]
-status = \"active\"
-
-[team]
-FE = \"alice\"
-PM = \"bob\"
-
-[milestones]
-opened = 2026-11-13
-assigned = 2026-11-20
-";
+use support::{AZURE, Ws};
 
 #[test]
 fn close_lists_open_mandatory_tasks_and_needs_force() {

@@ -161,3 +161,19 @@ impl Ws {
         into_run(cmd.output().unwrap())
     }
 }
+
+/// An active Azure engagement: FE alice, PM bob, claimed Fri 20 Nov 2026.
+pub const AZURE: &str = "\
+customer = \"Northwind\"
+playbook = \"azure-fasttrack-engineer\"
+services = [\"AKS\"]
+status = \"active\"
+
+[team]
+FE = \"alice\"
+PM = \"bob\"
+
+[milestones]
+opened = 2026-11-13
+assigned = 2026-11-20
+";
