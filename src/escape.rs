@@ -245,6 +245,18 @@ pub fn yaml_needs_escape(c: char) -> bool {
     !matches!(c, ' '..='~' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }
 
+/// One word of a command line a person may paste into a POSIX shell: left
+/// as it is when it holds only characters no shell treats specially, else
+/// in single quotes, so `Core Onboarding` or `$(rm -rf ~)` reach `ft` as one
+/// literal argument. Hazards are shown visibly (see [`terminal`]).
+pub fn shell(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./,:=@%+".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        return s.to_string();
+    }
+    format!("'{}'", terminal(s).replace('\'', "'\\''"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,5 +418,14 @@ mod tests {
             mermaid("Conduct Initiate/Kickoff Meeting(s)"),
             "Conduct Initiate/Kickoff Meeting(s)"
         );
+    }
+
+    #[test]
+    fn shell_words_paste_as_one_literal_argument() {
+        assert_eq!(shell("ICM,DFM"), "ICM,DFM");
+        assert_eq!(shell("Core Onboarding"), "'Core Onboarding'");
+        assert_eq!(shell("it's $(x)"), "'it'\\''s $(x)'");
+        assert_eq!(shell(""), "''");
+        assert_eq!(shell("a\x1b[2J"), "'a\\u{1b}[2J'");
     }
 }

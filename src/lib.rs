@@ -23,6 +23,7 @@ pub mod report;
 pub mod sla;
 pub mod time;
 pub mod view;
+pub mod words;
 pub mod workspace;
 pub mod yaml;
 
@@ -196,6 +197,9 @@ pub fn warn_problems(root: &Path, problems: &[Diagnostic]) {
             d.column,
             escape::terminal_lines(&d.message)
         );
+        if let Some(hint) = &d.hint {
+            eprintln!("  hint: {}", escape::terminal_lines(hint));
+        }
     }
     if problems.len() > MAX_WARNINGS {
         eprintln!(

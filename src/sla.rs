@@ -39,6 +39,32 @@ pub fn rule_for<'a>(task: &'a Task, e: &Engagement) -> Option<(usize, &'a DueRul
     })
 }
 
+/// Tasks of the engagement's services that have due rules but none that
+/// holds, grouped by the field their rules look at and the engagement's
+/// value of it (`None`: the field is not set). Such a task has no SLA.
+pub fn without_rule(p: &Playbook, e: &Engagement) -> Vec<(String, Option<String>, Vec<String>)> {
+    let mut out: Vec<(String, Option<String>, Vec<String>)> = Vec::new();
+    for (_, t) in p.tasks() {
+        if t.due.is_empty()
+            || !crate::playbook::applies(&t.services, &e.services)
+            || rule_for(t, e).is_some()
+        {
+            continue;
+        }
+        for rule in &t.due {
+            for (field, _) in &rule.when {
+                let value = e.fields.get(field).cloned();
+                match out.iter_mut().find(|(f, v, _)| f == field && *v == value) {
+                    Some((_, _, tasks)) if tasks.contains(&t.id) => {}
+                    Some((_, _, tasks)) => tasks.push(t.id.clone()),
+                    None => out.push((field.clone(), value, vec![t.id.clone()])),
+                }
+            }
+        }
+    }
+    out
+}
+
 /// When an anchor happened, if it has.
 pub fn anchor_time(e: &Engagement, anchor: &Anchor) -> Option<When> {
     match anchor {

@@ -417,7 +417,7 @@ fn check_reports_every_problem_with_position_and_other_commands_skip_broken_file
         "engagements/typo.toml:5:1: error[unknown-task]: playbook `m365-general-engagement` has no task `3661`\n  hint: did you mean `3616`?",
         "engagements/typo.toml:9:1: error[unknown-milestone]",
         "engagements/dates.toml:8:8: error[done-before-opened]",
-        "engagements/feb30.toml:5:10: error[toml]: invalid date",
+        "engagements/feb30.toml:5:10: error[date]: `2026-02-30` is not a date: invalid date",
         "engagements/broken.toml:1:14: error[toml]",
         "engagements/nobook.toml:2:12: error[unknown-playbook]: no playbook `m356-general`",
     ] {

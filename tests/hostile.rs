@@ -211,7 +211,7 @@ fn killing_ft_mid_write_leaves_the_old_or_the_new_file_never_a_broken_one() {
     assert!(
         check
             .stdout
-            .contains("checked 1 engagement files (1 usable)"),
+            .contains("checked 1 engagement file (1 usable)"),
         "{}",
         check.stdout
     );

@@ -235,3 +235,73 @@ fn check_reports_every_wrong_type_in_a_file_each_at_its_key() {
     r.stdout_has("engagements/n.toml:13:1: error[type]: `tasks.customer-contact`");
     r.stdout_has("4 errors, 0 warnings");
 }
+
+#[test]
+fn a_field_value_no_rule_covers_is_named_with_the_fix() {
+    let ws = Ws::new();
+    let pb = "id: sev\nname: Sev\nroles: { FE: FastTrack Engineer }\nmilestones: [opened, assigned]\nfields: { severity: [\"1\", \"2\", \"5\"] }\nstages:\n  - id: s\n    name: S\n    tasks:\n      - { id: ack, name: Ack, mandatory: true, role: FE, due: [{ when: { severity: [\"1\"] }, within: 15m, after: opened }, { when: { severity: [\"2\"] }, within: 1h, after: opened }] }\n      - { id: fix, name: Fix, mandatory: true, role: FE, due: [{ when: { severity: [\"1\", \"2\"] }, within: 1d, after: opened }] }\n";
+    ws.write("playbooks/sev.yaml", pb);
+    ws.engagement(
+        "x",
+        "customer = \"X\"\nplaybook = \"sev\"\n\n[fields]\nseverity = \"5\"\n\n[milestones]\nopened = 2026-11-23T09:00:00Z\n",
+    );
+    ws.engagement(
+        "y",
+        "customer = \"Y\"\nplaybook = \"sev\"\n\n[milestones]\nopened = 2026-11-23T09:00:00Z\n",
+    );
+    let r = ws.ft(&["check"]).ok();
+    r.stdout_has(
+        "engagements/x.toml:1:1: warning[no-rule]: severity 5 matches no rule of ack, fix: no SLA applies (rules cover severity 1, 2)\n  hint: ft set x severity VALUE",
+    );
+    r.stdout_has(
+        "engagements/y.toml:1:1: warning[no-rule]: `severity` is not set: ack, fix have no SLA (rules cover severity 1, 2)",
+    );
+    let r = ws.ft(&["--as", "alice", "next"]).ok();
+    r.stderr_has("warning: engagements/x.toml:1:1: severity 5 matches no rule of ack, fix");
+    r.stderr_has("  hint: ft set x severity VALUE");
+    ws.ft(&["set", "x", "severity", "2"]).ok();
+    let r = ws.ft(&["check"]).ok();
+    assert!(!r.stdout.contains("engagements/x.toml"), "{}", r.stdout);
+}
+
+#[test]
+fn check_names_every_impossible_date_and_what_else_is_wrong() {
+    let ws = Ws::new();
+    ws.engagement(
+        "n",
+        "customer = \"X\"\nplaybook = \"azure-fasttrack-engineer\"\n\n[milestones]\nopened = 2026-02-30\nassigned = 2026-11-31T09:00:00Z\n\n[tasks]\nnope = { done = 2026-11-20 }\ncustomer-contact = { done = 2026-13-01 }\n",
+    );
+    let r = ws.ft(&["check"]).code(1);
+    r.stdout_has("engagements/n.toml:5:10: error[date]: `2026-02-30` is not a date: invalid date, expected day between 01 and 28\n  hint: write a date that exists, as YYYY-MM-DD");
+    r.stdout_has("engagements/n.toml:6:12: error[date]: `2026-11-31` is not a date");
+    r.stdout_has("engagements/n.toml:10:29: error[date]: `2026-13-01` is not a date");
+    r.stdout_has("engagements/n.toml:9:1: error[unknown-task]");
+    r.stdout_has("4 errors, 0 warnings");
+}
+
+#[test]
+fn a_value_given_for_the_wrong_field_points_to_the_right_one() {
+    let ws = Ws::new();
+    let r = ws
+        .ft(&[
+            "new",
+            "dfm",
+            "--customer",
+            "R",
+            "--playbook",
+            "mcs-escalation",
+            "--services",
+            "DFM",
+            "--severity",
+            "A",
+        ])
+        .code(2);
+    r.stderr_has("hint: `A` is a value of `case_severity`: pass --field case_severity=A");
+    assert!(!ws.path("engagements/dfm.toml").exists());
+    ws.engagement(
+        "dfm",
+        "customer = \"R\"\nplaybook = \"mcs-escalation\"\nservices = [\"DFM\"]\n\n[fields]\nseverity = \"A\"\n",
+    );
+    let r = ws.ft(&["check"]).code(1);
+    r.stdout_has("hint: `A` is a value of `case_severity`: ft set dfm case_severity A");
+}

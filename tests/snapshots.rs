@@ -82,3 +82,31 @@ fn check_output() {
     let r = ws.ft(&["check"]).code(1);
     insta::assert_snapshot!(r.stdout);
 }
+
+/// Every warning about work that would vanish, with the fix it names.
+#[test]
+fn check_warnings_name_the_fix() {
+    let ws = Ws::new();
+    ws.engagement(
+        "adatum-m365",
+        "customer = \"A. Datum\"\nplaybook = \"m365-general-engagement\"\nseats = 5000\n",
+    );
+    ws.engagement(
+        "litware-icm-5001",
+        "customer = \"Litware\"\nplaybook = \"mcs-escalation\"\nservices = [\"ICM\"]\n\n[milestones]\nopened = 2026-11-23T09:00:00Z\n",
+    );
+    ws.engagement(
+        "relecloud-dfm",
+        "customer = \"Relecloud\"\nplaybook = \"mcs-escalation\"\n\n[fields]\nseverity = \"A\"\n",
+    );
+    ws.engagement(
+        "contoso",
+        "customer = \"Contoso\"\nplaybook = \"azure-fasttrack-engineer\"\n\n[team]\nFE = \"alice\"\n\n[milestones]\nopened = 2026-11-02\nassigned = 2026-11-02\n\n[dibs]\nsucess_owner = \"Dana\"\n",
+    );
+    ws.engagement(
+        "fabrikam",
+        "customer = \"Fabrikam\"\nplaybook = \"azure-fasttrack-engineer\"\n\n[milestones]\nopened = 2026-02-30\n",
+    );
+    let r = ws.ft(&["check"]).code(1);
+    insta::assert_snapshot!(r.stdout);
+}

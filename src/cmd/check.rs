@@ -4,8 +4,8 @@ use anyhow::Result;
 
 use crate::Context;
 use crate::error::{Diagnostic, Severity};
-use crate::escape;
 use crate::render::{Format, Tone, json, paint};
+use crate::{escape, words};
 
 /// Validate ft.toml, local playbooks and every engagement file; print
 /// `path:line:col: severity[code]: message` for each problem and exit 1 on errors
@@ -57,8 +57,12 @@ pub fn run(ctx: &Context, _args: Args) -> Result<i32> {
             .count();
         out.push_str(&unfilled_notes(&ws, &engagements));
         out.push_str(&format!(
-            "checked {files} engagement files ({} usable) and {local} local playbooks: {errors} errors, {warnings} warnings\n",
-            engagements.len()
+            "checked {} ({} usable) and {}: {}, {}\n",
+            words::count(files, "engagement file", "engagement files"),
+            engagements.len(),
+            words::count(local, "local playbook", "local playbooks"),
+            words::count(errors, "error", "errors"),
+            words::count(warnings, "warning", "warnings"),
         ));
         ctx.print(&out)?;
     }

@@ -127,7 +127,9 @@ fn fields(playbook: &crate::playbook::Playbook, args: &Args) -> Result<Vec<(Stri
     for (name, v) in &out {
         playbook.check_field(name, v).map_err(|e| {
             let declared: Vec<&str> = playbook.fields.keys().map(String::as_str).collect();
-            let hint = if declared.is_empty() {
+            let hint = if let Some(other) = playbook.field_with_value(name, v) {
+                format!("`{v}` is a value of `{other}`: pass --field {other}={v}")
+            } else if declared.is_empty() {
                 "this playbook declares no fields".to_string()
             } else {
                 format!("fields of `{}`: {}", playbook.id, declared.join(", "))

@@ -18,6 +18,7 @@ use super::{
 use crate::error::{Diagnostic, line_col, suggest};
 use crate::playbook::{Catalog, Playbook};
 use crate::time::When;
+use crate::{escape, words};
 
 /// Largest engagement file accepted.
 pub const MAX_BYTES: usize = 1 << 20;
@@ -279,6 +280,13 @@ pub fn parse(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Loaded {
             let first = Diagnostic::error(path, at, "toml", message).with_hint(Some(
                 "correct the file; `ft check` lists every problem in the workspace".into(),
             ));
+            // Dates that cannot be: name every one, then what else is wrong.
+            if let Some(problems) = impossible_dates(path, id, text, catalog) {
+                return Loaded {
+                    engagement: None,
+                    problems,
+                };
+            }
             // Valid TOML with values of the wrong type: name every one, not the first.
             let all = type_errors(path, text);
             return Loaded {
@@ -294,6 +302,83 @@ pub fn parse(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Loaded {
     };
     checker.unknown_keys();
     checker.engagement(id, raw, catalog)
+}
+
+/// At most this many impossible dates are named in one file.
+const MAX_BAD_DATES: usize = 50;
+
+/// The problems of a file whose TOML fails only on dates that cannot be
+/// (2026-02-30): each such date, then the problems the rest of the file has
+/// once those dates are replaced by the nearest real ones (except on their
+/// own lines). `None` when the file fails for another reason.
+fn impossible_dates(
+    path: &Path,
+    id: &str,
+    text: &str,
+    catalog: &Catalog,
+) -> Option<Vec<Diagnostic>> {
+    let mut patched = text.to_string();
+    let mut dates = Vec::new();
+    let mut lines = Vec::new();
+    loop {
+        let err = match toml::from_str::<toml::Table>(&patched) {
+            Ok(_) => break,
+            Err(e) => e,
+        };
+        let start = err.span()?.start;
+        let token = patched.get(start..)?;
+        let real = nearest_real_date(token)?;
+        if dates.len() == MAX_BAD_DATES {
+            return None;
+        }
+        let at = line_col(text, start);
+        let shown = &token[..real.len()];
+        dates.push(
+            Diagnostic::error(
+                path,
+                at,
+                "date",
+                format!("`{shown}` is not a date: {}", err.message().trim_end()),
+            )
+            .with_hint(Some("write a date that exists, as YYYY-MM-DD".into())),
+        );
+        lines.push(at.0);
+        patched.replace_range(start..start + real.len(), &real);
+    }
+    if dates.is_empty() {
+        return None;
+    }
+    let rest = parse(path, id, &patched, catalog);
+    dates.extend(
+        rest.problems
+            .into_iter()
+            .filter(|d| !lines.contains(&d.line)),
+    );
+    Some(dates)
+}
+
+/// The nearest real date to a `YYYY-MM-DD` at the start of `token`, with
+/// the month and day brought into range, or `None` when it is not shaped
+/// like a date or is already real.
+fn nearest_real_date(token: &str) -> Option<String> {
+    let b = token.as_bytes();
+    let shaped = b.len() >= 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && [0, 1, 2, 3, 5, 6, 8, 9]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| token[r].parse::<u32>().ok();
+    let (year, month, day) = (num(0..4)? as i32, num(5..7)?, num(8..10)?);
+    let month = month.clamp(1, 12);
+    let last = (28..=31)
+        .rev()
+        .find(|d| chrono::NaiveDate::from_ymd_opt(year, month, *d).is_some())?;
+    let real = format!("{year:04}-{month:02}-{:02}", day.clamp(1, last));
+    (real != token[..10]).then_some(real)
 }
 
 /// Keys `ft` reads at the top level of an engagement file. A table of the
@@ -443,7 +528,7 @@ impl Checker<'_> {
             seats: raw.seats,
             active_users: raw.active_users,
             status,
-            fields: self.fields(playbook, &raw.fields),
+            fields: self.fields(playbook, &raw.fields, id),
             team: self.team(playbook, &raw.team),
             tasks: self.tasks(playbook, &raw.tasks, opened),
             cadences: self.cadences(playbook, &raw.cadences, opened),
@@ -530,9 +615,19 @@ impl Checker<'_> {
                 .required
                 .iter()
                 .find(|r| m.starts_with(&format!("`{}`", r.field)));
-            let hint = match field {
-                Some(r) => format!("ft set {} {} VALUE", e.id, r.field),
-                None => format!("ft set {} services {}", e.id, p.services.join(",")),
+            let hint = match (field, p.services.split_first()) {
+                (Some(r), _) => format!("ft set {} {} VALUE", e.id, r.field),
+                (None, Some((first, rest))) if !rest.is_empty() => format!(
+                    "ft set {} services {}  # or {}",
+                    e.id,
+                    escape::shell(first),
+                    rest.join(", ")
+                ),
+                (None, _) => format!(
+                    "ft set {} services {}",
+                    e.id,
+                    escape::shell(&p.services.join(","))
+                ),
             };
             let d = Diagnostic::warning(
                 self.path,
@@ -543,6 +638,7 @@ impl Checker<'_> {
             .with_hint(Some(hint));
             self.problems.push(d);
         }
+        self.without_rule(p, e);
         if !e.services.is_empty() {
             return;
         }
@@ -551,23 +647,67 @@ impl Checker<'_> {
             .filter(|(_, t)| t.mandatory && !crate::playbook::applies(&t.services, &e.services))
             .map(|(_, t)| t.id.as_str())
             .collect();
-        if !hidden.is_empty() && !p.default_services.is_empty() {
+        let cadences: Vec<&str> = p
+            .cadences
+            .iter()
+            .filter(|c| !crate::playbook::applies(&c.services, &e.services))
+            .map(|c| c.id.as_str())
+            .collect();
+        let any = !hidden.is_empty() || !cadences.is_empty();
+        if any && !p.default_services.is_empty() {
+            let mut what = Vec::new();
+            if !hidden.is_empty() {
+                what.push(format!(
+                    "mandatory {} {}",
+                    words::plural(hidden.len(), "task", "tasks"),
+                    hidden.join(", ")
+                ));
+            }
+            if !cadences.is_empty() {
+                what.push(format!(
+                    "{} {}",
+                    words::plural(cadences.len(), "cadence", "cadences"),
+                    cadences.join(", ")
+                ));
+            }
             let d = Diagnostic::warning(
                 self.path,
                 (1, 1),
                 "no-services",
-                format!(
-                    "no services: mandatory task{} {} do{} not apply",
-                    if hidden.len() == 1 { "" } else { "s" },
-                    hidden.join(", "),
-                    if hidden.len() == 1 { "es" } else { "" }
-                ),
+                format!("no services, so {} do not apply", what.join(" and ")),
             )
             .with_hint(Some(format!(
                 "ft set {} services {}",
                 e.id,
-                p.default_services.join(",")
+                escape::shell(&p.default_services.join(","))
             )));
+            self.problems.push(d);
+        }
+    }
+
+    /// Tasks whose due rules all look for field values the engagement does
+    /// not have ("severity 5 matches no rule of acknowledge"). A required
+    /// field that is missing is already named by [`Self::hidden_work`].
+    fn without_rule(&mut self, p: &Playbook, e: &Engagement) {
+        for (field, value, tasks) in crate::sla::without_rule(p, e) {
+            let required = p
+                .required
+                .iter()
+                .any(|r| r.field == field && r.applies(&e.services));
+            let (list, covered) = (tasks.join(", "), rule_values(p, &tasks, &field));
+            let message = match &value {
+                None if required => continue,
+                None if tasks.len() == 1 => format!("`{field}` is not set: {list} has no SLA"),
+                None => format!("`{field}` is not set: {list} have no SLA"),
+                Some(v) => format!("{field} {v} matches no rule of {list}: no SLA applies"),
+            };
+            let d = Diagnostic::warning(
+                self.path,
+                (1, 1),
+                "no-rule",
+                format!("{message} (rules cover {field} {})", covered.join(", ")),
+            )
+            .with_hint(Some(format!("ft set {} {field} VALUE", e.id)));
             self.problems.push(d);
         }
     }
@@ -799,6 +939,7 @@ impl Checker<'_> {
         &mut self,
         playbook: &Playbook,
         raw: &IndexMap<Spanned<String>, Spanned<toml::Value>>,
+        id: &str,
     ) -> SmallMap<String> {
         let mut out = SmallMap::new();
         for (name, value) in raw {
@@ -822,7 +963,15 @@ impl Checker<'_> {
             };
             if playbook.fields.contains_key(name.get_ref()) {
                 if let Err(e) = playbook.check_field(name.get_ref(), &text) {
-                    self.error(value, "field-value", e, None);
+                    let hint = playbook
+                        .field_with_value(name.get_ref(), &text)
+                        .map(|other| {
+                            format!(
+                                "`{text}` is a value of `{other}`: ft set {id} {other} {}",
+                                escape::shell(&text)
+                            )
+                        });
+                    self.error(value, "field-value", e, hint);
                     continue;
                 }
             } else {
@@ -1052,4 +1201,21 @@ impl Checker<'_> {
         }
         out
     }
+}
+
+/// The values of `field` that the due rules of these tasks accept.
+fn rule_values(p: &Playbook, tasks: &[String], field: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let rules = p
+        .tasks()
+        .filter(|(_, t)| tasks.contains(&t.id))
+        .flat_map(|(_, t)| t.due.iter());
+    for (_, values) in rules.flat_map(|r| r.when.iter().filter(|(f, _)| f == field)) {
+        for v in values {
+            if !out.contains(v) {
+                out.push(v.clone());
+            }
+        }
+    }
+    out
 }

@@ -298,6 +298,15 @@ impl Playbook {
         }
     }
 
+    /// Another declared field that lists `value`: where a value given for
+    /// the wrong field belongs (`A` is a `case_severity`, not a `severity`).
+    pub fn field_with_value(&self, name: &str, value: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(other, allowed)| *other != name && allowed.iter().any(|a| a == value))
+            .map(|(other, _)| other.as_str())
+    }
+
     /// Does any SLA of the playbook count minutes or hours? Then events are
     /// recorded with the time of day.
     pub fn counts_time_of_day(&self) -> bool {
