@@ -45,6 +45,10 @@ pub struct Global {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
+    /// Show times of day in UTC instead of your time zone (TZ)
+    #[arg(long, global = true)]
+    pub utc: bool,
+
     /// Print only data and errors, not confirmations
     #[arg(short, long, global = true)]
     pub quiet: bool,

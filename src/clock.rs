@@ -346,11 +346,55 @@ pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
 pub fn when_words(w: When) -> String {
     match w {
         When::Date(d) => d.format("%a %-d %b").to_string(),
-        When::At(t) if t.offset().local_minus_utc() == 0 => {
-            t.format("%a %-d %b %H:%MZ").to_string()
+        When::At(t) => {
+            let t = shown(t);
+            if t.offset().local_minus_utc() == 0 {
+                t.format("%a %-d %b %H:%MZ").to_string()
+            } else {
+                t.format("%a %-d %b %H:%M").to_string()
+            }
         }
-        When::At(t) => t.format("%a %-d %b %H:%M%:z").to_string(),
     }
+}
+
+/// Where date-times are shown: 0 UTC (also when nothing said, as in unit
+/// tests), 1 the reader's time zone (`TZ` honoured). Set once at start by
+/// the command line (`--utc`); only words change, never what is stored or
+/// compared, and JSON keeps RFC 3339 with its offset.
+static SHOW_LOCAL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Show date-times in the reader's time zone (`true`) or in UTC.
+pub fn show_local(local: bool) {
+    SHOW_LOCAL.store(local, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// A date-time as the reader sees it. UTC keeps the ISO 8601 `Z` on each
+/// time; a local time has no suffix and the zone is named once, by
+/// [`zone_legend`].
+fn shown(t: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    if SHOW_LOCAL.load(std::sync::atomic::Ordering::Relaxed) {
+        t.with_timezone(&chrono::Local).fixed_offset()
+    } else {
+        t.to_utc().fixed_offset()
+    }
+}
+
+/// "Times are local, UTC-08:00 (America/Los_Angeles); --utc shows UTC",
+/// once under output that shows times of day, when they are not in UTC.
+pub fn zone_legend(now: When, tz: Option<&str>) -> Option<String> {
+    let offset = shown(now.instant()).offset().local_minus_utc();
+    if offset == 0 {
+        return None;
+    }
+    let sign = if offset < 0 { '-' } else { '+' };
+    let (h, m) = (offset.abs() / 3600, offset.abs() % 3600 / 60);
+    let name = tz
+        .filter(|z| !z.is_empty())
+        .map(|z| format!(" ({})", z.trim_start_matches(':')))
+        .unwrap_or_default();
+    Some(format!(
+        "Times are local, UTC{sign}{h:02}:{m:02}{name}; --utc shows UTC"
+    ))
 }
 
 pub fn due_words(due: Due) -> String {
@@ -489,12 +533,12 @@ mod tests {
     }
 
     #[test]
-    fn times_in_words_keep_their_offset() {
+    fn times_in_words_are_shown_in_utc_unless_the_reader_zone_is_asked_for() {
         assert_eq!(when_words(w("2026-11-20")), "Fri 20 Nov");
         assert_eq!(when_words(w("2026-11-20T09:15:00Z")), "Fri 20 Nov 09:15Z");
         assert_eq!(
             when_words(w("2026-11-20T09:15:00+01:00")),
-            "Fri 20 Nov 09:15+01:00"
+            "Fri 20 Nov 08:15Z"
         );
     }
 

@@ -44,6 +44,8 @@ use crate::workspace::{Config, Found, Workspace};
 pub struct Context {
     pub format: Format,
     pub color: bool,
+    /// Colour and width of the terminal output goes to.
+    pub term: render::Term,
     pub quiet: bool,
     pub now: When,
     pub today: NaiveDate,
@@ -115,6 +117,19 @@ impl Context {
         engagement::ops::Actor {
             at: self.now,
             by: self.me.clone(),
+        }
+    }
+
+    /// Name the time zone once under table output that showed times of
+    /// day in it (nothing in UTC, where each time carries its `Z`).
+    pub fn zone_legend(&self, showed_times: bool) -> Result<()> {
+        if !showed_times || self.format != Format::Table {
+            return Ok(());
+        }
+        let tz = std::env::var("TZ").ok();
+        match clock::zone_legend(self.now, tz.as_deref()) {
+            Some(line) => self.say(&line),
+            None => Ok(()),
         }
     }
 
@@ -258,9 +273,12 @@ fn build_context(global: &Global) -> Result<Context> {
         .clone()
         .or(ft_user)
         .or_else(|| config.me.clone());
+    let width = output_width(env("FT_WIDTH").as_deref());
+    clock::show_local(!global.utc);
     Ok(Context {
         format: global.format,
         color,
+        term: render::Term { color, width },
         quiet: global.quiet,
         today: now.date(),
         now,
@@ -268,6 +286,23 @@ fn build_context(global: &Global) -> Result<Context> {
         me,
         workspace,
     })
+}
+
+/// How many columns output may take: `FT_WIDTH` when set (tests, or to
+/// pretend a width), else the terminal's; `None` when stdout is not a
+/// terminal, so piped output keeps every value in full.
+fn output_width(forced: Option<&std::ffi::OsStr>) -> Option<usize> {
+    if let Some(w) = forced
+        .and_then(|w| w.to_str())
+        .and_then(|w| w.parse::<usize>().ok())
+    {
+        return Some(w.max(render::MIN_WIDTH));
+    }
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    let w = comfy_table::Table::new().width().map_or(80, usize::from);
+    Some(if w == 0 { 80 } else { w.max(render::MIN_WIDTH) })
 }
 
 /// Parse arguments, run the command, and return its exit code.

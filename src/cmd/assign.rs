@@ -75,14 +75,14 @@ fn list(ctx: &Context, ws: &Workspace, me: &str, role: &str) -> Result<i32> {
     match ctx.format {
         Format::Json => ctx.print(&json(&listing))?,
         Format::Table => {
-            ctx.print(&render::assign::table(&listing, ctx.color))?;
+            ctx.print(&render::assign::table(&listing, ctx.term))?;
             if listing.candidates.is_empty() {
                 ctx.say(&format!("No engagement needs a {role}."))?;
             } else {
                 ctx.say("Claim one with: ft assign ID")?;
             }
         }
-        f => ctx.print(&render::assign::grid(&listing).render(f, ctx.color))?,
+        f => ctx.print(&render::assign::grid(&listing).render(f, ctx.term))?,
     }
     Ok(0)
 }

@@ -31,7 +31,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             return Ok(0);
         }
         let grid = crate::render::blocker::grid(&e.blockers);
-        ctx.print(&grid.render(ctx.format, ctx.color))?;
+        ctx.print(&grid.render(ctx.format, ctx.term))?;
         return Ok(0);
     }
     let applied = ws.apply(&args.id, &ctx.actor(), |e, _| {

@@ -54,7 +54,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     if ctx.format == Format::Json {
         ctx.print(&json(&view))?;
     } else if !(setting && ctx.quiet) {
-        ctx.print(&render::dibs::grid(&view).render(ctx.format, ctx.color))?;
+        ctx.print(&render::dibs::grid(&view).render(ctx.format, ctx.term))?;
     }
     Ok(0)
 }

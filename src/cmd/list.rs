@@ -45,7 +45,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         ctx.say("No engagements match. `ft new` creates one; --all includes closed ones.")?;
         return Ok(0);
     }
-    ctx.print(&render::list::grid(&rows).render(ctx.format, ctx.color))?;
+    match ctx.format {
+        Format::Table => {
+            ctx.print(&render::list::layout(&rows).render(ctx.term.width, ctx.color))?
+        }
+        f => ctx.print(&render::list::grid(&rows).render(f, ctx.term))?,
+    }
     Ok(0)
 }
 

@@ -96,16 +96,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         ctx.say(&nothing_due(&me, &engagements, args.within.as_deref()))?;
         return Ok(0);
     }
-    // On a narrow terminal the table keeps one line per item; the reasons
-    // stay in `ft show`, `ft explain` and the other formats.
-    let narrow = ctx.format == Format::Table
-        && comfy_table::Table::new()
-            .width()
-            .is_some_and(|w| w < render::next::NARROW);
-    ctx.print(&render::next::grid(&items, narrow).render(ctx.format, ctx.color))?;
-    if narrow {
-        ctx.say("Reasons: a wider terminal, `ft explain ID TASK`, or --format markdown")?;
+    match ctx.format {
+        Format::Table => {
+            ctx.print(&render::next::layout(&items).render(ctx.term.width, ctx.color))?
+        }
+        f => ctx.print(&render::next::grid(&items).render(f, ctx.term))?,
     }
+    ctx.zone_legend(items.iter().any(|i| matches!(i.due, Some(sla::Due::At(_)))))?;
     if total > items.len() && ctx.format == Format::Table {
         ctx.say(&format!(
             "{} more; --all shows everything",

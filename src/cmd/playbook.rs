@@ -12,7 +12,7 @@ use crate::engagement::store;
 use crate::error::{Diagnostics, user_hint};
 use crate::escape;
 use crate::playbook::{Playbook, Source, load};
-use crate::render::{Format, Grid, Tone, json, paint};
+use crate::render::{Format, Grid, Term, Tone, json, paint};
 
 /// Inspect playbooks: list them, show one, or check a YAML file
 #[derive(Debug, clap::Args)]
@@ -135,7 +135,7 @@ fn list(ctx: &Context) -> Result<i32> {
             (r.cadences.to_string(), Tone::Plain),
         ]);
     }
-    ctx.print(&g.render(ctx.format, ctx.color))?;
+    ctx.print(&g.render(ctx.format, ctx.term))?;
     Ok(0)
 }
 
@@ -159,7 +159,7 @@ fn show(ctx: &Context, which: &str) -> Result<i32> {
     if ctx.format == Format::Json {
         return ctx.print(&json(&view)).map(|()| 0);
     }
-    ctx.print(&render(&p, &view, ctx.format, ctx.color))?;
+    ctx.print(&render(&p, &view, ctx.format, ctx.term))?;
     Ok(0)
 }
 
@@ -316,10 +316,10 @@ pub fn view(p: &Playbook) -> View {
     }
 }
 
-fn render(p: &Playbook, v: &View, format: Format, color: bool) -> String {
+fn render(p: &Playbook, v: &View, format: Format, term: Term) -> String {
     let mut out = format!(
         "{} {} (version {})\n",
-        paint(&p.id, Tone::Strong, color),
+        paint(&p.id, Tone::Strong, term.color),
         p.name,
         p.version
     );
@@ -377,7 +377,7 @@ fn render(p: &Playbook, v: &View, format: Format, color: bool) -> String {
             ]);
         }
     }
-    out.push_str(&g.render(format, color));
+    out.push_str(&g.render(format, term));
     if !p.cadences.is_empty() {
         let mut g = Grid::new(&["Cadence", "Name", "Role", "Every", "After", "Services"]);
         for c in &p.cadences {
@@ -390,7 +390,7 @@ fn render(p: &Playbook, v: &View, format: Format, color: bool) -> String {
                 c.services.join(" / "),
             ]);
         }
-        out.push_str(&g.render(format, color));
+        out.push_str(&g.render(format, term));
     }
     out
 }

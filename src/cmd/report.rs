@@ -9,7 +9,8 @@ use crate::Context;
 use crate::engagement::store::write_atomic;
 use crate::engagement::{Engagement, Status};
 use crate::error::user;
-use crate::render::{self, Format, json, table};
+use crate::render::{self, Format, Term, json};
+use crate::sla::Due;
 use crate::view::report::{self as view, Detail, Portfolio, Row};
 use crate::workspace::Workspace;
 
@@ -53,9 +54,19 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
-    let color = ctx.color && args.output.is_none();
+    // A report written to a file keeps every value in full, uncoloured.
+    let term = match args.output {
+        Some(_) => Term::PIPE,
+        None => ctx.term,
+    };
+    let times;
     let text = if args.ids.is_empty() {
         let portfolio = portfolio(ctx, &ws, &args)?;
+        times = portfolio.rows.iter().any(|r| {
+            r.next_due
+                .as_ref()
+                .is_some_and(|n| matches!(n.due, Due::At(_)))
+        });
         let all = if portfolio.rows.is_empty() && ctx.format == Format::Table && !args.all {
             ctx.engagements(&ws)?
         } else {
@@ -72,7 +83,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         }
         match ctx.format {
             Format::Json => json(&portfolio),
-            f => render::report::portfolio(&portfolio, f, color),
+            f => render::report::portfolio(&portfolio, f, term),
         }
     } else {
         let mut details = Vec::new();
@@ -87,17 +98,21 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 ws.settings.at_risk,
             ));
         }
-        details_text(&details, ctx.format, color)
+        times = details.iter().any(|d| d.engagement.shows_times());
+        details_text(&details, ctx.format, term)
     };
     match &args.output {
         Some(path) => {
             write_atomic(path, text.as_bytes())?;
             ctx.say(&format!(
                 "Wrote {}",
-                table::text(&path.display().to_string())
+                crate::escape::terminal(&path.display().to_string())
             ))?;
         }
-        None => ctx.print(&text)?,
+        None => {
+            ctx.print(&text)?;
+            ctx.zone_legend(times)?;
+        }
     }
     Ok(0)
 }
@@ -172,7 +187,7 @@ fn running_clock(ws: &Workspace, e: &Engagement, now: crate::time::When) -> bool
     })
 }
 
-fn details_text(details: &[Detail], format: Format, color: bool) -> String {
+fn details_text(details: &[Detail], format: Format, term: Term) -> String {
     match format {
         Format::Json if details.len() == 1 => json(&details[0]),
         Format::Json => json(&details),
@@ -182,7 +197,7 @@ fn details_text(details: &[Detail], format: Format, color: bool) -> String {
         }
         f => details
             .iter()
-            .map(|d| render::report::detail(&d.row, &d.engagement, f, color))
+            .map(|d| render::report::detail(&d.row, &d.engagement, f, term))
             .collect::<Vec<_>>()
             .join("\n"),
     }

@@ -22,7 +22,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let view = build(p, &e, &ws.settings.calendar, ctx.now);
     match ctx.format {
         Format::Json => ctx.print(&json(&view))?,
-        _ => ctx.print(&render::show::render(&view, ctx.format, ctx.color))?,
+        _ => ctx.print(&render::show::render(&view, ctx.format, ctx.term))?,
     }
+    ctx.zone_legend(view.shows_times())?;
     Ok(0)
 }

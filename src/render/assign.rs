@@ -1,6 +1,6 @@
 //! Laying out `ft assign`: the ranked candidates.
 
-use super::{Grid, Tone};
+use super::{Fit, Grid, Layout, Term, Tone};
 use crate::view::assign::{Candidate, Listing};
 
 pub fn grid(listing: &Listing) -> Grid {
@@ -13,7 +13,10 @@ pub fn grid(listing: &Listing) -> Grid {
         "Waiting",
         "Fit",
         "Why",
-    ]);
+    ])
+    .fit(2, Fit::Shorten(10))
+    .fit(3, Fit::List(10))
+    .fit(7, Fit::Wrap(20));
     for (i, c) in listing.candidates.iter().enumerate() {
         let tone = if c.fit.availability < 0.0 {
             Tone::Warn
@@ -35,7 +38,7 @@ pub fn grid(listing: &Listing) -> Grid {
 }
 
 /// "carlos (FE): 1 of 2 engagements: room for 1", then the table, if any.
-pub fn table(listing: &Listing, color: bool) -> String {
+pub fn table(listing: &Listing, term: Term) -> String {
     let head = crate::escape::terminal(&format!(
         "{} ({}): {}",
         listing.person,
@@ -45,7 +48,17 @@ pub fn table(listing: &Listing, color: bool) -> String {
     if listing.candidates.is_empty() {
         return format!("{head}\n");
     }
-    format!("{head}\n{}", grid(listing).table(color))
+    let g = grid(listing);
+    let mut layout = Layout::of(g.clone()).or_without(&[2]).or_without(&[2, 3]);
+    // Blocks lead with the rank and the engagement id.
+    for (b, row) in layout.blocks.iter_mut().zip(&g.rows) {
+        b.head = row[..2].to_vec();
+        b.detail = (2..row.len())
+            .filter(|i| row[*i].0 != "-")
+            .map(|i| format!("{}: {}", g.headers[i], row[i].0))
+            .collect();
+    }
+    format!("{head}\n{}", layout.render(term.width, term.color))
 }
 
 /// "acknowledge Mon 23 Nov 09:15Z (severity 1)", or "-".

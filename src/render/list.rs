@@ -1,13 +1,16 @@
 //! Laying out `ft list`: one line per engagement.
 
-use super::{Grid, Tone};
+use super::{Fit, Grid, Layout, Tone};
 use crate::engagement::Status;
 use crate::view::list::Row;
 
 pub fn grid(rows: &[Row]) -> Grid {
     let mut grid = Grid::new(&[
         "ID", "Customer", "Playbook", "Status", "Services", "Team", "Health",
-    ]);
+    ])
+    .fit(1, Fit::Shorten(10))
+    .fit(4, Fit::List(10))
+    .fit(5, Fit::List(12));
     for r in rows {
         let health_tone = match r.health {
             Some("red") => Tone::Bad,
@@ -38,4 +41,13 @@ pub fn grid(rows: &[Row]) -> Grid {
         ]);
     }
     grid
+}
+
+/// On a narrow terminal the playbook, then the services, then the customer
+/// give way; ids, statuses and health stay whole.
+pub fn layout(rows: &[Row]) -> Layout {
+    Layout::of(grid(rows))
+        .or_without(&[2])
+        .or_without(&[2, 4])
+        .or_without(&[1, 2, 4])
 }

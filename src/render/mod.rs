@@ -15,14 +15,16 @@ pub mod blocker;
 pub mod csv;
 pub mod dibs;
 pub mod explain;
+pub mod layout;
 pub mod list;
 pub mod markdown;
 pub mod next;
 pub mod report;
 pub mod show;
-pub mod table;
 
 use serde::Serialize;
+
+pub use layout::{Block, Fit, Layout};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -66,11 +68,33 @@ pub fn paint(text: &str, tone: Tone, color: bool) -> String {
     }
 }
 
-/// Rows of text with a header, and an optional tone per cell.
+/// Where terminal output goes: whether it may be coloured, and how many
+/// columns it may take (`None`: a pipe or a file, so values are kept whole).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Term {
+    pub color: bool,
+    pub width: Option<usize>,
+}
+
+impl Term {
+    /// Output to a pipe or a file: no colour, no width.
+    pub const PIPE: Term = Term {
+        color: false,
+        width: None,
+    };
+}
+
+/// No layout is made for fewer columns than this; narrower terminals get
+/// the 40-column layout and wrap.
+pub const MIN_WIDTH: usize = 40;
+
+/// Rows of text with a header, an optional tone per cell, and how each
+/// column may give way on a narrow terminal.
 #[derive(Debug, Clone, Default)]
 pub struct Grid {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<(String, Tone)>>,
+    pub fits: Vec<Fit>,
 }
 
 impl Grid {
@@ -78,7 +102,48 @@ impl Grid {
         Self {
             headers: headers.iter().map(ToString::to_string).collect(),
             rows: Vec::new(),
+            fits: vec![Fit::Whole; headers.len()],
         }
+    }
+
+    /// Let column `col` give way as `fit` says on a narrow terminal.
+    pub fn fit(mut self, col: usize, fit: Fit) -> Self {
+        if col < self.fits.len() {
+            self.fits[col] = fit;
+        }
+        self
+    }
+
+    /// How column `col` may give way (whole when not said).
+    pub fn fit_of(&self, col: usize) -> Fit {
+        self.fits.get(col).copied().unwrap_or(Fit::Whole)
+    }
+
+    /// The same grid without columns `cols`.
+    pub fn without(&self, cols: &[usize]) -> Grid {
+        let keep = |i: &usize| !cols.contains(i);
+        let pick = |v: &[(String, Tone)]| -> Vec<(String, Tone)> {
+            v.iter()
+                .enumerate()
+                .filter(|(i, _)| keep(i))
+                .map(|(_, c)| c.clone())
+                .collect()
+        };
+        Grid {
+            headers: (0..self.headers.len())
+                .filter(keep)
+                .map(|i| self.headers[i].clone())
+                .collect(),
+            rows: self.rows.iter().map(|r| pick(r)).collect(),
+            fits: (0..self.headers.len())
+                .filter(keep)
+                .map(|i| self.fit_of(i))
+                .collect(),
+        }
+    }
+
+    pub(crate) fn fits_or_whole(&self) -> Vec<Fit> {
+        (0..self.headers.len()).map(|i| self.fit_of(i)).collect()
     }
 
     pub fn row(&mut self, cells: Vec<(String, Tone)>) {
@@ -94,17 +159,39 @@ impl Grid {
         self.rows.is_empty()
     }
 
-    pub fn render(&self, format: Format, color: bool) -> String {
+    pub fn render(&self, format: Format, term: Term) -> String {
         match format {
-            Format::Table | Format::Json => self.table(color),
+            Format::Table | Format::Json => self.table(term),
             Format::Markdown => self.markdown(),
             Format::Csv => self.csv(),
         }
     }
 
-    /// A terminal table; every cell shown with [`escape::terminal`](crate::escape::terminal).
-    pub fn table(&self, color: bool) -> String {
-        table::grid(self, color)
+    /// A terminal table fitted to the width, or as blocks of the same
+    /// cells when no table fits; every cell shown with
+    /// [`escape::terminal`](crate::escape::terminal).
+    pub fn table(&self, term: Term) -> String {
+        Layout::of(self.clone()).render(term.width, term.color)
+    }
+
+    /// Each row as a block: its first value (an id) and a name that
+    /// follows it on the first line, then every other value with its header.
+    pub fn blocks(&self) -> Vec<Block> {
+        let named = matches!(self.fit_of(1), Fit::Shorten(_));
+        let head = if named { 2 } else { 1 };
+        self.rows
+            .iter()
+            .map(|r| Block {
+                head: r.iter().take(head).cloned().collect(),
+                detail: r
+                    .iter()
+                    .enumerate()
+                    .skip(head)
+                    .filter(|(_, c)| !c.0.is_empty() && c.0 != "-")
+                    .map(|(i, c)| format!("{}: {}", self.headers[i], c.0))
+                    .collect(),
+            })
+            .collect()
     }
 
     /// A Markdown table; every cell written with [`escape::markdown`](crate::escape::markdown).
@@ -166,12 +253,19 @@ mod tests {
             "=HYPERLINK(\"http://x\")".into(),
         ]);
         g.plain_row(vec!["a|b\nc".into(), "+cmd|' /C calc'!A0".into()]);
-        for out in [g.table(false), g.table(true), g.markdown(), g.csv()] {
+        let (plain, colour) = (
+            Term::PIPE,
+            Term {
+                color: true,
+                width: Some(80),
+            },
+        );
+        for out in [g.table(plain), g.table(colour), g.markdown(), g.csv()] {
             assert!(!out.contains(['\x07']), "{out:?}");
             assert!(!out.contains("\x1b]"), "{out:?}");
             assert!(!out.contains("\x1b[2J"), "{out:?}");
         }
-        assert!(g.table(false).contains("a|b\\nc"));
+        assert!(g.table(plain).contains("a|b\\nc"));
         assert!(g.markdown().contains("| a\\|b<br>c |"));
         let csv = g.csv();
         assert!(

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use super::{Format, Grid, Tone, ellipsize, markdown, paint, show, table};
+use super::{Fit, Format, Grid, Layout, Term, Tone, ellipsize, layout, markdown, paint, show};
 use crate::engagement::Health;
 use crate::sla::{self, Status};
 use crate::view::report::{Portfolio, Row, STALE_DAYS, Summary, Trend};
@@ -101,11 +101,24 @@ fn cells(r: &Row) -> Vec<(String, Tone)> {
 }
 
 fn rows_grid(rows: &[Row]) -> Grid {
-    let mut g = Grid::new(&HEADERS);
+    let mut g = Grid::new(&HEADERS)
+        .fit(1, Fit::Shorten(10))
+        .fit(2, Fit::Shorten(10))
+        .fit(4, Fit::List(10))
+        .fit(6, Fit::Shorten(10));
     for r in rows {
         g.row(cells(r));
     }
     g
+}
+
+/// On a narrow terminal the customer, SSAT, blockers, last note and
+/// enablement give way first, then the stage and DIBS, then the next due.
+fn rows_layout(rows: &[Row]) -> Layout {
+    Layout::of(rows_grid(rows))
+        .or_without(&[1, 7, 9, 10, 11])
+        .or_without(&[1, 2, 6, 7, 9, 10, 11])
+        .or_without(&[1, 2, 5, 6, 7, 9, 10, 11])
 }
 
 /// One CSV line per engagement, under one header.
@@ -116,19 +129,20 @@ pub fn rows_csv(rows: &[Row]) -> String {
 fn sla_grid(s: &Summary) -> Grid {
     let mut g = Grid::new(&[
         "Task",
+        "Name",
         "Target",
         "On time",
         "Late",
         "Overdue",
         "Open",
-        "Median to complete",
-    ]);
+        "Median time",
+    ])
+    .fit(1, Fit::Shorten(12))
+    .fit(2, Fit::Wrap(14));
     for l in &s.sla {
         g.row(vec![
-            (
-                format!("{} {}", l.task, ellipsize(&l.name, 40)),
-                Tone::Plain,
-            ),
+            (l.task.clone(), Tone::Plain),
+            (ellipsize(&l.name, 40), Tone::Plain),
             (l.target.clone(), Tone::Plain),
             (l.on_time.to_string(), Tone::Good),
             (
@@ -192,32 +206,47 @@ fn summary_lines(s: &Summary) -> Vec<String> {
     ]
 }
 
-pub fn portfolio(p: &Portfolio, format: Format, color: bool) -> String {
+pub fn portfolio(p: &Portfolio, format: Format, term: Term) -> String {
     match format {
         Format::Markdown => portfolio_markdown(p),
         Format::Csv => rows_csv(&p.rows),
-        _ => portfolio_table(p, color),
+        _ => portfolio_table(p, term),
     }
 }
 
-fn portfolio_table(p: &Portfolio, color: bool) -> String {
+fn portfolio_table(p: &Portfolio, term: Term) -> String {
     let mut out = format!(
         "{} {} on {}\n",
-        paint("Health review:", Tone::Strong, color),
-        table::text(&p.scope),
-        table::text(&p.today)
+        paint("Health review:", Tone::Strong, term.color),
+        crate::escape::terminal(&p.scope),
+        crate::escape::terminal(&p.today)
     );
-    out.push_str(&rows_grid(&p.rows).table(color));
+    out.push_str(&rows_layout(&p.rows).render(term.width, term.color));
     out.push('\n');
     for line in summary_lines(&p.summary) {
-        out.push_str(&format!("{}\n", table::text(&line)));
+        let line = crate::escape::terminal(&line);
+        match term.width {
+            // Lists of ids wrap between ids, continued on indented lines.
+            Some(w) => {
+                for (i, part) in layout::wrap(&line, w - 2).iter().enumerate() {
+                    out.push_str(if i == 0 { "" } else { "  " });
+                    out.push_str(part);
+                    out.push('\n');
+                }
+            }
+            None => out.push_str(&format!("{line}\n")),
+        }
     }
     if !p.summary.sla.is_empty() {
         out.push_str(&format!(
             "\n{}\n",
-            paint("SLA compliance", Tone::Strong, color)
+            paint("SLA compliance", Tone::Strong, term.color)
         ));
-        out.push_str(&sla_grid(&p.summary).table(color));
+        out.push_str(
+            &Layout::of(sla_grid(&p.summary))
+                .or_without(&[1])
+                .render(term.width, term.color),
+        );
     }
     out
 }
@@ -359,23 +388,23 @@ fn bar(t: &TaskView, opened: Option<NaiveDate>) -> Option<(&'static str, NaiveDa
 
 /// One engagement in detail: its row, then (in Markdown) a gantt chart, then
 /// its full view. CSV is the row alone.
-pub fn detail(row: &Row, view: &View, format: Format, color: bool) -> String {
+pub fn detail(row: &Row, view: &View, format: Format, term: Term) -> String {
     let row_grid = rows_grid(std::slice::from_ref(row));
     match format {
         Format::Csv => row_grid.csv(),
         Format::Markdown => {
-            let mut out = show::title(view, format, false);
+            let mut out = show::title(view, format, Term::PIPE);
             out.push_str(&row_grid.markdown());
             out.push('\n');
             out.push_str(&gantt(view));
             out.push('\n');
-            out.push_str(&show::body(view, format, false));
+            out.push_str(&show::body(view, format, Term::PIPE));
             out
         }
         _ => {
-            let mut out = row_grid.table(color);
+            let mut out = rows_layout(std::slice::from_ref(row)).render(term.width, term.color);
             out.push('\n');
-            out.push_str(&show::render(view, format, color));
+            out.push_str(&show::render(view, format, term));
             out
         }
     }

@@ -5,64 +5,82 @@
 //! The facts table is a terminal table unless the format is Markdown; the
 //! other tables follow the format (CSV included), as they always have.
 
-use super::{Format, Grid, Tone, markdown, paint};
+use super::{Fit, Format, Grid, Term, Tone, markdown, paint};
 use crate::sla::{self, Status};
 use crate::view::show::{CadenceView, StageView, View};
 
 /// The whole view in `format` (JSON is the view serialized, not this).
-pub fn render(v: &View, format: Format, color: bool) -> String {
-    let mut out = title(v, format, color);
-    out.push_str(&body(v, format, color));
+pub fn render(v: &View, format: Format, term: Term) -> String {
+    let mut out = title(v, format, term);
+    out.push_str(&body(v, format, term));
     out
 }
 
 /// The first line: id and customer (a level-2 heading in Markdown).
-pub fn title(v: &View, format: Format, color: bool) -> String {
+pub fn title(v: &View, format: Format, term: Term) -> String {
     if format == Format::Markdown {
         markdown::heading(2, &format!("{}: {}", v.id, v.customer))
     } else {
         format!(
             "{} {}\n",
-            paint(&v.id, Tone::Strong, color),
-            super::table::text(&v.customer)
+            paint(&v.id, Tone::Strong, term.color),
+            crate::escape::terminal(&v.customer)
         )
     }
 }
 
 /// Everything after the title: facts, then each section that has rows.
-pub fn body(v: &View, format: Format, color: bool) -> String {
+pub fn body(v: &View, format: Format, term: Term) -> String {
     let md = format == Format::Markdown;
     let facts = facts(v, md);
     let mut out = if md {
         facts.markdown()
     } else {
-        facts.table(color)
+        facts.table(term)
     };
-    let mut section = |title: &str, g: Grid| {
+    // Stages keep the playbook's numbers; one without tasks says so, so the
+    // numbering has no unexplained gap.
+    let mut sections: Vec<(String, Option<Grid>)> = v
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let grid = (!s.tasks.is_empty()).then(|| stage(s));
+            (format!("Stage {}: {}", i + 1, s.name), grid)
+        })
+        .collect();
+    let others = [
+        (
+            "Cadences",
+            !v.cadences.is_empty(),
+            cadences as fn(&View) -> Grid,
+        ),
+        ("Blockers", !v.blockers.is_empty(), blockers),
+        ("Health history", !v.health.is_empty(), health),
+        ("Notes", !v.notes.is_empty(), notes),
+    ];
+    for (title, shown, grid) in others {
+        if shown {
+            sections.push((title.to_string(), Some(grid(v))));
+        }
+    }
+    for (title, grid) in sections {
         if md {
             out.push('\n');
-            out.push_str(&markdown::heading(3, title));
+            out.push_str(&markdown::heading(3, &title));
         } else {
-            out.push_str(&format!("\n{}\n", paint(title, Tone::Strong, color)));
+            out.push_str(&format!("\n{}", paint(&title, Tone::Strong, term.color)));
+            out.push_str(if grid.is_some() {
+                "\n"
+            } else {
+                " (no tasks)\n"
+            });
         }
-        out.push_str(&g.render(format, color));
-    };
-    for (i, s) in v.stages.iter().enumerate() {
-        if !s.tasks.is_empty() {
-            section(&format!("Stage {}: {}", i + 1, s.name), stage(s));
+        match grid {
+            Some(g) => out.push_str(&g.render(format, term)),
+            None if md => out.push_str("No tasks.\n"),
+            None => {}
         }
-    }
-    if !v.cadences.is_empty() {
-        section("Cadences", cadences(&v.cadences));
-    }
-    if !v.blockers.is_empty() {
-        section("Blockers", blockers(v));
-    }
-    if !v.health.is_empty() {
-        section("Health history", health(v));
-    }
-    if !v.notes.is_empty() {
-        section("Notes", notes(v));
     }
     out
 }
@@ -84,7 +102,7 @@ fn facts(v: &View, md: bool) -> Grid {
     let mut facts = if md {
         Grid::new(&["Field", "Value"])
     } else {
-        Grid::new(&["", ""])
+        Grid::new(&["", ""]).fit(1, Fit::Para(20))
     };
     let mut fact = |k: &str, (val, tone): (String, Tone)| {
         facts.row(vec![(k.to_string(), Tone::Strong), (val, tone)]);
@@ -115,6 +133,23 @@ fn facts(v: &View, md: bool) -> Grid {
             .map(|h| format!("{} {} to {} on {}", h.role, h.from, h.to, h.on))
             .collect();
         fact("Handovers", plain(list.join("; ")));
+    }
+    if !v.holds.is_empty() {
+        let list: Vec<String> = v
+            .holds
+            .iter()
+            .map(|h| {
+                let to =
+                    h.to.as_deref()
+                        .map_or("ongoing".to_string(), |t| format!("to {t}"));
+                let by =
+                    h.by.as_deref()
+                        .map(|b| format!(" ({b})"))
+                        .unwrap_or_default();
+                format!("{} {to}: {}{by}", h.from, h.reason)
+            })
+            .collect();
+        fact("Holds", plain(list.join("; ")));
     }
     fact("Milestones", plain(milestones(v)));
     if let Some(d) = dibs(v) {
@@ -213,8 +248,18 @@ fn health_now(v: &View) -> Option<(String, Tone)> {
     Some((format!("{} on {}{note}", h.status, h.on), tone))
 }
 
+/// A stage's tasks; a Note column when any task has a note.
 fn stage(s: &StageView) -> Grid {
-    let mut g = Grid::new(&["Task", "Name", "M/O", "Role", "Due", "Status"]);
+    let noted = s.tasks.iter().any(|t| t.note.is_some());
+    let headers: &[&str] = if noted {
+        &["Task", "Name", "M/O", "Role", "Due", "Status", "Note"]
+    } else {
+        &["Task", "Name", "M/O", "Role", "Due", "Status"]
+    };
+    let mut g = Grid::new(headers)
+        .fit(1, Fit::Shorten(12))
+        .fit(5, Fit::Para(14))
+        .fit(6, Fit::Para(14));
     for t in &s.tasks {
         let (status, tone) = if t.applies {
             (t.status_text.clone(), status_tone(&t.status))
@@ -237,12 +282,21 @@ fn stage(s: &StageView) -> Grid {
             (due, tone),
             (status, tone),
         ]);
+        if noted {
+            let last = g.rows.len() - 1;
+            g.rows[last].push((t.note.clone().unwrap_or_default(), Tone::Plain));
+        }
     }
     g
 }
 
-fn cadences(cadences: &[CadenceView]) -> Grid {
-    let mut g = Grid::new(&["Cadence", "Role", "Every", "Held", "Next due", "Status"]);
+fn cadences(v: &View) -> Grid {
+    let cadences: &[CadenceView] = &v.cadences;
+    let mut g = Grid::new(&[
+        "Cadence", "Name", "Role", "Every", "Held", "Next due", "Status",
+    ])
+    .fit(1, Fit::Shorten(10))
+    .fit(6, Fit::Para(14));
     for c in cadences {
         let tone = if c.applies {
             c.status.as_ref().map_or(Tone::Dim, status_tone)
@@ -250,7 +304,8 @@ fn cadences(cadences: &[CadenceView]) -> Grid {
             Tone::Dim
         };
         g.row(vec![
-            (format!("{} ({})", c.id, c.name), Tone::Plain),
+            (c.id.clone(), Tone::Plain),
+            (c.name.clone(), Tone::Plain),
             (c.role.clone(), Tone::Plain),
             (c.every.clone(), Tone::Plain),
             (
@@ -274,7 +329,7 @@ fn cadences(cadences: &[CadenceView]) -> Grid {
 }
 
 fn blockers(v: &View) -> Grid {
-    let mut g = Grid::new(&["#", "Opened", "Blocker", "Resolved"]);
+    let mut g = Grid::new(&["#", "Opened", "Blocker", "Resolved"]).fit(2, Fit::Para(20));
     for b in &v.blockers {
         let tone = if b.resolved.is_some() {
             Tone::Dim
@@ -292,7 +347,7 @@ fn blockers(v: &View) -> Grid {
 }
 
 fn health(v: &View) -> Grid {
-    let mut g = Grid::new(&["Date", "Health", "Note"]);
+    let mut g = Grid::new(&["Date", "Health", "Note"]).fit(2, Fit::Para(20));
     for h in &v.health {
         g.plain_row(vec![
             h.on.clone(),
@@ -304,7 +359,7 @@ fn health(v: &View) -> Grid {
 }
 
 fn notes(v: &View) -> Grid {
-    let mut g = Grid::new(&["Date", "By", "Note"]);
+    let mut g = Grid::new(&["Date", "By", "Note"]).fit(2, Fit::Para(20));
     for n in &v.notes {
         g.plain_row(vec![
             n.on.clone(),

@@ -31,6 +31,8 @@ pub struct View {
     /// Roles taken over from someone, oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub handovers: Vec<HandoverView>,
+    /// Times the engagement was on hold, its clocks stopped.
+    pub holds: Vec<HoldView>,
     pub milestones: Vec<MilestoneView>,
     pub dibs: DibsView,
     pub dibs_required: bool,
@@ -44,6 +46,15 @@ pub struct View {
 }
 
 #[derive(Serialize)]
+pub struct HoldView {
+    pub from: String,
+    /// `None` while the hold lasts.
+    pub to: Option<String>,
+    pub reason: String,
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct HandoverView {
     pub role: String,
     pub from: String,
@@ -176,6 +187,16 @@ pub fn build(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> View {
             .collect(),
         team: team(p, e),
         handovers: handovers(e),
+        holds: e
+            .holds
+            .iter()
+            .map(|h| HoldView {
+                from: sla::when_words(h.from),
+                to: h.to.map(sla::when_words),
+                reason: h.reason.clone(),
+                by: h.by.clone(),
+            })
+            .collect(),
         milestones: milestones(p, e),
         dibs: dibs(p, e),
         dibs_required: p.dibs.as_ref().is_some_and(|d| d.required),
@@ -357,4 +378,17 @@ fn notes(e: &Engagement) -> Vec<NoteView> {
             text: n.text.clone(),
         })
         .collect()
+}
+
+impl View {
+    /// Does the view show any time of day (an SLA counted in minutes or
+    /// hours)? Then its output names the time zone once.
+    pub fn shows_times(&self) -> bool {
+        let at = |d: &Option<Due>| matches!(d, Some(Due::At(_)));
+        self.stages
+            .iter()
+            .flat_map(|s| &s.tasks)
+            .any(|t| at(&t.due))
+            || self.cadences.iter().any(|c| at(&c.due))
+    }
 }

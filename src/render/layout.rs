@@ -1,0 +1,448 @@
+//! Fitting rows to the terminal: a table when one fits, else short blocks.
+//!
+//! A view offers tables from the richest to the leanest, and the same rows
+//! as blocks. At a given width the first table whose columns fit is used,
+//! after shortening the columns that may be shortened (names end in `…`,
+//! lists of ids keep whole ids and say how many more, reasons wrap at
+//! spaces); below that, each row is a short block: its key values on one
+//! line, its reason indented under it. Ids, task ids, dates and numbers
+//! ([`Fit::Whole`]) are never cut or broken across lines. Piped output (no
+//! width) is the richest table with every value in full, one row per line,
+//! so `grep` and `cut` work.
+
+use unicode_width::UnicodeWidthStr;
+
+use super::{Grid, Tone};
+use crate::escape;
+
+/// How a column may give up width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// Shown in full: ids, dates, numbers, statuses.
+    Whole,
+    /// Cut with `…`, down to this many columns: names.
+    Shorten(usize),
+    /// A comma-separated list of ids: keeps whole ids and adds "+N".
+    List(usize),
+    /// Wrapped at spaces, down to this many columns and at most
+    /// [`MAX_WRAP`] lines: reasons.
+    Wrap(usize),
+    /// Wrapped at spaces, down to this many columns, as many lines as it
+    /// takes: notes, and the values of a fact sheet.
+    Para(usize),
+}
+
+/// A wrapped cell may take at most this many lines; a table that would need
+/// more gives way to a leaner one.
+pub const MAX_WRAP: usize = 3;
+
+/// Space between columns.
+const GAP: usize = 2;
+
+/// One row as a block: its key values on the first line, then detail
+/// lines indented under it.
+#[derive(Debug, Clone, Default)]
+pub struct Block {
+    pub head: Vec<(String, Tone)>,
+    pub detail: Vec<String>,
+}
+
+/// The ways a view can be laid out, richest first.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    pub tables: Vec<Grid>,
+    pub blocks: Vec<Block>,
+}
+
+impl Layout {
+    /// A grid as a table, or as blocks of the same cells.
+    pub fn of(g: Grid) -> Self {
+        Self {
+            blocks: g.blocks(),
+            tables: vec![g],
+        }
+    }
+
+    /// Offer, after the tables so far, the first one without these columns.
+    pub fn or_without(mut self, cols: &[usize]) -> Self {
+        let lean = self.tables[0].without(cols);
+        self.tables.push(lean);
+        self
+    }
+
+    /// Lay the view out for a terminal `width` columns wide, or in full for
+    /// a pipe (`None`).
+    pub fn render(&self, width: Option<usize>, color: bool) -> String {
+        let Some(first) = self.tables.first() else {
+            return blocks(&self.blocks, width.unwrap_or(usize::MAX), color);
+        };
+        let Some(width) = width else {
+            return table(first, None, color).unwrap_or_default();
+        };
+        self.tables
+            .iter()
+            .find_map(|t| table(t, Some(width), color))
+            .unwrap_or_else(|| blocks(&self.blocks, width, color))
+    }
+}
+
+/// Columns a piece of terminal text takes.
+pub fn width_of(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// A table fitted to `width`, or `None` when even its shortened columns do
+/// not fit. Without a width every value is shown in full.
+pub fn table(g: &Grid, width: Option<usize>, color: bool) -> Option<String> {
+    let n = g.headers.len();
+    let headers: Vec<String> = g.headers.iter().map(|h| escape::terminal(h)).collect();
+    let rows: Vec<Vec<String>> = g
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|(s, _)| escape::terminal(s)).collect())
+        .collect();
+    let natural: Vec<usize> = (0..n)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|s| width_of(s))
+                .chain([width_of(&headers[i])])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    // A list column is never narrower than its shortest form ("id +2").
+    let floor: Vec<usize> = (0..n)
+        .map(|i| match g.fit_of(i) {
+            Fit::List(m) => rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(|s| list_floor(s))
+                .chain([m, width_of(&headers[i])])
+                .max()
+                .unwrap_or(m),
+            Fit::Shorten(m) | Fit::Wrap(m) | Fit::Para(m) => m.max(width_of(&headers[i])),
+            Fit::Whole => 0,
+        })
+        .collect();
+    let widths = match width {
+        None => natural.clone(),
+        Some(w) => fit_widths(&g.fits_or_whole(), &natural, &floor, w)?,
+    };
+    let mut cells: Vec<Vec<Vec<String>>> = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let mut row = Vec::with_capacity(n);
+        for (i, s) in r.iter().enumerate().take(n) {
+            let lines = match (width, g.fit_of(i)) {
+                (None, _) | (_, Fit::Whole) => vec![s.clone()],
+                (_, Fit::Shorten(_)) => vec![shorten(s, widths[i])],
+                (_, Fit::List(_)) => vec![shorten_list(s, widths[i])?],
+                (_, Fit::Wrap(_)) => wrap(s, widths[i]),
+                (_, Fit::Para(_)) => wrap(s, widths[i]),
+            };
+            if lines.len() > MAX_WRAP && !matches!(g.fit_of(i), Fit::Para(_)) {
+                return None;
+            }
+            row.push(lines);
+        }
+        cells.push(row);
+    }
+    let mut out = String::new();
+    if headers.iter().any(|h| !h.is_empty()) {
+        let head: Vec<(String, Tone)> = headers.iter().map(|h| (h.clone(), Tone::Strong)).collect();
+        out.push_str(&line(&head, &widths, color));
+        let rule: Vec<(String, Tone)> = widths
+            .iter()
+            .map(|w| ("─".repeat(*w), Tone::Plain))
+            .collect();
+        out.push_str(&line(&rule, &widths, false));
+    }
+    for (r, row) in cells.iter().enumerate() {
+        let height = row.iter().map(Vec::len).max().unwrap_or(1);
+        for k in 0..height {
+            let parts: Vec<(String, Tone)> = row
+                .iter()
+                .enumerate()
+                .map(|(i, lines)| {
+                    let tone = g.rows[r].get(i).map_or(Tone::Plain, |c| c.1);
+                    (lines.get(k).cloned().unwrap_or_default(), tone)
+                })
+                .collect();
+            out.push_str(&line(&parts, &widths, color));
+        }
+    }
+    Some(out)
+}
+
+/// Column widths that fit `width`: natural widths when they fit, else names
+/// and lists give way first (the widest first), then wrapped text.
+fn fit_widths(
+    fits: &[Fit],
+    natural: &[usize],
+    floor: &[usize],
+    width: usize,
+) -> Option<Vec<usize>> {
+    let n = natural.len();
+    let avail = width.checked_sub(GAP * n.saturating_sub(1))?;
+    if natural.iter().sum::<usize>() <= avail {
+        return Some(natural.to_vec());
+    }
+    let min: Vec<usize> = (0..n)
+        .map(|i| match fits[i] {
+            Fit::Whole => natural[i],
+            _ => floor[i].min(natural[i]),
+        })
+        .collect();
+    if min.iter().sum::<usize>() > avail {
+        return None;
+    }
+    // Names and lists give way first, the widest first; then wrapped text.
+    let mut widths = natural.to_vec();
+    for wrap_phase in [false, true] {
+        let gives: Vec<bool> = fits
+            .iter()
+            .map(|f| *f != Fit::Whole && matches!(f, Fit::Wrap(_) | Fit::Para(_)) == wrap_phase)
+            .collect();
+        let at = |level: usize, base: &[usize]| -> Vec<usize> {
+            (0..n)
+                .map(|i| {
+                    if gives[i] {
+                        level.clamp(min[i], natural[i])
+                    } else {
+                        base[i]
+                    }
+                })
+                .collect()
+        };
+        let top = natural.iter().copied().max().unwrap_or(0);
+        let Some(level) = (0..=top)
+            .rev()
+            .find(|l| at(*l, &widths).iter().sum::<usize>() <= avail)
+        else {
+            widths = at(0, &widths);
+            continue;
+        };
+        widths = at(level, &widths);
+        let mut spare = avail - widths.iter().sum::<usize>();
+        for i in (0..n).filter(|i| gives[*i]) {
+            if spare > 0 && widths[i] < natural[i] {
+                widths[i] += 1;
+                spare -= 1;
+            }
+        }
+        return Some(widths);
+    }
+    None
+}
+
+/// One line of cells, each padded to its column, trailing space trimmed.
+fn line(cells: &[(String, Tone)], widths: &[usize], color: bool) -> String {
+    let mut out = String::new();
+    let last = cells.iter().rposition(|(s, _)| !s.is_empty()).unwrap_or(0);
+    for (i, (s, tone)) in cells.iter().enumerate().take(last + 1) {
+        if i > 0 {
+            out.push_str(&" ".repeat(GAP));
+        }
+        out.push_str(&paint_escaped(s, *tone, color));
+        if i < last {
+            out.push_str(&" ".repeat(widths[i].saturating_sub(width_of(s))));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// Colour text that is already escaped for the terminal.
+fn paint_escaped(s: &str, tone: Tone, color: bool) -> String {
+    match tone.ansi() {
+        Some(code) if color && !s.is_empty() => format!("\x1b[{code}m{s}\x1b[0m"),
+        _ => s.to_string(),
+    }
+}
+
+/// Text cut to `max` columns, ending in `…` when cut.
+pub fn shorten(s: &str, max: usize) -> String {
+    if width_of(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        let next = format!("{out}{c}");
+        if width_of(&next) + 1 > max {
+            break;
+        }
+        out = next;
+    }
+    format!("{}…", out.trim_end())
+}
+
+/// A comma-separated list of ids cut to `max` columns without cutting an
+/// id: "governance-review +2"; `None` when not even the first id fits.
+pub fn shorten_list(s: &str, max: usize) -> Option<String> {
+    if width_of(s) <= max {
+        return Some(s.to_string());
+    }
+    let items: Vec<&str> = s.split(", ").collect();
+    (1..items.len()).rev().find_map(|keep| {
+        let text = format!("{} +{}", items[..keep].join(", "), items.len() - keep);
+        (width_of(&text) <= max).then_some(text)
+    })
+}
+
+/// The width of a list's shortest form: its first id and how many more.
+fn list_floor(s: &str) -> usize {
+    let items: Vec<&str> = s.split(", ").collect();
+    match items.len() {
+        0 | 1 => width_of(s),
+        n => width_of(items[0]) + format!(" +{}", n - 1).len(),
+    }
+}
+
+/// Text wrapped at spaces into lines of at most `max` columns; a word
+/// longer than a line is cut with `…` rather than broken across lines.
+pub fn wrap(s: &str, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        let word = shorten(word, max);
+        if current.is_empty() {
+            current = word;
+        } else if width_of(&current) + 1 + width_of(&word) <= max {
+            current.push(' ');
+            current.push_str(&word);
+        } else {
+            lines.push(std::mem::replace(&mut current, word));
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+/// Rows as blocks: the head values on one line (continued on an indented
+/// line where they do not fit, never inside a value), then the details
+/// indented under it, as many to a line as fit, separated by ` · `; a
+/// detail longer than a line wraps at spaces.
+pub fn blocks(bs: &[Block], width: usize, color: bool) -> String {
+    let mut out = String::new();
+    for b in bs {
+        let mut current = String::new();
+        let mut used = 0;
+        for (s, tone) in &b.head {
+            // Ids are short; only a name could be wider than a line.
+            let s = shorten(&escape::terminal(s), width.saturating_sub(2));
+            let w = width_of(&s);
+            if used > 0 && used + GAP + w > width {
+                out.push_str(current.trim_end());
+                out.push('\n');
+                current = "  ".to_string();
+                used = 2;
+            } else if used > 0 {
+                current.push_str("  ");
+                used += GAP;
+            }
+            current.push_str(&paint_escaped(&s, *tone, color));
+            used += w;
+        }
+        out.push_str(current.trim_end());
+        out.push('\n');
+        let details: Vec<String> = b.detail.iter().map(|d| escape::terminal(d)).collect();
+        for l in pack(&details, width.saturating_sub(4).max(20)) {
+            out.push_str("    ");
+            out.push_str(&l);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Details packed into lines of at most `max` columns.
+fn pack(details: &[String], max: usize) -> Vec<String> {
+    const SEP: &str = " · ";
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for d in details {
+        if !current.is_empty() && width_of(&current) + width_of(SEP) + width_of(d) <= max {
+            current.push_str(SEP);
+            current.push_str(d);
+            continue;
+        }
+        if !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        let mut wrapped = wrap(d, max);
+        current = wrapped.pop().unwrap_or_default();
+        lines.extend(wrapped);
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid() -> Grid {
+        let mut g = Grid::new(&["Engagement", "Name", "Overdue", "Why"])
+            .fit(1, Fit::Shorten(8))
+            .fit(2, Fit::List(12))
+            .fit(3, Fit::Wrap(16));
+        g.plain_row(vec![
+            "northwind-aks".into(),
+            "Northwind Traders International".into(),
+            "governance-review, internal-health-review, checkpoint".into(),
+            "within 2 business days of pm-intro on Tue 17 Nov; 2 business days overdue".into(),
+        ]);
+        g
+    }
+
+    #[test]
+    fn a_pipe_gets_every_value_in_full_on_one_line() {
+        let out = table(&grid(), None, false).unwrap();
+        assert_eq!(out.lines().count(), 3, "{out}");
+        assert!(out.contains("Northwind Traders International"));
+        assert!(out.contains("internal-health-review, checkpoint"));
+    }
+
+    #[test]
+    fn columns_give_way_without_cutting_ids() {
+        let out = table(&grid(), Some(80), false).unwrap();
+        for l in out.lines() {
+            assert!(width_of(l) <= 80, "{l:?} in\n{out}");
+        }
+        assert!(out.contains("northwind-aks"), "{out}");
+        assert!(out.contains("governance-review +2"), "{out}");
+        assert!(out.lines().count() <= 2 + MAX_WRAP, "{out}");
+        assert_eq!(table(&grid(), Some(30), false), None);
+    }
+
+    #[test]
+    fn blocks_keep_values_whole_and_indent_the_reason() {
+        let b = Block {
+            head: vec![
+                ("Thu 19 Nov".into(), Tone::Plain),
+                ("northwind-aks".into(), Tone::Plain),
+                ("customer-contact [FE]".into(), Tone::Plain),
+                ("2 business days overdue".into(), Tone::Plain),
+            ],
+            detail: vec!["within 2 business days of pm-intro on Tue 17 Nov".into()],
+        };
+        let out = blocks(&[b], 60, false);
+        assert_eq!(
+            out,
+            "Thu 19 Nov  northwind-aks  customer-contact [FE]\n  2 business days overdue\n    within 2 business days of pm-intro on Tue 17 Nov\n"
+        );
+    }
+
+    #[test]
+    fn text_shortens_and_wraps_at_the_width() {
+        assert_eq!(shorten("Contoso Pharmaceuticals", 10), "Contoso P…");
+        assert_eq!(shorten("Contoso", 10), "Contoso");
+        assert_eq!(wrap("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
+        assert_eq!(shorten_list("a, b, c", 5).as_deref(), Some("a +2"));
+        assert_eq!(shorten_list("abcdef, b", 5), None);
+    }
+}
