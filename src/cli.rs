@@ -7,6 +7,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::cmd;
 use crate::render::Format;
 
+pub mod groups;
+
 /// Engagement playbooks, SLAs and daily action lists for FastTrack-style onboarding teams.
 ///
 /// `ft next` tells you what to do today across your engagements, `ft assign` finds
@@ -14,7 +16,13 @@ use crate::render::Format;
 /// are TOML files in a workspace, one per engagement; playbooks are YAML (three are
 /// built in: `ft playbook list`).
 #[derive(Debug, Parser)]
-#[command(name = "ft", version, max_term_width = 100)]
+#[command(
+    name = "ft",
+    version,
+    max_term_width = 100,
+    help_template = groups::template(),
+    after_help = groups::AFTER_HELP
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -22,15 +30,17 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Options every command takes; `ft COMMAND --help` lists them after the command's own.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Workspace directory [default: $FT_WORKSPACE, the nearest ft.toml upward,
     /// `workspace` in the personal config, or the platform data directory]
-    #[arg(short = 'w', long, global = true, value_name = "DIR")]
+    #[arg(short = 'w', long, global = true, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
     pub workspace: Option<PathBuf>,
 
     /// Act as PERSON instead of `me` from the personal config [env: FT_USER]
-    #[arg(long = "as", global = true, value_name = "PERSON")]
+    #[arg(long = "as", global = true, value_name = "PERSON", add = crate::complete::person())]
     pub as_person: Option<String>,
 
     /// Pretend today is DATE (YYYY-MM-DD) or DATETIME (RFC 3339) [env: FT_TODAY]
@@ -89,6 +99,7 @@ pub enum Command {
     MergeFile(cmd::merge_file::Args),
     Playbook(cmd::playbook::Args),
     Completions(cmd::completions::Args),
+    Man(cmd::man::Args),
 }
 
 #[cfg(test)]

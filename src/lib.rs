@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod cmd;
+pub mod complete;
 pub mod demo;
 pub mod duration;
 pub mod engagement;
@@ -341,8 +342,21 @@ pub fn run(args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>
         Command::Sync(a) => cmd::sync::run(&ctx, a),
         Command::MergeFile(a) => cmd::merge_file::run(&ctx, a),
         Command::Playbook(a) => cmd::playbook::run(&ctx, a),
-        Command::Completions(a) => cmd::completions::run(a),
+        Command::Completions(a) => cmd::completions::run(a, &completer()),
+        Command::Man(a) => cmd::man::run(&ctx, a),
     }
+}
+
+/// How completion scripts run `ft`: as it was run now (`ft` from the PATH,
+/// or a path, made absolute).
+fn completer() -> String {
+    let argv0 = PathBuf::from(std::env::args_os().next().unwrap_or_else(|| "ft".into()));
+    let path = if argv0.components().count() > 1 {
+        std::env::current_dir().map_or(argv0.clone(), |cwd| cwd.join(&argv0))
+    } else {
+        argv0
+    };
+    path.to_string_lossy().into_owned()
 }
 
 /// Say when changes made here wait to be pushed.
@@ -352,9 +366,60 @@ fn remind(ctx: &Context) {
     }
 }
 
+/// When the shell asks for completions (the scripts of `ft completions`
+/// set [`complete::VAR`]), print them and exit; otherwise return. Nothing is
+/// printed on stderr: a failure completes nothing.
+fn complete_if_asked() {
+    if std::env::var_os(complete::VAR).is_none_or(|v| v.is_empty() || v == "0") {
+        return;
+    }
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let words: Vec<std::ffi::OsString> = args
+        .iter()
+        .skip_while(|a| *a != "--")
+        .skip(1)
+        .cloned()
+        .collect();
+    // bash, zsh and elvish say which word is completed; fish and
+    // PowerShell pass the words up to it.
+    let index = std::env::var("_CLAP_COMPLETE_INDEX")
+        .ok()
+        .and_then(|i| i.parse::<usize>().ok())
+        .unwrap_or(words.len().saturating_sub(1));
+    complete::Scope::of(&words[..index.min(words.len())], completion_root).install();
+    let cwd = std::env::current_dir().ok();
+    let done = clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
+        .var(complete::VAR)
+        .try_complete(args, cwd.as_deref());
+    std::process::exit(if matches!(done, Ok(true)) { 0 } else { 1 });
+}
+
+/// The workspace for completion, found as for a command (see
+/// [`workspace::resolve`]) but quietly: a variable or personal config that
+/// cannot be used is passed over.
+fn completion_root(flag: Option<&Path>) -> Option<PathBuf> {
+    let var = |k: &str| ft_env(k).ok().flatten().map(PathBuf::from);
+    let dirs = directories::ProjectDirs::from("", "", "ft");
+    let config = var("FT_CONFIG")
+        .or_else(|| dirs.as_ref().map(|d| d.config_dir().join("config.toml")))
+        .and_then(|p| Config::load(&p).ok())
+        .unwrap_or_default();
+    let cwd = std::env::current_dir().ok()?;
+    let data_dir = dirs.as_ref().map(|d| d.data_dir().to_path_buf());
+    workspace::resolve(
+        flag,
+        var("FT_WORKSPACE").as_deref(),
+        &cwd,
+        config.workspace.as_deref(),
+        data_dir.as_deref(),
+    )
+    .map(|(root, _)| root)
+}
+
 /// Run with the process arguments; print errors; map them to exit codes
 /// (0 ok, 1 a check found problems, 2 bad usage or input).
 pub fn main_exit_code() -> u8 {
+    complete_if_asked();
     match run(std::env::args_os()) {
         Ok(code) => u8::try_from(code).unwrap_or(2),
         Err(err) => {

@@ -367,6 +367,16 @@ impl Workspace {
     /// Load every engagement file, through the cache. Unusable files are
     /// returned as diagnostics.
     pub fn load_all(&self) -> Result<(Vec<Engagement>, Vec<Diagnostic>)> {
+        self.load(true)
+    }
+
+    /// [`Workspace::load_all`] without writing the cache: for shell
+    /// completion, which writes nothing.
+    pub fn peek_all(&self) -> Result<(Vec<Engagement>, Vec<Diagnostic>)> {
+        self.load(false)
+    }
+
+    fn load(&self, save: bool) -> Result<(Vec<Engagement>, Vec<Diagnostic>)> {
         let mut cache = Cache::open(&self.root.join(".ft").join("cache"), self.fingerprint);
         let files = self.store.files()?;
         let dir = self.store.open_dir()?;
@@ -414,7 +424,7 @@ impl Workspace {
             };
             results.push((id.clone(), stamp, loaded));
         }
-        if must_save || cache.leftovers() > 0 || cache.worth_saving(&racy) {
+        if save && (must_save || cache.leftovers() > 0 || cache.worth_saving(&racy)) {
             let refs: Vec<(String, Stamp, &Loaded)> =
                 results.iter().map(|(i, s, l)| (i.clone(), *s, l)).collect();
             cache.save(&refs);

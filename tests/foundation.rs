@@ -590,14 +590,24 @@ fn colour_only_when_asked_and_never_with_no_color() {
     assert!(!forced_but_no_color.stdout.contains('\x1b'));
 }
 
+/// Each script calls `ft` back with `FT_COMPLETE` set to its shell, and
+/// that call completes commands (values are tested in tests/help.rs).
 #[test]
 fn completions_for_each_shell() {
     let ws = Ws::new();
-    for shell in ["bash", "zsh", "fish", "powershell"] {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let r = ws.ft(&["completions", shell]).ok();
+        assert!(r.stdout.contains("FT_COMPLETE"), "{shell}: {}", r.stdout);
+        let back = ws
+            .ft_env(
+                &["--", "ft", "pl"],
+                &[("FT_COMPLETE", shell), ("_CLAP_COMPLETE_INDEX", "1")],
+            )
+            .ok();
         assert!(
-            r.stdout.contains("next") && r.stdout.contains("playbook"),
-            "{shell}"
+            back.stdout.starts_with("playbook"),
+            "{shell}: {}",
+            back.stdout
         );
     }
 }

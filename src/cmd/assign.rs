@@ -26,12 +26,14 @@ use crate::workspace::Workspace;
 /// clocks counted from it. In a git workspace the claim is committed and
 /// pushed; if someone else pushed a claim first, mine is withdrawn.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ft --as carlos assign tailspin-data --role FE")]
 pub struct Args {
     /// Engagement to claim
+    #[arg(add = crate::complete::engagement_id())]
     pub id: Option<String>,
 
     /// Role to fill (alias or full name) [default: `role` in my config]
-    #[arg(long, short)]
+    #[arg(long, short, add = crate::complete::role())]
     pub role: Option<String>,
 
     /// Take over a role someone else holds (recorded as a handover), or go over capacity

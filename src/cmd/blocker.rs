@@ -10,8 +10,10 @@ use crate::error::{user, user_hint};
 
 /// Record a blocker, resolve one by number (--resolve N), or list them (no text)
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ft blocker contoso-teams --resolve 1")]
 pub struct Args {
     /// Engagement id
+    #[arg(add = crate::complete::engagement_id())]
     pub id: String,
 
     /// What blocks progress; several words are joined with spaces

@@ -10,6 +10,7 @@ use crate::{escape, words};
 /// Validate ft.toml, local playbooks and every engagement file; print
 /// `path:line:col: severity[code]: message` for each problem and exit 1 on errors
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ft check")]
 pub struct Args {}
 
 pub fn run(ctx: &Context, _args: Args) -> Result<i32> {

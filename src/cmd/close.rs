@@ -13,8 +13,10 @@ use crate::error::user_hint;
 /// Open mandatory tasks are listed and refuse the close; with --force they stay
 /// visible in `ft report`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ft close woodgrove-ai --force")]
 pub struct Args {
     /// Engagement id
+    #[arg(add = crate::complete::engagement_id())]
     pub id: String,
 
     /// When the engagement ended [default: today]

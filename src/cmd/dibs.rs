@@ -13,8 +13,10 @@ use crate::view;
 
 /// Show or set DIBS: target Date, Intent, Business reason, Success owner (sponsor)
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Example: ft dibs contoso-teams --success-owner "Ana Ruiz, COO""#)]
 pub struct Args {
     /// Engagement id
+    #[arg(add = crate::complete::engagement_id())]
     pub id: String,
 
     /// Target (due) date

@@ -15,12 +15,16 @@ use crate::time::When;
 
 /// Mark tasks done; a cadence id (e.g. checkpoint) logs an occurrence
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = r#"Example: ft done northwind-aks customer-contact --note "discovery booked for Thursday""#
+)]
 pub struct Args {
     /// Engagement id
+    #[arg(add = crate::complete::engagement_id())]
     pub id: String,
 
     /// Task or cadence ids (e.g. 3616 pm-intro checkpoint)
-    #[arg(required = true)]
+    #[arg(required = true, add = crate::complete::task_or_cadence())]
     pub tasks: Vec<String>,
 
     /// When it was done: a date, or a date-time for minute/hour SLAs [default: today, or now for those]

@@ -10,11 +10,14 @@ use crate::view;
 /// Explain a task's due date: the rule chosen and why, the anchor, the
 /// calendar days skipped, holds excluded, the due point and the status
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ft explain woodgrove-ai pm-intro")]
 pub struct Args {
     /// Engagement id
+    #[arg(add = crate::complete::engagement_id())]
     pub id: String,
 
     /// Task id
+    #[arg(add = crate::complete::task_id())]
     pub task: String,
 }
 

@@ -11,11 +11,16 @@ use crate::error::user;
 
 /// Record health (red, yellow or green) with an optional note; the history is kept
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = r#"Example: ft health contoso-teams yellow --note "pilot delayed by the proxy""#
+)]
 pub struct Args {
     /// Engagement id
+    #[arg(add = crate::complete::engagement_id())]
     pub id: String,
 
     /// red, yellow or green
+    #[arg(add = crate::complete::health_status())]
     pub status: String,
 
     /// Why

@@ -16,8 +16,12 @@ use crate::time::parse_date;
 /// meetings start again from the resume. On an engagement already on hold,
 /// `--until` changes the date it is expected to resume.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = r#"Example: ft hold northwind-aks --reason "customer freeze until January" --until 2027-01-11"#
+)]
 pub struct Args {
     /// Engagement id
+    #[arg(add = crate::complete::engagement_id())]
     pub id: String,
 
     /// Why the work is paused (e.g. "customer freeze until January")

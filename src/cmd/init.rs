@@ -16,9 +16,10 @@ use crate::workspace::{FILE, PLAYBOOK_DIR};
 /// across the three built-in playbooks, dated relative to today, with
 /// overdue work and missing DIBS to try `ft next --as alice` on.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ft init team --demo")]
 pub struct Args {
     /// Directory to create the workspace in
-    #[arg(default_value = ".")]
+    #[arg(default_value = ".", value_hint = clap::ValueHint::DirPath)]
     pub dir: PathBuf,
 
     /// Fill the workspace with sample engagements dated relative to today

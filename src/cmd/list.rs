@@ -11,13 +11,14 @@ use crate::view::list::{Row, row};
 
 /// List engagements, one per line (closed ones only with --all or --status closed)
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ft list --unassigned")]
 pub struct Args {
     /// Only engagements where I hold a role
     #[arg(long)]
     pub mine: bool,
 
     /// Only these statuses: unassigned, active, on-hold, closed (comma-separated)
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', add = crate::complete::status())]
     pub status: Vec<String>,
 
     /// Only unassigned engagements (same as --status unassigned)
@@ -25,7 +26,7 @@ pub struct Args {
     pub unassigned: bool,
 
     /// Only engagements on these playbooks (comma-separated)
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', add = crate::complete::playbook())]
     pub playbook: Vec<String>,
 
     /// Include closed engagements

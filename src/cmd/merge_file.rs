@@ -23,6 +23,9 @@ use crate::escape;
 /// sides is a conflict (exit 1). Set FT_MERGE_KEEP=ours|theirs to settle
 /// conflicts for one side.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example: ft merge-file base.toml ours.toml theirs.toml engagements/contoso-teams.toml"
+)]
 pub struct Args {
     /// The common ancestor (git's %O)
     pub base: PathBuf,

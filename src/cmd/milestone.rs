@@ -11,11 +11,14 @@ use crate::time::When;
 
 /// Record a milestone (e.g. kickoff, end); SLAs counted from it start
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ft milestone fabrikam-core end --planned 2027-01-29")]
 pub struct Args {
     /// Engagement id
+    #[arg(add = crate::complete::engagement_id())]
     pub id: String,
 
     /// Milestone id as the playbook declares it (`ft playbook show` lists them)
+    #[arg(add = crate::complete::milestone())]
     pub name: String,
 
     /// When it happened: a date, or a date-time for minute/hour SLAs [default: today, or now for those]

@@ -12,6 +12,7 @@ pub mod health;
 pub mod hold;
 pub mod init;
 pub mod list;
+pub mod man;
 pub mod merge_file;
 pub mod milestone;
 pub mod new;

@@ -10,6 +10,9 @@ use crate::time::When;
 
 /// Create an unassigned engagement file, engagements/ID.toml
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = r#"Example: ft new adventure-works --customer "Adventure Works" --services Teams --seats 500"#
+)]
 pub struct Args {
     /// Engagement id: letters, digits, `-`, `_`, `.` (e.g. contoso-teams)
     pub id: String,
@@ -19,7 +22,7 @@ pub struct Args {
     pub customer: String,
 
     /// Playbook id [default: `default_playbook` in ft.toml, else m365-general-engagement]
-    #[arg(long, short)]
+    #[arg(long, short, add = crate::complete::playbook())]
     pub playbook: Option<String>,
 
     /// Services in scope, comma-separated (e.g. "Teams,Exchange")

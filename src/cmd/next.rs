@@ -17,6 +17,7 @@ use crate::sla;
 /// urgency: overdue first (by how far), then soonest due, mandatory before
 /// optional, current stage before later ones.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ft --as alice next --within 1w")]
 pub struct Args {
     /// Show every item instead of the first --limit
     #[arg(long)]
@@ -31,11 +32,11 @@ pub struct Args {
     pub within: Option<String>,
 
     /// Only these engagements (comma-separated)
-    #[arg(long, short, value_delimiter = ',')]
+    #[arg(long, short, value_delimiter = ',', add = crate::complete::engagement_id())]
     pub engagement: Vec<String>,
 
     /// Only items for this role (alias or full name)
-    #[arg(long, short)]
+    #[arg(long, short, add = crate::complete::role())]
     pub role: Option<String>,
 }
 

@@ -9,8 +9,12 @@ use crate::engagement::store::Change;
 
 /// Add a dated status note (documentation hygiene: keep notes current)
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = r#"Example: ft note contoso-teams "Proxy exception requested from the network team""#
+)]
 pub struct Args {
     /// Engagement id
+    #[arg(add = crate::complete::engagement_id())]
     pub id: String,
 
     /// The note; several words are joined with spaces

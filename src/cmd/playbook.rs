@@ -16,6 +16,7 @@ use crate::render::{Format, Grid, Term, Tone, json, paint};
 
 /// Inspect playbooks: list them, show one, or check a YAML file
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ft playbook show azure-fasttrack-engineer")]
 pub struct Args {
     #[command(subcommand)]
     pub command: Sub,
@@ -24,15 +25,20 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum Sub {
     /// List built-in and workspace playbooks (a workspace playbook with a built-in id overrides it)
+    #[command(after_help = "Example: ft playbook list")]
     List,
     /// Show a playbook's roles, milestones, stages, tasks with SLAs, and cadences
+    #[command(after_help = "Example: ft playbook show mcs-escalation")]
     Show {
         /// Playbook id, or a path to a YAML file
+        #[arg(add = crate::complete::playbook())]
         playbook: String,
     },
     /// Validate a playbook YAML file; print every problem with line and column
+    #[command(after_help = "Example: ft playbook check onboarding.yaml")]
     Check {
         /// Path to the YAML file
+        #[arg(value_hint = clap::ValueHint::FilePath)]
         file: PathBuf,
     },
     /// Convert FastTrack playbook markdown pages (FTOP task tables) into playbook YAML
@@ -41,13 +47,14 @@ pub enum Sub {
     /// `Phase:`); headings with no body are stages too. Every FTOP task row
     /// becomes a task with its id, name, M/O flag, role and services as
     /// written. The pages state no SLAs; the output says where to add them.
+    #[command(after_help = "Example: ft playbook import kickoff.md -o onboarding.yaml")]
     Import {
         /// Markdown pages, in stage order
-        #[arg(required = true)]
+        #[arg(required = true, value_hint = clap::ValueHint::FilePath)]
         files: Vec<PathBuf>,
 
         /// Write the YAML here (atomically) instead of printing it
-        #[arg(short, long, value_name = "OUT.yaml")]
+        #[arg(short, long, value_name = "OUT.yaml", value_hint = clap::ValueHint::FilePath)]
         output: Option<PathBuf>,
 
         /// Playbook id [default: from the first file's name]

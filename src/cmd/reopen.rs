@@ -10,11 +10,14 @@ use crate::error::user;
 
 /// Undo `done` or `skip` of a task; for a cadence, remove its last logged occurrence
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ft reopen contoso-teams 994")]
 pub struct Args {
     /// Engagement id
+    #[arg(add = crate::complete::engagement_id())]
     pub id: String,
 
     /// Task or cadence id
+    #[arg(add = crate::complete::task_or_cadence())]
     pub task: String,
 }
 

@@ -23,8 +23,10 @@ use crate::workspace::Workspace;
 /// `--format markdown` is ready to paste into a meeting note (with Mermaid
 /// charts); `json` is the same view model; `csv` one row per engagement.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ft --as dana report --format markdown")]
 pub struct Args {
     /// Engagements to report in detail
+    #[arg(add = crate::complete::engagement_id())]
     pub ids: Vec<String>,
 
     /// Every engagement in the workspace, not only mine
@@ -36,19 +38,19 @@ pub struct Args {
     pub mine: bool,
 
     /// Only engagements where I hold this role
-    #[arg(long, short)]
+    #[arg(long, short, add = crate::complete::role())]
     pub role: Option<String>,
 
     /// Only these statuses (comma-separated) [default: all but closed]
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', add = crate::complete::status())]
     pub status: Vec<String>,
 
     /// Only these playbooks (comma-separated)
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', add = crate::complete::playbook())]
     pub playbook: Vec<String>,
 
     /// Write the report to FILE (atomically) instead of printing it
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, short, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,
 }
 

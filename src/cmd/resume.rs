@@ -10,8 +10,10 @@ use crate::error::user_hint;
 
 /// Resume an engagement on hold: its SLA clocks run again, extended by the time on hold
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ft resume northwind-aks")]
 pub struct Args {
     /// Engagement id
+    #[arg(add = crate::complete::engagement_id())]
     pub id: String,
 
     /// When work resumed: a date or date-time [default: now]

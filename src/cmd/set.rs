@@ -13,17 +13,17 @@ use crate::workspace::Workspace;
 
 /// Set a field: customer, services, seats, active_users, status, playbook,
 /// ssat.ITEM, team.ROLE, or an engagement field such as severity
-///
-/// Examples:
-///   ft set contoso seats 1200
-///   ft set contoso services Teams,Exchange
-///   ft set contoso ssat.training yes
-///   ft set contoso team.FTA erin
-///   ft set icm-4711 severity 3
 #[derive(Debug, clap::Args)]
-#[command(verbatim_doc_comment)]
+#[command(after_help = "\
+Examples:
+  ft set contoso-teams seats 1200
+  ft set contoso-teams services Teams,Exchange
+  ft set contoso-teams ssat.training yes
+  ft set contoso-teams team.FTA erin
+  ft set litware-icm-4711 severity 3")]
 pub struct Args {
     /// Engagement id
+    #[arg(add = crate::complete::engagement_id())]
     pub id: String,
 
     /// What to set

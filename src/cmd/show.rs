@@ -10,8 +10,10 @@ use crate::view::show::build;
 /// Show everything about one engagement: team, milestones, DIBS, SSAT, each
 /// stage's tasks with due dates and status, cadences, health, blockers, notes
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ft show contoso-teams")]
 pub struct Args {
     /// Engagement id
+    #[arg(add = crate::complete::engagement_id())]
     pub id: String,
 }
 

@@ -10,11 +10,16 @@ use crate::error::user_hint;
 
 /// Skip an optional task, with the reason; mandatory tasks need --force and are reported
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = r#"Example: ft skip contoso-teams 3979 --reason "no handover from Gateway for this customer""#
+)]
 pub struct Args {
     /// Engagement id
+    #[arg(add = crate::complete::engagement_id())]
     pub id: String,
 
     /// Task id
+    #[arg(add = crate::complete::task_id())]
     pub task: String,
 
     /// Why the task does not apply

@@ -14,6 +14,7 @@ use crate::git::{Found, Pull, Push, Repo, not_a_repo};
 /// value was changed differently on both sides, nothing changes, and ft names
 /// the engagement and the key; `--keep mine` or `--keep theirs` settles it.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ft sync")]
 pub struct Args {
     /// Settle values changed differently on both sides: keep mine, or theirs
     #[arg(long, value_enum, value_name = "SIDE")]

@@ -9,12 +9,14 @@ use crate::error::{user, user_hint};
 
 /// Give a role back: remove me from the engagement's role; the clocks counted from the first claim keep running
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ft --as alice unassign contoso-teams --role FE")]
 pub struct Args {
     /// Engagement id
+    #[arg(add = crate::complete::engagement_id())]
     pub id: String,
 
     /// Role to give up (alias or full name) [default: `role` in my config]
-    #[arg(long, short)]
+    #[arg(long, short, add = crate::complete::role())]
     pub role: Option<String>,
 
     /// Remove whoever holds the role, not only me
