@@ -123,7 +123,11 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ("TERM", "`dumb` turns colour off under --color auto."),
     (
         "TZ",
-        "The local time zone: the current date and time ft records without --on.",
+        "The local time zone: the current date and time ft records without --on, and the zone times of day are shown in (--utc shows UTC).",
+    ),
+    (
+        "FT_WIDTH",
+        "Columns the output may take, instead of the terminal's; piped output is not fitted to any width.",
     ),
     (
         "FT_LOCK_TIMEOUT",
