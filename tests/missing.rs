@@ -77,7 +77,7 @@ fn next_with_nothing_due_says_what_it_looked_at() {
     let r = ws.ft(&["--as", "carol", "next"]).ok();
     r.stdout_has("carol holds no role in any engagement");
     let r = ws.ft(&["--as", "carol", "report"]).ok();
-    r.stdout_has("carol holds no role in any of the 1 engagements; `--all` reports on all of them");
+    r.stdout_has("carol holds no role in the 1 engagement; `--all` reports on it");
 }
 
 #[test]

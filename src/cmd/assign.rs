@@ -9,6 +9,7 @@ use crate::engagement::Engagement;
 use crate::engagement::ops::Op;
 use crate::engagement::store::Change;
 use crate::error::{user, user_hint};
+use crate::escape;
 use crate::git::{Pull, Push, Repo};
 use crate::playbook::Anchor;
 use crate::render::{self, Format, json};
@@ -44,16 +45,10 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let me = ctx.me()?.to_string();
     let ws = ctx.workspace()?;
-    let role = args
-        .role
-        .clone()
-        .or_else(|| ctx.config.role.clone())
-        .ok_or_else(|| {
-            user_hint(
-                "which role do you fill?",
-                "pass --role FE, or add `role = \"FE\"` to your personal config",
-            )
-        })?;
+    let role = match args.role.clone().or_else(|| ctx.config.role.clone()) {
+        Some(role) => role,
+        None => return Err(which_role(ctx, &ws)),
+    };
     if ws.catalog.playbooks.iter().all(|p| p.role(&role).is_none()) {
         return Err(user(format!("no playbook has a role `{role}`")));
     }
@@ -61,6 +56,50 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         None => list(ctx, &ws, &me, &role),
         Some(id) => claim(ctx, &ws, &me, &role, id, args.force),
     }
+}
+
+/// "Which role do you fill?", with the roles that open engagements lack
+/// most often, so the hint is a command that lists real work.
+fn which_role(ctx: &Context, ws: &Workspace) -> anyhow::Error {
+    let mut open: Vec<(String, usize)> = Vec::new();
+    for e in ctx.engagements(ws).unwrap_or_default() {
+        if e.status == crate::engagement::Status::Closed {
+            continue;
+        }
+        let p = playbook_of(&ws.catalog, &e);
+        // A role counts where it has open work the engagement's services need.
+        let has_work = |alias: &str| {
+            p.tasks().any(|(_, t)| {
+                t.role == alias
+                    && crate::playbook::applies(&t.services, &e.services)
+                    && e.task_state(&t.id).is_none()
+            })
+        };
+        for r in p
+            .roles
+            .iter()
+            .filter(|r| e.holder(&r.alias).is_none() && has_work(&r.alias))
+        {
+            match open.iter_mut().find(|(a, _)| *a == r.alias) {
+                Some((_, n)) => *n += 1,
+                None => open.push((r.alias.clone(), 1)),
+            }
+        }
+    }
+    open.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let hint = match open.first() {
+        Some((role, _)) => {
+            let all: Vec<&str> = open.iter().map(|(r, _)| r.as_str()).collect();
+            format!(
+                "`ft assign --role {}` lists the engagements that need one (roles unfilled: {}); or add `role = \"{}\"` to your personal config",
+                escape::shell(role),
+                all.join(", "),
+                role
+            )
+        }
+        None => "every role of every open engagement is filled; add `role = \"FE\"` (your role) to your personal config".to_string(),
+    };
+    user_hint("which role do you fill?", hint)
 }
 
 fn list(ctx: &Context, ws: &Workspace, me: &str, role: &str) -> Result<i32> {
@@ -81,7 +120,12 @@ fn list(ctx: &Context, ws: &Workspace, me: &str, role: &str) -> Result<i32> {
             if listing.candidates.is_empty() {
                 ctx.say(&format!("No engagement needs a {role}."))?;
             } else {
-                ctx.say("Claim one with: ft assign ID")?;
+                // A complete command: the best fit, with the role listed.
+                let first = &listing.candidates[0].engagement;
+                ctx.say(&format!(
+                    "Claim one with: ft assign {} --role {role}",
+                    escape::shell(first)
+                ))?;
             }
         }
         f => ctx.print(&render::assign::grid(&listing).render(f, ctx.term))?,

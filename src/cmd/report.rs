@@ -76,11 +76,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         };
         let me = ctx.me_opt().unwrap_or_default();
         if !all.is_empty() && all.iter().all(|e| e.roles_of(me).next().is_none()) {
-            let total = all.len();
-            ctx.say(&format!(
-                "{} holds no role in any of the {total} engagements; `--all` reports on all of them",
-                ctx.me()?
-            ))?;
+            let total = match all.len() {
+                1 => "the 1 engagement; `--all` reports on it".to_string(),
+                n => format!("any of the {n} engagements; `--all` reports on all of them"),
+            };
+            ctx.say(&format!("{} holds no role in {total}", ctx.me()?))?;
             return Ok(0);
         }
         match ctx.format {

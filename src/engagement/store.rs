@@ -178,7 +178,7 @@ impl Store {
             event.record(&mut doc, actor).map_err(user)?;
         }
         let new_text = framing.restore(&doc.to_string());
-        let after = validated(&path, id, &new_text, catalog)?;
+        let after = validated(&path, id, &new_text, catalog, &text)?;
         let dir = self.open_dir_create()?;
         // Under the lock no other write is under way: any temporary file is a killed one's.
         dir.remove_temporaries(std::time::Duration::ZERO);
@@ -235,7 +235,15 @@ impl Applied {
 }
 
 /// The engagement a new text would load as, or the problems that refuse it.
-fn validated(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Result<Engagement> {
+/// A change may not add an error; errors the file already had (a value
+/// `ft check` names) do not stop the change that fixes another one.
+fn validated(
+    path: &Path,
+    id: &str,
+    text: &str,
+    catalog: &Catalog,
+    before: &str,
+) -> Result<Engagement> {
     if text.len() > load::MAX_BYTES {
         return Err(too_large(path, text.len()));
     }
@@ -243,9 +251,16 @@ fn validated(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Result<Eng
         engagement,
         problems,
     } = load::parse(path, id, text, catalog);
+    let known: Vec<(String, String)> = load::parse(path, id, before, catalog)
+        .problems
+        .into_iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.code.to_string(), d.message))
+        .collect();
     let errors: Vec<String> = problems
         .iter()
         .filter(|d| d.is_error())
+        .filter(|d| !known.contains(&(d.code.to_string(), d.message.clone())))
         .map(|d| format!("  {}:{}: {}", d.line, d.column, d.message))
         .collect();
     match engagement {
@@ -352,10 +367,10 @@ mod tests {
         let at_limit = text_of(load::MAX_BYTES);
         let over = text_of(load::MAX_BYTES + 1);
         assert!(
-            validated(Path::new("a.toml"), "a", &at_limit, &catalog()).is_ok(),
+            validated(Path::new("a.toml"), "a", &at_limit, &catalog(), "").is_ok(),
             "a file of exactly the limit is valid"
         );
-        let err = validated(Path::new("a.toml"), "a", &over, &catalog()).unwrap_err();
+        let err = validated(Path::new("a.toml"), "a", &over, &catalog(), "").unwrap_err();
         assert!(format!("{err}").contains("1048577 bytes"), "{err}");
         assert!(store.create_locked("a", &at_limit).is_ok());
         let err = store.create_locked("b", &over).unwrap_err();

@@ -59,9 +59,13 @@ fn cells(r: &Row) -> Vec<(String, Tone)> {
         (Some(h), Some(Trend::Worsening)) => format!("{h} (worsening)"),
         (Some(h), _) => h.to_string(),
     };
-    let note = r
-        .days_since_note
-        .map_or("never".to_string(), |d| format!("{d} days ago"));
+    let note = r.days_since_note.map_or("never".to_string(), |d| match d {
+        0 => "today".to_string(),
+        d => format!(
+            "{} ago",
+            crate::words::count(usize::try_from(d).unwrap_or(0), "day", "days")
+        ),
+    });
     let enablement = match r.enablement {
         None => "n/a",
         Some(true) => "complete",

@@ -10,6 +10,7 @@ use crate::engagement::{Engagement, Status};
 use crate::playbook::{Catalog, applies};
 use crate::sla::{self, Due};
 use crate::time::When;
+use crate::words;
 use crate::workspace::Config;
 
 #[derive(Serialize)]
@@ -43,9 +44,19 @@ impl Listing {
     pub fn room(&self) -> String {
         let load = self.load;
         match self.capacity {
-            Some(c) if load >= c => format!("{load} of {c} engagements: at capacity"),
-            Some(c) => format!("{load} of {c} engagements: room for {}", c - load),
-            None => format!("{load} engagements (set `capacity` in your config)"),
+            Some(c) if load >= c => format!(
+                "{load} of {}: at capacity",
+                words::count(c as usize, "engagement", "engagements")
+            ),
+            Some(c) => format!(
+                "{load} of {}: room for {}",
+                words::count(c as usize, "engagement", "engagements"),
+                c - load
+            ),
+            None => format!(
+                "{} (set `capacity` in your config)",
+                words::count(load as usize, "engagement", "engagements")
+            ),
         }
     }
 }
@@ -171,5 +182,12 @@ fn reason(fit: &Fit, load: u32, capacity: Option<u32>, has_skills: bool) -> Stri
         Some(c) => format!("room for {}", c - load),
         None => "capacity not set".to_string(),
     };
-    format!("{skills}; {room}; waiting {} days", fit.waiting_days)
+    format!(
+        "{skills}; {room}; waiting {}",
+        words::count(
+            usize::try_from(fit.waiting_days).unwrap_or(0),
+            "day",
+            "days"
+        )
+    )
 }
