@@ -336,7 +336,10 @@ fn a_value_that_does_not_parse_is_a_warning_from_every_command() {
         assert!(r.stderr.contains("no UTC offset"), "{args:?}: {}", r.stderr);
     }
     let text = ws.read("engagements/a.toml");
-    assert!(text.contains("assigned = 2026-11-20T09:00:00\n"), "kept: {text}");
+    assert!(
+        text.contains("assigned = 2026-11-20T09:00:00\n"),
+        "kept: {text}"
+    );
     assert!(text.contains("hello"), "{text}");
     // A change that would add an error is still refused.
     let r = ft(&ws, &["set", "a", "seats", "many"]);

@@ -88,6 +88,11 @@ fn every_width_fits_the_terminal_and_keeps_values_whole() {
                         && flat.contains(&format!("{}…", &v[..k]))
                 });
                 assert!(!cut, "ft {args:?} at {width}: `{v}` cut:\n{out}");
+                // Shown means shown on one line.
+                assert!(
+                    !flat.contains(v.as_str()) || out.contains(v.as_str()),
+                    "ft {args:?} at {width}: `{v}` broken across lines:\n{out}"
+                );
             }
             if args.contains(&"next") {
                 // Engagement and task are whole, side by side, for every item.

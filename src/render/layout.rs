@@ -289,6 +289,38 @@ pub fn shorten_list(s: &str, max: usize) -> Option<String> {
     })
 }
 
+/// The words of `s`, with each date ("Sun 22 Nov", "Mon 23 Nov 08:30Z")
+/// kept as one word, so wrapping never breaks a date across lines.
+fn glue_dates(s: &str) -> Vec<String> {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let bare = |w: &str| w.trim_matches(|c: char| "(),;.".contains(c)).to_string();
+    let words: Vec<&str> = s.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut out = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let date = i + 2 < words.len()
+            && DAYS.contains(&bare(words[i]).as_str())
+            && bare(words[i + 1]).parse::<u8>().is_ok()
+            && MONTHS.contains(&bare(words[i + 2]).as_str());
+        if !date {
+            out.push(words[i].to_string());
+            i += 1;
+            continue;
+        }
+        let mut n = 3;
+        let time = words.get(i + 3).map(|w| bare(w));
+        if time.is_some_and(|t| t.len() >= 5 && t.as_bytes()[2] == b':') {
+            n = 4;
+        }
+        out.push(words[i..i + n].join(" "));
+        i += n;
+    }
+    out
+}
+
 /// The width of a list's shortest form: its first id and how many more.
 fn list_floor(s: &str) -> usize {
     let items: Vec<&str> = s.split(", ").collect();
@@ -303,8 +335,8 @@ fn list_floor(s: &str) -> usize {
 pub fn wrap(s: &str, max: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
-    for word in s.split(' ').filter(|w| !w.is_empty()) {
-        let word = shorten(word, max);
+    for word in glue_dates(s) {
+        let word = shorten(&word, max);
         if current.is_empty() {
             current = word;
         } else if width_of(&current) + 1 + width_of(&word) <= max {
@@ -442,6 +474,10 @@ mod tests {
         assert_eq!(shorten("Contoso Pharmaceuticals", 10), "Contoso P…");
         assert_eq!(shorten("Contoso", 10), "Contoso");
         assert_eq!(wrap("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
+        assert_eq!(
+            wrap("opened on Sun 22 Nov 08:30Z; due (Mon 23 Nov)", 20),
+            ["opened on", "Sun 22 Nov 08:30Z;", "due (Mon 23 Nov)"]
+        );
         assert_eq!(shorten_list("a, b, c", 5).as_deref(), Some("a +2"));
         assert_eq!(shorten_list("abcdef, b", 5), None);
     }

@@ -29,13 +29,17 @@ pub fn layout(items: &[Item]) -> Layout {
             (name, Tone::Plain),
             (i.reason.clone(), tone),
         ]);
+        let mut head = vec![
+            (due, tone),
+            (i.engagement.clone(), Tone::Strong),
+            (what, Tone::Plain),
+            (i.brief.clone(), tone),
+        ];
+        if i.due.is_none() {
+            head.remove(0);
+        }
         blocks.push(Block {
-            head: vec![
-                (due, tone),
-                (i.engagement.clone(), Tone::Strong),
-                (what, Tone::Plain),
-                (i.brief.clone(), tone),
-            ],
+            head,
             detail: vec![without_brief(&i.reason, &i.brief)],
         });
     }
