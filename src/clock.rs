@@ -22,6 +22,14 @@ pub enum Due {
 }
 
 impl Due {
+    /// A recorded point as a due point: a date is due all day.
+    pub fn from_when(w: When) -> Due {
+        match w {
+            When::Date(d) => Due::Day(d),
+            When::At(t) => Due::At(t),
+        }
+    }
+
     pub fn date(&self) -> NaiveDate {
         match self {
             Due::Day(d) => *d,
@@ -328,6 +336,27 @@ pub fn elapsed(start: When, end: When, unit: Unit, cal: &Calendar) -> f64 {
             (When::At(_), When::At(_)) => secs / 86_400.0,
             _ => (end.date() - start.date()).num_days() as f64,
         },
+    }
+}
+
+/// An amount of time in `unit` in words: "12 min", "1 day 3 h", "2.5 days",
+/// "1 business day".
+pub fn amount_words(amount: f64, unit: Unit) -> String {
+    let n = (amount * 10.0).round() / 10.0;
+    let plural = |one: &str, many: &str| {
+        if (n - 1.0).abs() < f64::EPSILON {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    match unit {
+        Unit::Minutes => minutes_words(amount.round() as i64),
+        Unit::Hours => minutes_words((amount * 60.0).round() as i64),
+        Unit::BusinessDays => plural("business day", "business days"),
+        Unit::Weeks => plural("week", "weeks"),
+        Unit::Months => plural("month", "months"),
+        Unit::Days => plural("day", "days"),
     }
 }
 

@@ -10,13 +10,13 @@ use crate::calendar::Calendar;
 use crate::clock;
 use crate::duration::Unit;
 use crate::engagement::{Engagement, TaskState};
-use crate::playbook::{Catalog, applies};
+use crate::playbook::{Catalog, DueRule, Goal, Playbook, Target, Task, applies};
 use crate::sla::{self, Status};
 use crate::time::When;
 
 pub use crate::view::report::{
-    Detail, HealthCounts, NextDue, Portfolio, Row, STALE_DAYS, SlaLine, Summary, Trend, portfolio,
-    row,
+    Detail, GoalLine, HealthCounts, NextDue, Portfolio, Row, STALE_DAYS, SlaLine, Summary, Trend,
+    portfolio, row,
 };
 
 /// Time from the anchor to completion, in the rule's unit.
@@ -43,14 +43,112 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
     Some((m * 100.0).round() / 100.0)
 }
 
-/// SLA compliance per task and due rule over the engagements.
+/// How the SLA lines are grouped: per task and rule, or also per person
+/// who held the task's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum By {
+    #[default]
+    Task,
+    Person,
+}
+
+/// Playbook, task and rule positions, and the person with `--by person`.
+type LineKey = (usize, usize, usize, String);
+
+/// One task's result on one engagement.
+struct Outcome {
+    status: Status,
+    /// Time from the anchor to completion, in the rule's unit (never negative).
+    elapsed: Option<f64>,
+}
+
+/// The result of `t` on `e` under `rule`.
+fn outcome(t: &Task, e: &Engagement, unit: Unit, cal: &Calendar, now: When) -> Outcome {
+    let (status, clock) = sla::task_status(t, e, cal, now);
+    let elapsed = match (e.task_state(&t.id), clock.and_then(|c| c.start)) {
+        // Done before its anchor took no time, not negative time.
+        (Some(TaskState::Done(done)), Some(start)) => {
+            Some(clock::elapsed(start, *done, unit, cal).max(0.0))
+        }
+        _ => None,
+    };
+    Outcome { status, elapsed }
+}
+
+/// A new, empty line for `rule` of `t`.
+fn new_line(p: &Playbook, t: &Task, rule: &DueRule, person: Option<String>) -> SlaLine {
+    let when: Vec<String> = rule
+        .when
+        .iter()
+        .map(|(f, v)| format!("{f} {}", v.join(", ")))
+        .collect();
+    let cond = if when.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", when.join("; "))
+    };
+    SlaLine {
+        playbook: p.id.clone(),
+        task: t.id.clone(),
+        name: t.name.clone(),
+        person,
+        target: format!("{} after {}{cond}", rule.within, rule.after),
+        on_time: 0,
+        late: 0,
+        overdue: 0,
+        open: 0,
+        met_percent: None,
+        mean: None,
+        median: None,
+        unit: unit_label(rule.within.unit),
+    }
+}
+
+impl SlaLine {
+    fn count(&mut self, status: &Status) {
+        match status {
+            Status::DoneOnTime { .. } => self.on_time += 1,
+            Status::DoneLate { .. } => self.late += 1,
+            Status::Overdue { .. } => self.overdue += 1,
+            Status::Upcoming | Status::DueSoon | Status::Waiting => self.open += 1,
+            _ => {}
+        }
+    }
+
+    /// Percentage met on time, mean and median, from the counts and times.
+    fn finish(mut self, times: &mut [f64]) -> Self {
+        let due = self.on_time + self.late + self.overdue;
+        self.met_percent = percent(self.on_time, due);
+        self.mean = mean(times);
+        self.median = median(times);
+        self
+    }
+}
+
+/// `part` of `whole` as a percentage with one decimal, `None` of nothing.
+pub fn percent(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+pub fn mean(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let m = values.iter().sum::<f64>() / values.len() as f64;
+    Some((m * 100.0).round() / 100.0)
+}
+
+/// SLA compliance per task and due rule over the engagements (and per
+/// person who held the role, with [`By::Person`]), then DIBS by their
+/// milestone.
 pub fn sla_lines(
     engagements: &[&Engagement],
     catalog: &Catalog,
     cal: &Calendar,
     now: When,
+    by: By,
 ) -> Vec<SlaLine> {
-    let mut lines: BTreeMap<(usize, usize, usize), (SlaLine, Vec<f64>)> = BTreeMap::new();
+    let mut lines: BTreeMap<LineKey, (SlaLine, Vec<f64>)> = BTreeMap::new();
     for e in engagements {
         let Some(p) = catalog.get(&e.playbook) else {
             continue;
@@ -67,57 +165,186 @@ pub fn sla_lines(
             let Some((ri, rule)) = sla::rule_for(t, e) else {
                 continue;
             };
-            let (status, clock) = sla::task_status(t, e, cal, now);
-            let entry = lines.entry((pi, ti, ri)).or_insert_with(|| {
-                let when: Vec<String> = rule
-                    .when
-                    .iter()
-                    .map(|(f, v)| format!("{f} {}", v.join(", ")))
-                    .collect();
-                let cond = if when.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", when.join("; "))
-                };
-                (
-                    SlaLine {
-                        playbook: p.id.clone(),
-                        task: t.id.clone(),
-                        name: t.name.clone(),
-                        target: format!("{} after {}{cond}", rule.within, rule.after),
-                        on_time: 0,
-                        late: 0,
-                        overdue: 0,
-                        open: 0,
-                        median: None,
-                        unit: unit_label(rule.within.unit),
-                    },
-                    Vec::new(),
-                )
-            });
-            match status {
-                Status::DoneOnTime { .. } => entry.0.on_time += 1,
-                Status::DoneLate { .. } => entry.0.late += 1,
-                Status::Overdue { .. } => entry.0.overdue += 1,
-                Status::Upcoming | Status::DueSoon | Status::Waiting => entry.0.open += 1,
-                _ => {}
-            }
-            if let (Some(TaskState::Done(done)), Some(start)) =
-                (e.task_state(&t.id), clock.and_then(|c| c.start))
-            {
-                entry
-                    .1
-                    .push(clock::elapsed(start, *done, rule.within.unit, cal));
-            }
+            let person =
+                (by == By::Person).then(|| e.holder(&t.role).unwrap_or("nobody").to_string());
+            let key = (pi, ti, ri, person.clone().unwrap_or_default());
+            let entry = lines
+                .entry(key)
+                .or_insert_with(|| (new_line(p, t, rule, person), Vec::new()));
+            let o = outcome(t, e, rule.within.unit, cal, now);
+            entry.0.count(&o.status);
+            entry.1.extend(o.elapsed);
         }
     }
-    lines
+    let mut out: Vec<SlaLine> = lines
         .into_values()
-        .map(|(mut line, mut times)| {
-            line.median = median(&mut times);
-            line
-        })
-        .collect()
+        .map(|(line, mut times)| line.finish(&mut times))
+        .collect();
+    out.extend(dibs_lines(engagements, catalog, now));
+    out
+}
+
+/// DIBS due at a milestone, as an SLA per playbook: complete by the
+/// milestone (on time), after it (late), missing after it (overdue), or
+/// missing before it (open). When DIBS were completed is the time of the
+/// last recorded DIBS change; a file completed by hand counts as on time.
+fn dibs_lines(engagements: &[&Engagement], catalog: &Catalog, now: When) -> Vec<SlaLine> {
+    let mut out: Vec<SlaLine> = Vec::new();
+    for e in engagements {
+        let Some(p) = catalog.get(&e.playbook) else {
+            continue;
+        };
+        let Some(at) = p
+            .dibs
+            .as_ref()
+            .filter(|d| d.required)
+            .and_then(|d| d.due.clone())
+        else {
+            continue;
+        };
+        let line = match out.iter_mut().position(|l| l.playbook == p.id) {
+            Some(i) => &mut out[i],
+            None => {
+                out.push(dibs_line(p, &at));
+                out.last_mut().expect("just pushed")
+            }
+        };
+        let due = e.milestones.get(&at).copied();
+        let complete = e.dibs.missing().is_empty();
+        let done_at = e
+            .events
+            .iter()
+            .filter(|ev| ev.op == "dibs")
+            .map(|ev| ev.at)
+            .max_by_key(|w| w.instant());
+        match (complete, due) {
+            (true, Some(d)) if done_at.is_some_and(|t| sla::is_past(sla::Due::from_when(d), t)) => {
+                line.late += 1
+            }
+            (true, _) => line.on_time += 1,
+            (false, Some(d)) if sla::is_past(sla::Due::from_when(d), now) => line.overdue += 1,
+            (false, _) => line.open += 1,
+        }
+    }
+    out.into_iter().map(|l| l.finish(&mut [])).collect()
+}
+
+fn dibs_line(p: &Playbook, at: &str) -> SlaLine {
+    SlaLine {
+        playbook: p.id.clone(),
+        task: "dibs".into(),
+        name: "DIBS: date, intent, business reason, success owner".into(),
+        person: None,
+        target: format!("by {at}"),
+        on_time: 0,
+        late: 0,
+        overdue: 0,
+        open: 0,
+        met_percent: None,
+        mean: None,
+        median: None,
+        unit: "days",
+    }
+}
+
+/// Each goal of the playbooks in use, measured over the engagements.
+pub fn goal_lines(
+    engagements: &[&Engagement],
+    catalog: &Catalog,
+    cal: &Calendar,
+    now: When,
+) -> Vec<GoalLine> {
+    let mut out = Vec::new();
+    for p in &catalog.playbooks {
+        let mine: Vec<&Engagement> = engagements
+            .iter()
+            .copied()
+            .filter(|e| e.playbook == p.id)
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        for g in &p.goals {
+            out.push(goal_line(p, g, &mine, cal, now));
+        }
+    }
+    out
+}
+
+fn goal_line(
+    p: &Playbook,
+    g: &Goal,
+    engagements: &[&Engagement],
+    cal: &Calendar,
+    now: When,
+) -> GoalLine {
+    let (mut due, mut met, mut applied, mut done) = (0, 0, 0, 0);
+    let mut times = Vec::new();
+    let unit = match g.target {
+        Target::Mean(period) => period.unit,
+        _ => Unit::Days,
+    };
+    for e in engagements.iter().filter(|e| {
+        g.when
+            .iter()
+            .all(|(f, vs)| e.fields.get(f).is_some_and(|v| vs.contains(v)))
+    }) {
+        for (_, t) in p.tasks().filter(|(_, t)| g.over.contains(&t.id)) {
+            if !applies(&t.services, &e.services) {
+                continue;
+            }
+            let o = outcome(t, e, unit, cal, now);
+            // A share of engagements counts those where the task is done or
+            // overdue, not those where it is not due yet.
+            let finished = matches!(e.task_state(&t.id), Some(TaskState::Done(_)));
+            if finished || o.status.is_overdue() {
+                applied += 1;
+                done += usize::from(finished);
+            }
+            match o.status {
+                Status::DoneOnTime { .. } => (due, met) = (due + 1, met + 1),
+                Status::DoneLate { .. } | Status::Overdue { .. } => due += 1,
+                _ => {}
+            }
+            times.extend(o.elapsed);
+        }
+    }
+    let (actual, reached, count) = match g.target {
+        Target::Mean(period) => {
+            let m = mean(&times);
+            let words = m.map(|m| clock::amount_words(m, period.unit));
+            (words, m.map(|m| m <= f64::from(period.amount)), times.len())
+        }
+        Target::Met(pct) => {
+            let share = percent(met, due);
+            (
+                share.map(|s| format!("{s}%")),
+                share.map(|s| s >= f64::from(pct)),
+                due,
+            )
+        }
+        Target::Done(pct) => {
+            let share = percent(done, applied);
+            (
+                share.map(|s| format!("{s}%")),
+                share.map(|s| s >= f64::from(pct)),
+                applied,
+            )
+        }
+    };
+    GoalLine {
+        playbook: p.id.clone(),
+        name: g.name.clone(),
+        target: g.target.to_string(),
+        actual,
+        count,
+        result: match reached {
+            Some(true) => "met",
+            Some(false) => "missed",
+            None => "no data",
+        },
+        source: g.source.clone(),
+    }
 }
 
 #[cfg(test)]
@@ -147,7 +374,7 @@ mod tests {
         e.milestones
             .insert("opened".into(), "2026-11-23T09:00:00Z".parse().unwrap());
         let now: When = "2026-11-23T10:00:00Z".parse().unwrap();
-        let lines = sla_lines(&[&e], &catalog, &Calendar::default(), now);
+        let lines = sla_lines(&[&e], &catalog, &Calendar::default(), now, By::Task);
         assert!(
             lines.iter().all(|l| l.task != "exit-critsit"),
             "a DFM task is not counted for an IcM: {:?}",

@@ -147,7 +147,7 @@ fn markdown_parses_with_tables_and_mermaid_charts() {
         .ok()
         .stdout;
     let (tables, mermaid, headings) = check_markdown(&portfolio);
-    assert_eq!(tables, 2, "portfolio and SLA tables");
+    assert_eq!(tables, 3, "portfolio, SLA and goal tables");
     assert!(headings >= 3);
     assert_eq!(mermaid.len(), 1);
     assert!(

@@ -52,6 +52,16 @@ pub struct Args {
     /// Write the report to FILE (atomically) instead of printing it
     #[arg(long, short, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,
+
+    /// SLA attainment per task and rule, or also per person who held the role
+    #[arg(long, value_enum, default_value_t = ByArg::Task)]
+    pub by: ByArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ByArg {
+    Task,
+    Person,
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
@@ -173,6 +183,10 @@ fn portfolio(ctx: &Context, ws: &Workspace, args: &Args) -> Result<Portfolio> {
         &ws.settings.calendar,
         ctx.now,
         ws.settings.at_risk,
+        match args.by {
+            ByArg::Task => crate::report::By::Task,
+            ByArg::Person => crate::report::By::Person,
+        },
     ))
 }
 

@@ -15,8 +15,8 @@ use serde_saphyr::Spanned;
 
 use super::Required;
 use super::{
-    ALL_SERVICES, Anchor, Cadence, DibsRule, DueRule, Enablement, Milestone, Playbook, Role,
-    Source, Stage, Task, field_value,
+    ALL_SERVICES, Anchor, Cadence, DibsRule, DueRule, Enablement, Goal, Milestone, Playbook, Role,
+    Source, Stage, Target, Task, field_value,
 };
 use crate::duration::{Interval, Period};
 use crate::error::{Diagnostic, suggest};
@@ -105,6 +105,25 @@ struct RawPlaybook {
     ssat: Vec<String>,
     #[serde(default)]
     enablement: Option<RawEnablement>,
+    #[serde(default)]
+    goals: Vec<Spanned<RawGoal>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGoal {
+    name: String,
+    over: Vec<String>,
+    #[serde(default)]
+    when: IndexMap<String, Vec<String>>,
+    #[serde(default)]
+    mean: Option<String>,
+    #[serde(default)]
+    met: Option<String>,
+    #[serde(default)]
+    done: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -287,6 +306,11 @@ impl Validator<'_> {
         ctx.task_ids = task_ids;
         let cadences = self.cadences(&ctx, raw.cadences, &stage_ids);
         let dibs = raw.dibs.map(|d| self.dibs(&ctx, d));
+        let goals = raw
+            .goals
+            .iter()
+            .filter_map(|g| self.goal(&ctx, g))
+            .collect();
         if let Some(cycle) = super::lint::anchor_cycle(&stages) {
             self.error(
                 (1, 1),
@@ -323,6 +347,59 @@ impl Validator<'_> {
                 seat_percent: e.seat_percent,
                 small_below: e.small_below,
             }),
+            goals,
+        })
+    }
+
+    /// A team goal: its tasks exist, its fields are declared, and it states
+    /// exactly one target.
+    fn goal(&mut self, ctx: &Names, raw: &Spanned<RawGoal>) -> Option<Goal> {
+        let g = &raw.value;
+        for t in g.over.iter().filter(|t| !ctx.task_ids.contains(*t)) {
+            let hint = crate::error::suggest(t, ctx.task_ids.iter().map(String::as_str));
+            self.error(
+                pos(raw),
+                "goal",
+                format!("goal `{}` counts no task `{t}`", g.name),
+                hint,
+            );
+        }
+        for f in g.when.keys().filter(|f| !ctx.fields.contains_key(*f)) {
+            self.error(
+                pos(raw),
+                "goal",
+                format!("goal `{}` looks at undeclared field `{f}`", g.name),
+                None,
+            );
+        }
+        let percent = |s: &str| {
+            s.strip_suffix('%')
+                .and_then(|n| n.trim().parse::<u32>().ok())
+                .filter(|n| *n <= 100)
+        };
+        let target = match (&g.mean, &g.met, &g.done) {
+            (Some(m), None, None) => m.parse().ok().map(Target::Mean),
+            (None, Some(p), None) => percent(p).map(Target::Met),
+            (None, None, Some(p)) => percent(p).map(Target::Done),
+            _ => None,
+        };
+        if target.is_none() {
+            self.error(
+                pos(raw),
+                "goal",
+                format!(
+                    "goal `{}` needs exactly one of `mean: 15m`, `met: 90%` or `done: 75%`",
+                    g.name
+                ),
+                None,
+            );
+        }
+        Some(Goal {
+            name: g.name.clone(),
+            over: g.over.clone(),
+            when: g.when.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            target: target?,
+            source: g.source.clone(),
         })
     }
 

@@ -50,6 +50,8 @@ pub struct Playbook {
     pub dibs: Option<DibsRule>,
     pub ssat: Vec<String>,
     pub enablement: Option<Enablement>,
+    /// Team goals over the SLAs, as the source documents state them.
+    pub goals: Vec<Goal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,6 +162,41 @@ pub struct DibsRule {
     pub required: bool,
     /// The milestone by which DIBS must be complete.
     pub due: Option<String>,
+}
+
+/// A team goal over some tasks' SLAs: a mean time to complete at most a
+/// period, a share of due items met on time, or a share of engagements
+/// where a task is done.
+#[derive(Debug, Clone)]
+pub struct Goal {
+    pub name: String,
+    /// Task ids the goal counts.
+    pub over: Vec<String>,
+    /// Engagement field -> values the goal is limited to; empty: all.
+    pub when: Vec<(String, Vec<String>)>,
+    pub target: Target,
+    /// The source line the goal comes from.
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    /// Mean time from the anchor to completion at most this.
+    Mean(crate::duration::Period),
+    /// At least this percentage of due items met on time.
+    Met(u32),
+    /// At least this percentage of engagements with the task done.
+    Done(u32),
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Mean(p) => write!(f, "mean <= {p}"),
+            Target::Met(n) => write!(f, "{n}% met on time"),
+            Target::Done(n) => write!(f, "done in {n}% of engagements"),
+        }
+    }
 }
 
 /// Enablement is complete at `active_users`, or at `seat_percent` of seats

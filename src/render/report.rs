@@ -131,41 +131,59 @@ pub fn rows_csv(rows: &[Row]) -> String {
 }
 
 fn sla_grid(s: &Summary) -> Grid {
-    let mut g = Grid::new(&[
-        "Task",
-        "Name",
-        "Target",
-        "On time",
-        "Late",
-        "Overdue",
-        "Open",
-        "Median time",
-    ])
-    .fit(1, Fit::Shorten(12))
-    .fit(2, Fit::Wrap(14));
+    let by_person = s.sla.iter().any(|l| l.person.is_some());
+    let mut headers = vec!["Task", "Name", "Target"];
+    if by_person {
+        headers.push("Person");
+    }
+    headers.extend([
+        "On time", "Late", "Overdue", "Open", "Met", "Mean", "Median",
+    ]);
+    let mut g = Grid::new(&headers)
+        .fit(1, Fit::Shorten(12))
+        .fit(2, Fit::Wrap(14));
     for l in &s.sla {
-        g.row(vec![
+        let bad = |n: usize| if n > 0 { Tone::Bad } else { Tone::Plain };
+        let mut row = vec![
             (l.task.clone(), Tone::Plain),
-            (ellipsize(&l.name, 40), Tone::Plain),
+            (l.name.clone(), Tone::Plain),
             (l.target.clone(), Tone::Plain),
+        ];
+        if by_person {
+            row.push((l.person.clone().unwrap_or_default(), Tone::Plain));
+        }
+        row.extend([
             (l.on_time.to_string(), Tone::Good),
-            (
-                l.late.to_string(),
-                if l.late > 0 { Tone::Bad } else { Tone::Plain },
-            ),
-            (
-                l.overdue.to_string(),
-                if l.overdue > 0 {
-                    Tone::Bad
-                } else {
-                    Tone::Plain
-                },
-            ),
+            (l.late.to_string(), bad(l.late)),
+            (l.overdue.to_string(), bad(l.overdue)),
             (l.open.to_string(), Tone::Plain),
             (
-                l.median_words().unwrap_or_else(|| "-".to_string()),
+                l.met_percent.map_or("-".into(), |p| format!("{p}%")),
                 Tone::Plain,
             ),
+            (l.mean_words().unwrap_or_else(|| "-".into()), Tone::Plain),
+            (l.median_words().unwrap_or_else(|| "-".into()), Tone::Plain),
+        ]);
+        g.row(row);
+    }
+    g
+}
+
+/// The team goals: target, actual, met or missed.
+fn goals_grid(s: &Summary) -> Grid {
+    let mut g = Grid::new(&["Goal", "Target", "Actual", "Over", "Result"]).fit(0, Fit::Wrap(16));
+    for l in &s.goals {
+        let tone = match l.result {
+            "met" => Tone::Good,
+            "missed" => Tone::Bad,
+            _ => Tone::Dim,
+        };
+        g.row(vec![
+            (l.name.clone(), Tone::Plain),
+            (l.target.clone(), Tone::Plain),
+            (l.actual.clone().unwrap_or_else(|| "-".into()), Tone::Plain),
+            (l.count.to_string(), Tone::Plain),
+            (l.result.to_string(), tone),
         ]);
     }
     g
@@ -246,11 +264,21 @@ fn portfolio_table(p: &Portfolio, term: Term) -> String {
             "\n{}\n",
             paint("SLA compliance", Tone::Strong, term.color)
         ));
+        let sla = sla_grid(&p.summary);
+        let cols = sla.headers.len();
         out.push_str(
-            &Layout::of(sla_grid(&p.summary))
+            &Layout::of(sla)
                 .or_without(&[1])
+                .or_without(&[1, cols - 2, cols - 1])
                 .render(term.width, term.color),
         );
+    }
+    if !p.summary.goals.is_empty() {
+        out.push_str(&format!(
+            "\n{}\n",
+            paint("Team goals", Tone::Strong, term.color)
+        ));
+        out.push_str(&Layout::of(goals_grid(&p.summary)).render(term.width, term.color));
     }
     out
 }
@@ -270,6 +298,11 @@ fn portfolio_markdown(p: &Portfolio) -> String {
         out.push('\n');
         out.push_str(&markdown::heading(2, "SLA compliance"));
         out.push_str(&sla_grid(&p.summary).markdown());
+    }
+    if !p.summary.goals.is_empty() {
+        out.push('\n');
+        out.push_str(&markdown::heading(2, "Team goals"));
+        out.push_str(&goals_grid(&p.summary).markdown());
     }
     out
 }

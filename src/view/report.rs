@@ -73,21 +73,38 @@ pub struct SlaLine {
     pub playbook: String,
     pub task: String,
     pub name: String,
+    /// Who held the task's role, with `--by person`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
     /// e.g. "15m after opened (severity 1, 2, 2.5)".
     pub target: String,
     pub on_time: usize,
     pub late: usize,
     pub overdue: usize,
     pub open: usize,
+    /// Met on time, of those due (on time, late, overdue), in percent.
+    pub met_percent: Option<f64>,
+    /// Mean time from the anchor to completion, in the SLA's unit.
+    pub mean: Option<f64>,
     /// Median time from the anchor to completion, in the SLA's unit.
     pub median: Option<f64>,
     pub unit: &'static str,
 }
 
 impl SlaLine {
-    /// "2 business days", "1 business day", "20 minutes".
+    /// "2 business days", "1 business day", "20 min".
     pub fn median_words(&self) -> Option<String> {
-        let m = self.median?;
+        self.words(self.median?)
+    }
+
+    pub fn mean_words(&self) -> Option<String> {
+        self.words(self.mean?)
+    }
+
+    fn words(&self, m: f64) -> Option<String> {
+        if self.task == "dibs" {
+            return None;
+        }
         match self.unit {
             "minutes" => return Some(clock::minutes_words(m.round() as i64)),
             "hours" => return Some(clock::minutes_words((m * 60.0).round() as i64)),
@@ -100,6 +117,22 @@ impl SlaLine {
         };
         Some(format!("{m} {unit}"))
     }
+}
+
+/// A team goal measured over the report's engagements.
+#[derive(Debug, Clone, Serialize)]
+pub struct GoalLine {
+    pub playbook: String,
+    pub name: String,
+    /// "mean <= 15m", "90% met on time".
+    pub target: String,
+    /// "12 min", "83.3%"; `None` when nothing counted yet.
+    pub actual: Option<String>,
+    /// How many items the figure is over.
+    pub count: usize,
+    /// "met", "missed" or "no data".
+    pub result: &'static str,
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -127,6 +160,7 @@ pub struct Summary {
     pub open_blockers: usize,
     pub health: HealthCounts,
     pub sla: Vec<SlaLine>,
+    pub goals: Vec<GoalLine>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -347,6 +381,7 @@ pub fn portfolio(
     cal: &Calendar,
     now: When,
     at_risk: f64,
+    by: crate::report::By,
 ) -> Portfolio {
     let rows: Vec<Row> = engagements
         .iter()
@@ -390,7 +425,8 @@ pub fn portfolio(
         stale: ids(&|r| r.stale),
         open_blockers: rows.iter().map(|r| r.open_blockers).sum(),
         health,
-        sla: crate::report::sla_lines(engagements, catalog, cal, now),
+        sla: crate::report::sla_lines(engagements, catalog, cal, now, by),
+        goals: crate::report::goal_lines(engagements, catalog, cal, now),
     };
     Portfolio {
         today: now.to_string(),

@@ -1,0 +1,181 @@
+//! SLA attainment against the team goals, counted by hand: what the health
+//! review shows people they are measured on.
+
+mod support;
+
+use serde_json::Value;
+use support::Ws;
+
+/// An IcM on the escalation playbook: severity, PE, opened, acknowledged.
+fn icm(ws: &Ws, id: &str, sev: &str, pe: &str, opened: &str, ack: Option<&str>) {
+    let team = if pe.is_empty() {
+        String::new()
+    } else {
+        format!("\n[team]\nPE = \"{pe}\"\n")
+    };
+    let tasks = ack.map_or(String::new(), |a| {
+        format!("\n[tasks]\nacknowledge = {{ done = {a} }}\n")
+    });
+    ws.engagement(
+        id,
+        &format!(
+            "customer = \"{id}\"\nplaybook = \"mcs-escalation\"\nservices = [\"ICM\"]\nstatus = \"active\"\n\n[fields]\nseverity = \"{sev}\"\n{team}\n[milestones]\nopened = {opened}\n{tasks}"
+        ),
+    );
+}
+
+fn workspace() -> Ws {
+    let ws = Ws::new();
+    // Sev 1: 10 min, on time. Sev 2: 30 min, late. Sev 1 at 08:00 not
+    // acknowledged by 10:00: overdue. Sev 3: 12 h, on time (24 h rule).
+    icm(
+        &ws,
+        "i1",
+        "1",
+        "alice",
+        "2026-11-23T09:00:00Z",
+        Some("2026-11-23T09:10:00Z"),
+    );
+    icm(
+        &ws,
+        "i2",
+        "2",
+        "alice",
+        "2026-11-23T09:00:00Z",
+        Some("2026-11-23T09:30:00Z"),
+    );
+    icm(
+        &ws,
+        "i3",
+        "3",
+        "bob",
+        "2026-11-20T09:00:00Z",
+        Some("2026-11-20T21:00:00Z"),
+    );
+    icm(&ws, "i4", "1", "", "2026-11-23T08:00:00Z", None);
+    ws
+}
+
+const NOW: [&str; 2] = ["--today", "2026-11-23T10:00:00Z"];
+
+fn report(ws: &Ws, extra: &[&str]) -> Value {
+    let mut args = NOW.to_vec();
+    args.extend(["report", "--all", "--format", "json"]);
+    args.extend(extra);
+    serde_json::from_str(&ws.ft(&args).ok().stdout).unwrap()
+}
+
+#[test]
+fn attainment_mean_and_median_per_rule() {
+    let v = report(&workspace(), &[]);
+    let sla = v["summary"]["sla"].as_array().unwrap();
+    let ack: Vec<&Value> = sla.iter().filter(|l| l["task"] == "acknowledge").collect();
+    assert_eq!(ack.len(), 2, "one line per rule: {ack:#?}");
+    let sev1 = ack[0];
+    assert_eq!(sev1["target"], "15m after opened (severity 0, 1, 2, 2.5)");
+    assert_eq!(
+        (
+            sev1["on_time"].as_u64(),
+            sev1["late"].as_u64(),
+            sev1["overdue"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
+    assert_eq!(sev1["met_percent"], 33.3, "1 of 3 due met on time");
+    assert_eq!(sev1["mean"], 20.0, "(10 + 30) / 2 minutes");
+    assert_eq!(sev1["median"], 20.0);
+    let sev3 = ack[1];
+    assert_eq!(sev3["met_percent"], 100.0);
+    assert_eq!(sev3["mean"], 12.0, "12 hours, in the rule's unit");
+}
+
+#[test]
+fn goals_from_the_source_documents_are_met_or_missed() {
+    let ws = workspace();
+    let v = report(&ws, &[]);
+    let goals = v["summary"]["goals"].as_array().unwrap();
+    let goal = |name: &str| goals.iter().find(|g| g["name"] == name).unwrap().clone();
+    let fast = goal("Average time to acknowledge, Sev 0, 1, 2, 2.5");
+    assert_eq!(fast["actual"], "20 min");
+    assert_eq!(fast["result"], "missed", "20 min is over the 15 min goal");
+    assert_eq!(fast["count"], 2);
+    let slow = goal("Average time to acknowledge, Sev 3, 4");
+    assert_eq!(slow["actual"], "12 h");
+    assert_eq!(slow["result"], "met");
+    assert_eq!(goal("Average time to mitigate")["result"], "no data");
+    let table = ws
+        .ft(&["--today", "2026-11-23T10:00:00Z", "report", "--all"])
+        .ok()
+        .stdout;
+    assert!(
+        table.contains(
+            "Average time to acknowledge, Sev 0, 1, 2, 2.5  mean <= 15m  20 min  2     missed"
+        ),
+        "{table}"
+    );
+}
+
+#[test]
+fn by_person_splits_each_rule_by_who_held_the_role() {
+    let v = report(&workspace(), &["--by", "person"]);
+    let sla = v["summary"]["sla"].as_array().unwrap();
+    let line = |person: &str, target: &str| {
+        sla.iter()
+            .find(|l| {
+                l["task"] == "acknowledge"
+                    && l["person"] == person
+                    && l["target"].as_str().unwrap().contains(target)
+            })
+            .unwrap_or_else(|| panic!("{person} {target}: {sla:#?}"))
+            .clone()
+    };
+    let alice = line("alice", "2.5");
+    assert_eq!(
+        (alice["on_time"].as_u64(), alice["late"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(alice["met_percent"], 50.0);
+    assert_eq!(line("nobody", "2.5")["overdue"], 1);
+    assert_eq!(line("bob", "3, 4")["on_time"], 1);
+}
+
+#[test]
+fn a_task_done_before_its_anchor_took_no_time_and_late_dibs_are_late() {
+    let ws = Ws::new();
+    // Product feedback captured before the engagement end: zero, not negative.
+    ws.engagement(
+        "a",
+        "customer = \"A\"\nplaybook = \"azure-fasttrack-engineer\"\nservices = [\"AKS\"]\nstatus = \"closed\"\n\n[team]\nFE = \"alice\"\nPM = \"bob\"\n\n[milestones]\nopened = 2026-11-02\nassigned = 2026-11-02\nend = 2026-11-20\n\n[tasks]\nproduct-feedback = { done = 2026-11-18 }\n",
+    );
+    // DIBS completed two days after the kickoff they were due by.
+    ws.engagement(
+        "m",
+        "customer = \"M\"\nplaybook = \"m365-general-engagement\"\nservices = [\"Teams\"]\nstatus = \"active\"\n\n[team]\nFM = \"dana\"\n\n[milestones]\nopened = 2026-11-02\nkickoff = 2026-11-10\n\n[dibs]\ndate = 2027-01-01\nintent = \"I\"\nbusiness_reason = \"B\"\nsuccess_owner = \"S\"\n\n[[events]]\nat = 2026-11-12T10:00:00Z\nby = \"dana\"\nop = \"dibs\"\nfield = \"success_owner\"\nvalue = \"S\"\n",
+    );
+    let v: Value = serde_json::from_str(
+        &ws.ft(&[
+            "report",
+            "--all",
+            "--status",
+            "active,closed",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .stdout,
+    )
+    .unwrap();
+    let sla = v["summary"]["sla"].as_array().unwrap();
+    let feedback = sla
+        .iter()
+        .find(|l| l["task"] == "product-feedback")
+        .unwrap();
+    assert_eq!(feedback["median"], 0.0, "{feedback:#?}");
+    assert_eq!(feedback["on_time"], 1);
+    let dibs = sla.iter().find(|l| l["task"] == "dibs").unwrap();
+    assert_eq!(
+        (dibs["on_time"].as_u64(), dibs["late"].as_u64()),
+        (Some(0), Some(1)),
+        "{dibs:#?}"
+    );
+}
