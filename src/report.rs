@@ -211,22 +211,38 @@ fn dibs_lines(engagements: &[&Engagement], catalog: &Catalog, now: When) -> Vec<
         };
         let due = e.milestones.get(&at).copied();
         let complete = e.dibs.missing().is_empty();
-        let done_at = e
-            .events
-            .iter()
-            .filter(|ev| ev.op == "dibs")
-            .map(|ev| ev.at)
-            .max_by_key(|w| w.instant());
         match (complete, due) {
-            (true, Some(d)) if done_at.is_some_and(|t| sla::is_past(sla::Due::from_when(d), t)) => {
-                line.late += 1
-            }
+            (true, _) if dibs_late(p, e) => line.late += 1,
             (true, _) => line.on_time += 1,
             (false, Some(d)) if sla::is_past(sla::Due::from_when(d), now) => line.overdue += 1,
             (false, _) => line.open += 1,
         }
     }
     out.into_iter().map(|l| l.finish(&mut [])).collect()
+}
+
+/// DIBS that were completed after the milestone they were due by (the
+/// time of the last recorded DIBS change).
+pub fn dibs_late(p: &Playbook, e: &Engagement) -> bool {
+    let Some(at) = p
+        .dibs
+        .as_ref()
+        .filter(|d| d.required)
+        .and_then(|d| d.due.as_ref())
+    else {
+        return false;
+    };
+    let done_at = e
+        .events
+        .iter()
+        .filter(|ev| ev.op == "dibs")
+        .map(|ev| ev.at)
+        .max_by_key(|w| w.instant());
+    e.dibs.missing().is_empty()
+        && e.milestones
+            .get(at)
+            .zip(done_at)
+            .is_some_and(|(due, t)| sla::is_past(sla::Due::from_when(*due), t))
 }
 
 fn dibs_line(p: &Playbook, at: &str) -> SlaLine {

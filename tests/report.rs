@@ -219,7 +219,13 @@ fn output_file_is_written_and_csv_has_one_row_per_engagement() {
         1 + 8,
         "header, one row per open engagement, and the closed one whose closing report is still due:\n{csv}"
     );
-    assert!(csv.starts_with("Engagement,Customer,Stage,Mandatory,"));
+    assert!(csv.starts_with("id,customer,playbook,status,team,stage,mandatory_done,"));
+    // Dates are ISO and counts are numbers, so a spreadsheet can sort and sum them.
+    let contoso = csv
+        .lines()
+        .find(|l| l.starts_with("contoso-teams,"))
+        .unwrap();
+    assert!(contoso.contains(",checkpoint,2026-11-24,success_owner,false,2,4,yellow,2026-11-17,worsening,1,6,21,0,false"), "{contoso}");
     let mine = ws
         .ft(&["--as", "dana", "report", "--format", "csv"])
         .ok()

@@ -11,10 +11,14 @@ use crate::engagement::Health;
 use crate::sla::{self, Status};
 use crate::view::report::{Portfolio, Row, STALE_DAYS, Summary, Trend};
 use crate::view::show::{StageView, TaskView, View};
+use crate::words;
 
-const HEADERS: [&str; 12] = [
+const HEADERS: [&str; 17] = [
     "Engagement",
     "Customer",
+    "Playbook",
+    "Status",
+    "Team",
     "Stage",
     "Mandatory",
     "Overdue",
@@ -25,6 +29,8 @@ const HEADERS: [&str; 12] = [
     "Blockers",
     "Last note",
     "Enablement",
+    "Age",
+    "On hold",
 ];
 
 fn health_tone(h: Option<Health>) -> Tone {
@@ -45,11 +51,7 @@ fn cells(r: &Row) -> Vec<(String, Tone)> {
     let next = r.next_due.as_ref().map_or("-".to_string(), |n| {
         format!("{} {}", n.item, sla::due_words(n.due))
     });
-    let dibs = match &r.dibs_missing {
-        None => ("n/a".to_string(), Tone::Dim),
-        Some(m) if m.is_empty() => ("complete".to_string(), Tone::Good),
-        Some(m) => (format!("missing {}", m.join(", ")), Tone::Bad),
-    };
+    let dibs = dibs_cell(r);
     let ssat = r
         .ssat
         .map_or("n/a".to_string(), |(d, t)| format!("{d}/{t}"));
@@ -61,24 +63,33 @@ fn cells(r: &Row) -> Vec<(String, Tone)> {
     };
     let note = r.days_since_note.map_or("never".to_string(), |d| match d {
         0 => "today".to_string(),
-        d => format!(
-            "{} ago",
-            crate::words::count(usize::try_from(d).unwrap_or(0), "day", "days")
-        ),
+        d => format!("{} ago", days(d)),
     });
     let enablement = match r.enablement {
         None => "n/a",
         Some(true) => "complete",
         Some(false) => "not yet",
     };
+    let team: Vec<String> = r.team.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let mandatory = match r.mandatory_percent {
+        Some(p) => format!("{}/{} ({p}%)", r.mandatory_done, r.mandatory_total),
+        None => "-".into(),
+    };
     vec![
         (r.id.clone(), Tone::Strong),
         (r.customer.clone(), Tone::Plain),
-        (r.stage.clone().unwrap_or_else(|| "-".into()), Tone::Plain),
+        (r.playbook.clone(), Tone::Plain),
+        (r.status.to_string(), Tone::Plain),
         (
-            format!("{}/{}", r.mandatory_done, r.mandatory_total),
+            if team.is_empty() {
+                "nobody".into()
+            } else {
+                team.join(", ")
+            },
             Tone::Plain,
         ),
+        (r.stage.clone().unwrap_or_else(|| "-".into()), Tone::Plain),
+        (mandatory, Tone::Plain),
         (
             overdue,
             if r.overdue.is_empty() {
@@ -101,15 +112,45 @@ fn cells(r: &Row) -> Vec<(String, Tone)> {
         ),
         (note, if r.stale { Tone::Warn } else { Tone::Plain }),
         (enablement.to_string(), Tone::Plain),
+        (r.days_open.map_or("-".into(), days), Tone::Plain),
+        (days(r.days_on_hold), Tone::Plain),
     ]
+}
+
+/// "1 day", "50 days".
+fn days(n: i64) -> String {
+    words::count(usize::try_from(n).unwrap_or(0), "day", "days")
+}
+
+fn dibs_cell(r: &Row) -> (String, Tone) {
+    match &r.dibs_missing {
+        None => ("n/a".to_string(), Tone::Dim),
+        Some(m) if m.is_empty() && r.dibs_late => ("complete, late".to_string(), Tone::Warn),
+        Some(m) if m.is_empty() => ("complete".to_string(), Tone::Good),
+        Some(m) => (format!("missing {}", dibs_labels(m)), Tone::Bad),
+    }
+}
+
+/// DIBS fields by the names people read ("Business reason").
+fn dibs_labels(keys: &[&str]) -> String {
+    keys.iter()
+        .map(|k| {
+            crate::playbook::DIBS_FIELDS
+                .iter()
+                .find(|(key, _)| key == k)
+                .map_or(*k, |(_, label)| label)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn rows_grid(rows: &[Row]) -> Grid {
     let mut g = Grid::new(&HEADERS)
         .fit(1, Fit::Shorten(10))
-        .fit(2, Fit::Shorten(10))
         .fit(4, Fit::List(10))
-        .fit(6, Fit::Shorten(10));
+        .fit(5, Fit::Shorten(10))
+        .fit(7, Fit::List(10))
+        .fit(9, Fit::Shorten(10));
     for r in rows {
         g.row(cells(r));
     }
@@ -120,14 +161,73 @@ fn rows_grid(rows: &[Row]) -> Grid {
 /// enablement give way first, then the stage and DIBS, then the next due.
 fn rows_layout(rows: &[Row]) -> Layout {
     Layout::of(rows_grid(rows))
-        .or_without(&[1, 7, 9, 10, 11])
-        .or_without(&[1, 2, 6, 7, 9, 10, 11])
-        .or_without(&[1, 2, 5, 6, 7, 9, 10, 11])
+        .or_without(&[1, 2, 10, 12, 13, 14, 16])
+        .or_without(&[1, 2, 4, 5, 9, 10, 12, 13, 14, 15, 16])
+        .or_without(&[1, 2, 3, 4, 5, 8, 9, 10, 12, 13, 14, 15, 16])
 }
 
-/// One CSV line per engagement, under one header.
+/// One CSV line per engagement, under one header, for spreadsheets:
+/// ISO dates and plain numbers in their own columns.
 pub fn rows_csv(rows: &[Row]) -> String {
-    rows_grid(rows).csv()
+    let mut g = Grid::new(&[
+        "id",
+        "customer",
+        "playbook",
+        "status",
+        "team",
+        "stage",
+        "mandatory_done",
+        "mandatory_total",
+        "mandatory_percent",
+        "overdue",
+        "overdue_count",
+        "next_due_item",
+        "next_due",
+        "dibs_missing",
+        "dibs_late",
+        "ssat_done",
+        "ssat_total",
+        "health",
+        "health_on",
+        "trend",
+        "open_blockers",
+        "days_since_note",
+        "days_open",
+        "days_on_hold",
+        "enablement",
+    ]);
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    for r in rows {
+        let team: Vec<String> = r.team.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        g.plain_row(vec![
+            r.id.clone(),
+            r.customer.clone(),
+            r.playbook.clone(),
+            r.status.to_string(),
+            team.join("; "),
+            opt(r.stage.clone()),
+            r.mandatory_done.to_string(),
+            r.mandatory_total.to_string(),
+            opt(r.mandatory_percent.map(|p| p.to_string())),
+            r.overdue.join("; "),
+            r.overdue.len().to_string(),
+            opt(r.next_due.as_ref().map(|n| n.item.clone())),
+            opt(r.next_due.as_ref().map(|n| n.due.to_string())),
+            opt(r.dibs_missing.as_ref().map(|m| m.join("; "))),
+            r.dibs_late.to_string(),
+            opt(r.ssat.map(|s| s.0.to_string())),
+            opt(r.ssat.map(|s| s.1.to_string())),
+            opt(r.health.map(|h| h.to_string())),
+            opt(r.health_on.map(|d| d.to_string())),
+            opt(r.trend.map(|t| format!("{t:?}").to_lowercase())),
+            r.open_blockers.to_string(),
+            opt(r.days_since_note.map(|d| d.to_string())),
+            opt(r.days_open.map(|d| d.to_string())),
+            r.days_on_hold.to_string(),
+            opt(r.enablement.map(|e| e.to_string())),
+        ]);
+    }
+    g.csv()
 }
 
 fn sla_grid(s: &Summary) -> Grid {

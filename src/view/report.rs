@@ -15,6 +15,9 @@ use crate::sla::{self, Due, Status};
 use crate::time::When;
 use crate::view::show::View;
 
+/// The version of the JSON the report writes.
+pub const SCHEMA_VERSION: u32 = 2;
+
 /// Days without a health update or note before an engagement counts as stale.
 pub const STALE_DAYS: i64 = 21;
 
@@ -24,9 +27,17 @@ pub struct Row {
     pub customer: String,
     pub playbook: String,
     pub status: EStatus,
+    /// Role alias -> person, in the playbook's role order.
+    pub team: indexmap::IndexMap<String, String>,
+    /// Days since the engagement opened (to its end once closed).
+    pub days_open: Option<i64>,
+    /// Days the engagement has spent on hold.
+    pub days_on_hold: i64,
     pub stage: Option<String>,
     pub mandatory_done: usize,
     pub mandatory_total: usize,
+    /// Mandatory tasks done, in percent.
+    pub mandatory_percent: Option<f64>,
     /// Overdue tasks and cadences, by id.
     pub overdue: Vec<String>,
     pub overdue_mandatory: bool,
@@ -39,8 +50,10 @@ pub struct Row {
     /// Mandatory tasks skipped with `--force`.
     pub forced_skips: Vec<String>,
     pub next_due: Option<NextDue>,
-    /// Missing DIBS fields; `None` when the playbook does not track DIBS.
+    /// Missing DIBS fields, by key; `None` when the playbook does not track DIBS.
     pub dibs_missing: Option<Vec<&'static str>>,
+    /// DIBS completed after the milestone they were due by.
+    pub dibs_late: bool,
     /// SSAT items in place, and how many the playbook tracks.
     pub ssat: Option<(usize, usize)>,
     pub health: Option<Health>,
@@ -165,6 +178,8 @@ pub struct Summary {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Portfolio {
+    /// Bumped when a field changes meaning or goes away.
+    pub schema_version: u32,
     pub today: String,
     pub scope: String,
     pub rows: Vec<Row>,
@@ -319,9 +334,17 @@ pub fn row(p: &Playbook, e: &Engagement, cal: &Calendar, now: When, at_risk: f64
         customer: e.customer.clone(),
         playbook: p.id.clone(),
         status: e.status,
+        team: p
+            .roles
+            .iter()
+            .filter_map(|r| e.holder(&r.alias).map(|h| (r.alias.clone(), h.to_string())))
+            .collect(),
+        days_open: days_open(e, now),
+        days_on_hold: days_on_hold(e, now),
         stage: current_stage(p, e).map(|i| p.stages[i].name.clone()),
         mandatory_done: t.mandatory_done,
         mandatory_total: t.mandatory_total,
+        mandatory_percent: crate::report::percent(t.mandatory_done, t.mandatory_total),
         overdue: t.overdue,
         overdue_mandatory: t.overdue_mandatory,
         at_risk: t.at_risk,
@@ -345,6 +368,7 @@ pub fn row(p: &Playbook, e: &Engagement, cal: &Calendar, now: When, at_risk: f64
             .as_ref()
             .filter(|d| d.required)
             .map(|_| e.dibs.missing().into_iter().map(|(k, _)| k).collect()),
+        dibs_late: crate::report::dibs_late(p, e),
         ssat: (!p.ssat.is_empty()).then(|| {
             let done = p
                 .ssat
@@ -363,6 +387,25 @@ pub fn row(p: &Playbook, e: &Engagement, cal: &Calendar, now: When, at_risk: f64
             .map(|en| e.active_users.unwrap_or(0) >= en.target(e.seats)),
         stale,
     }
+}
+
+/// Days from the opening to now, or to the end once closed.
+fn days_open(e: &Engagement, now: When) -> Option<i64> {
+    let opened = e.opened()?.date();
+    let until = match e.milestones.get("end") {
+        Some(end) if e.status == EStatus::Closed => end.date(),
+        _ => now.date(),
+    };
+    Some(clock::days_between(opened, until).max(0))
+}
+
+/// Whole days spent on hold, the hold in progress counted to now.
+fn days_on_hold(e: &Engagement, now: When) -> i64 {
+    sla::pauses(e, now)
+        .iter()
+        .map(|p| (p.to.instant() - p.from.instant()).num_hours().max(0))
+        .sum::<i64>()
+        / 24
 }
 
 /// One engagement in detail: its row and its full view.
@@ -429,6 +472,7 @@ pub fn portfolio(
         goals: crate::report::goal_lines(engagements, catalog, cal, now),
     };
     Portfolio {
+        schema_version: SCHEMA_VERSION,
         today: now.to_string(),
         scope: scope.to_string(),
         rows,
