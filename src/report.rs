@@ -43,6 +43,25 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
     Some((m * 100.0).round() / 100.0)
 }
 
+/// What the SLA figures count: grouped per task or per person, and only
+/// what fell due in a window of days (inclusive), when one is given.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counting {
+    pub by: By,
+    pub window: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+}
+
+impl Counting {
+    /// Does an item due at `due` (or not due yet) count?
+    fn counts(&self, due: Option<sla::Due>) -> bool {
+        match (self.window, due) {
+            (None, _) => true,
+            (Some((from, to)), Some(d)) => (from..=to).contains(&d.date()),
+            (Some(_), None) => false,
+        }
+    }
+}
+
 /// How the SLA lines are grouped: per task and rule, or also per person
 /// who held the task's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -58,6 +77,7 @@ type LineKey = (usize, usize, usize, String);
 /// One task's result on one engagement.
 struct Outcome {
     status: Status,
+    due: Option<sla::Due>,
     /// Time from the anchor to completion, in the rule's unit (never negative).
     elapsed: Option<f64>,
 }
@@ -65,14 +85,19 @@ struct Outcome {
 /// The result of `t` on `e` under `rule`.
 fn outcome(t: &Task, e: &Engagement, unit: Unit, cal: &Calendar, now: When) -> Outcome {
     let (status, clock) = sla::task_status(t, e, cal, now);
-    let elapsed = match (e.task_state(&t.id), clock.and_then(|c| c.start)) {
+    let elapsed = match (e.task_state(&t.id), clock.as_ref().and_then(|c| c.start)) {
         // Done before its anchor took no time, not negative time.
         (Some(TaskState::Done(done)), Some(start)) => {
             Some(clock::elapsed(start, *done, unit, cal).max(0.0))
         }
         _ => None,
     };
-    Outcome { status, elapsed }
+    let due = clock.as_ref().and_then(|c| c.due);
+    Outcome {
+        status,
+        due,
+        elapsed,
+    }
 }
 
 /// A new, empty line for `rule` of `t`.
@@ -146,8 +171,9 @@ pub fn sla_lines(
     catalog: &Catalog,
     cal: &Calendar,
     now: When,
-    by: By,
+    counting: Counting,
 ) -> Vec<SlaLine> {
+    let by = counting.by;
     let mut lines: BTreeMap<LineKey, (SlaLine, Vec<f64>)> = BTreeMap::new();
     for e in engagements {
         let Some(p) = catalog.get(&e.playbook) else {
@@ -165,13 +191,16 @@ pub fn sla_lines(
             let Some((ri, rule)) = sla::rule_for(t, e) else {
                 continue;
             };
+            let o = outcome(t, e, rule.within.unit, cal, now);
+            if !counting.counts(o.due) {
+                continue;
+            }
             let person =
                 (by == By::Person).then(|| e.holder(&t.role).unwrap_or("nobody").to_string());
             let key = (pi, ti, ri, person.clone().unwrap_or_default());
             let entry = lines
                 .entry(key)
                 .or_insert_with(|| (new_line(p, t, rule, person), Vec::new()));
-            let o = outcome(t, e, rule.within.unit, cal, now);
             entry.0.count(&o.status);
             entry.1.extend(o.elapsed);
         }
@@ -180,7 +209,9 @@ pub fn sla_lines(
         .into_values()
         .map(|(line, mut times)| line.finish(&mut times))
         .collect();
-    out.extend(dibs_lines(engagements, catalog, now));
+    if counting.window.is_none() {
+        out.extend(dibs_lines(engagements, catalog, now));
+    }
     out
 }
 
@@ -269,6 +300,7 @@ pub fn goal_lines(
     catalog: &Catalog,
     cal: &Calendar,
     now: When,
+    counting: Counting,
 ) -> Vec<GoalLine> {
     let mut out = Vec::new();
     for p in &catalog.playbooks {
@@ -281,7 +313,7 @@ pub fn goal_lines(
             continue;
         }
         for g in &p.goals {
-            out.push(goal_line(p, g, &mine, cal, now));
+            out.push(goal_line(p, g, &mine, cal, now, counting));
         }
     }
     out
@@ -293,6 +325,7 @@ fn goal_line(
     engagements: &[&Engagement],
     cal: &Calendar,
     now: When,
+    counting: Counting,
 ) -> GoalLine {
     let (mut due, mut met, mut applied, mut done) = (0, 0, 0, 0);
     let mut times = Vec::new();
@@ -310,6 +343,9 @@ fn goal_line(
                 continue;
             }
             let o = outcome(t, e, unit, cal, now);
+            if !counting.counts(o.due) {
+                continue;
+            }
             // A share of engagements counts those where the task is done or
             // overdue, not those where it is not due yet.
             let finished = matches!(e.task_state(&t.id), Some(TaskState::Done(_)));
@@ -390,7 +426,13 @@ mod tests {
         e.milestones
             .insert("opened".into(), "2026-11-23T09:00:00Z".parse().unwrap());
         let now: When = "2026-11-23T10:00:00Z".parse().unwrap();
-        let lines = sla_lines(&[&e], &catalog, &Calendar::default(), now, By::Task);
+        let lines = sla_lines(
+            &[&e],
+            &catalog,
+            &Calendar::default(),
+            now,
+            Counting::default(),
+        );
         assert!(
             lines.iter().all(|l| l.task != "exit-critsit"),
             "a DFM task is not counted for an IcM: {:?}",

@@ -179,3 +179,104 @@ fn a_task_done_before_its_anchor_took_no_time_and_late_dibs_are_late() {
         "{dibs:#?}"
     );
 }
+
+#[test]
+fn since_counts_only_what_fell_due_in_the_period() {
+    let ws = workspace();
+    // The Sev 3 acknowledgement fell due on 21 Nov, before the period.
+    let v = report(&ws, &["--since", "2026-11-22"]);
+    let sla = v["summary"]["sla"].as_array().unwrap();
+    let ack: Vec<&Value> = sla.iter().filter(|l| l["task"] == "acknowledge").collect();
+    assert_eq!(ack.len(), 1, "{ack:#?}");
+    assert_eq!(ack[0]["on_time"], 1);
+    assert_eq!(v["period"], serde_json::json!(["2026-11-22", "2026-11-23"]));
+    let only = report(&ws, &["--since", "2026-11-20", "--until", "2026-11-21"]);
+    let ack: Vec<&Value> = only["summary"]["sla"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["task"] == "acknowledge")
+        .collect();
+    assert_eq!(ack.len(), 1);
+    assert!(
+        ack[0]["target"].as_str().unwrap().contains("3, 4"),
+        "{ack:#?}"
+    );
+    let r = ws.ft(&["report", "--all", "--since", "2026-12-01"]).code(2);
+    r.stderr_has("--since 2026-12-01 is after today (2026-11-23)");
+}
+
+#[test]
+fn compare_shows_each_figure_then_and_now_and_what_changed() {
+    let ws = workspace();
+    ws.write(
+        "engagements/i3.toml",
+        &format!(
+            "{}\n[[health]]\non = 2026-11-21\nstatus = \"green\"\n\n[[health]]\non = 2026-11-23\nstatus = \"red\"\n\n[[blockers]]\nopened = 2026-11-23\ntext = \"Waiting on the customer's logs\"\n",
+            ws.read("engagements/i3.toml")
+        ),
+    );
+    let v = report(&ws, &["--compare", "2026-11-22"]);
+    let c = &v["compare"];
+    assert_eq!(c["since"], "2026-11-22");
+    let figure = |name: &str| {
+        c["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    // On 22 Nov only i3 had opened.
+    let n = figure("Engagements");
+    assert_eq!(
+        (n["then"].as_str(), n["now"].as_str()),
+        (Some("1"), Some("4"))
+    );
+    let red = figure("Health red");
+    assert_eq!(
+        (
+            red["then"].as_str(),
+            red["now"].as_str(),
+            red["better"].as_bool()
+        ),
+        (Some("0"), Some("1"), Some(false))
+    );
+    let changes = c["changes"].as_array().unwrap();
+    let of = |id: &str| {
+        changes
+            .iter()
+            .find(|x| x["engagement"] == id)
+            .map(|x| x["items"].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        of("i3"),
+        serde_json::json!([
+            "health green -> red",
+            "new blocker: Waiting on the customer's logs"
+        ])
+    );
+    assert_eq!(of("i1")[0], "new in the report");
+    let table = ws
+        .ft(&[
+            "--today",
+            "2026-11-23T10:00:00Z",
+            "report",
+            "--all",
+            "--compare",
+            "2026-11-22",
+        ])
+        .ok()
+        .stdout;
+    assert!(table.contains("Since 2026-11-22\n"), "{table}");
+    assert!(
+        table.contains("Health red              0     1    ↑"),
+        "{table}"
+    );
+    assert!(
+        table.contains("i3: health green -> red; new blocker: Waiting on the customer's logs"),
+        "{table}"
+    );
+}

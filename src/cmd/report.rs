@@ -8,9 +8,10 @@ use super::{playbook_of, split_list};
 use crate::Context;
 use crate::engagement::store::write_atomic;
 use crate::engagement::{Engagement, Status};
-use crate::error::user;
+use crate::error::{user, user_hint};
 use crate::render::{self, Format, Term, json};
 use crate::sla::Due;
+use crate::time::When;
 use crate::view::report::{self as view, Detail, Portfolio, Row};
 use crate::workspace::Workspace;
 
@@ -56,6 +57,29 @@ pub struct Args {
     /// SLA attainment per task and rule, or also per person who held the role
     #[arg(long, value_enum, default_value_t = ByArg::Task)]
     pub by: ByArg,
+
+    /// SLA figures count only what fell due on or after DATE
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// SLA figures count only what fell due on or before DATE [default: today]
+    #[arg(long, value_name = "DATE", requires = "since")]
+    pub until: Option<String>,
+
+    /// Show each figure beside its value on DATE, and what changed since
+    #[arg(long, value_name = "DATE")]
+    pub compare: Option<String>,
+}
+
+/// A past or present date given to an option.
+fn past_date(ctx: &Context, flag: &str, s: &str) -> Result<When> {
+    let w: When = s
+        .parse()
+        .map_err(|e| user_hint(format!("{flag}: {e}"), format!("e.g. {flag} 2026-11-16")))?;
+    if w.date() > ctx.today {
+        return Err(user(format!("{flag} {s} is after today ({})", ctx.today)));
+    }
+    Ok(w)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -171,23 +195,68 @@ fn portfolio(ctx: &Context, ws: &Workspace, args: &Args) -> Result<Portfolio> {
         status_ok && mine && (playbooks.is_empty() || playbooks.contains(&e.playbook))
     };
     let chosen: Vec<&Engagement> = engagements.iter().filter(keep).collect();
+    let window = match &args.since {
+        None => None,
+        Some(s) => {
+            let from = past_date(ctx, "--since", s)?.date();
+            let to = match &args.until {
+                Some(u) => u
+                    .parse::<When>()
+                    .map_err(|e| user(format!("--until: {e}")))?
+                    .date(),
+                None => ctx.today,
+            };
+            if to < from {
+                return Err(user(format!("--until {to} is before --since {from}")));
+            }
+            Some((from, to))
+        }
+    };
+    let counting = crate::report::Counting {
+        by: match args.by {
+            ByArg::Task => crate::report::By::Task,
+            ByArg::Person => crate::report::By::Person,
+        },
+        window,
+    };
     let scope = match (&me, role) {
         (None, _) => "all engagements".to_string(),
         (Some(me), None) => format!("engagements of {me}"),
         (Some(me), Some(r)) => format!("engagements where {me} is {r}"),
     };
-    Ok(view::portfolio(
+    let cal = &ws.settings.calendar;
+    let mut now = view::portfolio(
         &scope,
         &chosen,
         &ws.catalog,
-        &ws.settings.calendar,
+        cal,
         ctx.now,
         ws.settings.at_risk,
-        match args.by {
-            ByArg::Task => crate::report::By::Task,
-            ByArg::Person => crate::report::By::Person,
-        },
-    ))
+        counting,
+    );
+    if let Some(c) = &args.compare {
+        let then_at = past_date(ctx, "--compare", c)?;
+        let before: Vec<Engagement> = chosen
+            .iter()
+            .filter(|e| {
+                e.opened()
+                    .is_none_or(|o| crate::engagement::happened_by(o, then_at))
+            })
+            .map(|e| e.as_of(then_at))
+            .collect();
+        let before_refs: Vec<&Engagement> = before.iter().collect();
+        let then = view::portfolio(
+            &scope,
+            &before_refs,
+            &ws.catalog,
+            cal,
+            then_at,
+            ws.settings.at_risk,
+            counting,
+        );
+        now.compare = Some(view::compare(&then, &now, then_at, &chosen));
+    }
+    Ok(now)
 }
 
 /// Does any open task of the engagement have a running SLA clock?

@@ -245,7 +245,48 @@ pub struct Note {
     pub text: String,
 }
 
+/// Did `w` happen by `at`? A date `at` takes the whole day.
+pub fn happened_by(w: When, at: When) -> bool {
+    match at {
+        When::Date(d) => w.date() <= d,
+        When::At(t) => w.instant() <= t,
+    }
+}
+
 impl Engagement {
+    /// The engagement as its own dated records show it at `at`: tasks,
+    /// milestones, cadence occurrences, health, notes, blockers, holds and
+    /// events recorded later are left out (a blocker resolved later is
+    /// open, a hold ended later goes on). For `ft report --compare`.
+    pub fn as_of(&self, at: When) -> Engagement {
+        let mut e = self.clone();
+        e.tasks.retain(|_, r| match &r.state {
+            Some(TaskState::Done(w)) => happened_by(*w, at),
+            Some(TaskState::Skipped { on: Some(w), .. }) => happened_by(*w, at),
+            _ => true,
+        });
+        e.milestones.retain(|_, w| happened_by(*w, at));
+        e.cadences.retain(|_, list| {
+            list.retain(|w| happened_by(*w, at));
+            true
+        });
+        e.health.retain(|h| happened_by(When::Date(h.on), at));
+        e.notes.retain(|n| happened_by(When::Date(n.on), at));
+        e.blockers.retain(|b| happened_by(When::Date(b.opened), at));
+        for b in &mut e.blockers {
+            b.resolved = b.resolved.filter(|r| happened_by(When::Date(*r), at));
+        }
+        e.holds.retain(|h| happened_by(h.from, at));
+        for h in &mut e.holds {
+            h.to = h.to.filter(|t| happened_by(*t, at));
+        }
+        e.events.retain(|ev| happened_by(ev.at, at));
+        if e.status == Status::Closed && !e.milestones.contains_key("end") {
+            e.status = Status::Active;
+        }
+        e
+    }
+
     /// The person holding a role (by alias).
     pub fn holder(&self, role: &str) -> Option<&str> {
         self.team.get(role).map(|m| m.person.as_str())

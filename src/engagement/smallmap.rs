@@ -55,6 +55,11 @@ impl<V> SmallMap<V> {
         self.entries.iter().map(|(k, _)| k)
     }
 
+    /// Keep only the entries `keep` accepts, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, &mut V) -> bool) {
+        self.entries.retain_mut(|(k, v)| keep(k, v));
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::{Fit, Format, Grid, Layout, Term, Tone, ellipsize, layout, markdown, paint, show};
 use crate::engagement::Health;
 use crate::sla::{self, Status};
-use crate::view::report::{Portfolio, Row, STALE_DAYS, Summary, Trend};
+use crate::view::report::{Comparison, Portfolio, Row, STALE_DAYS, Summary, Trend};
 use crate::view::show::{StageView, TaskView, View};
 use crate::words;
 
@@ -380,7 +380,48 @@ fn portfolio_table(p: &Portfolio, term: Term) -> String {
         ));
         out.push_str(&Layout::of(goals_grid(&p.summary)).render(term.width, term.color));
     }
+    if let Some(c) = &p.compare {
+        out.push_str(&comparison_table(c, term));
+    }
     out
+}
+
+/// "Since DATE": each figure then and now, then each engagement's changes.
+fn comparison_table(c: &Comparison, term: Term) -> String {
+    let title = format!("Since {}", c.since);
+    let mut out = format!("\n{}\n", paint(&title, Tone::Strong, term.color));
+    out.push_str(&Layout::of(figures_grid(c)).render(term.width, term.color));
+    let width = term.width.unwrap_or(usize::MAX).saturating_sub(2);
+    for ch in &c.changes {
+        let line = format!("{}: {}", ch.engagement, ch.items.join("; "));
+        out.push_str(&layout::wrap(&crate::escape::terminal(&line), width).join("\n  "));
+        out.push('\n');
+    }
+    out
+}
+
+/// Each figure then and now, with an arrow coloured by whether it is better.
+fn figures_grid(c: &Comparison) -> Grid {
+    let mut g = Grid::new(&["Figure", "Then", "Now", ""]);
+    for f in &c.figures {
+        let arrow = match f.trend {
+            "up" => "↑",
+            "down" => "↓",
+            _ => "=",
+        };
+        let tone = match f.better {
+            Some(true) => Tone::Good,
+            Some(false) => Tone::Bad,
+            None => Tone::Plain,
+        };
+        g.row(vec![
+            (f.name.clone(), Tone::Plain),
+            (f.then.clone(), Tone::Plain),
+            (f.now.clone(), Tone::Plain),
+            (arrow.to_string(), tone),
+        ]);
+    }
+    g
 }
 
 fn portfolio_markdown(p: &Portfolio) -> String {
@@ -403,6 +444,19 @@ fn portfolio_markdown(p: &Portfolio) -> String {
         out.push('\n');
         out.push_str(&markdown::heading(2, "Team goals"));
         out.push_str(&goals_grid(&p.summary).markdown());
+    }
+    if let Some(c) = &p.compare {
+        out.push('\n');
+        out.push_str(&markdown::heading(2, &format!("Since {}", c.since)));
+        out.push_str(&figures_grid(c).markdown());
+        out.push('\n');
+        for ch in &c.changes {
+            out.push_str(&markdown::item(&format!(
+                "{}: {}",
+                ch.engagement,
+                ch.items.join("; ")
+            )));
+        }
     }
     out
 }

@@ -182,8 +182,40 @@ pub struct Portfolio {
     pub schema_version: u32,
     pub today: String,
     pub scope: String,
+    /// The days the SLA figures count what fell due in (`--since`, `--until`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<(NaiveDate, NaiveDate)>,
     pub rows: Vec<Row>,
     pub summary: Summary,
+    /// The same figures at an earlier date, and what changed since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compare: Option<Comparison>,
+}
+
+/// `ft report --compare DATE`: each figure then and now, and each
+/// engagement's changes since, from the files' own dated records.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub since: String,
+    pub figures: Vec<Figure>,
+    pub changes: Vec<Changes>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub name: String,
+    pub then: String,
+    pub now: String,
+    /// "up", "down" or "same".
+    pub trend: &'static str,
+    /// Whether the move is for the better, worse, or neither.
+    pub better: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Changes {
+    pub engagement: String,
+    pub items: Vec<String>,
 }
 
 /// One engagement in detail (`ft report ID`): its row and its full view.
@@ -424,7 +456,7 @@ pub fn portfolio(
     cal: &Calendar,
     now: When,
     at_risk: f64,
-    by: crate::report::By,
+    counting: crate::report::Counting,
 ) -> Portfolio {
     let rows: Vec<Row> = engagements
         .iter()
@@ -468,14 +500,183 @@ pub fn portfolio(
         stale: ids(&|r| r.stale),
         open_blockers: rows.iter().map(|r| r.open_blockers).sum(),
         health,
-        sla: crate::report::sla_lines(engagements, catalog, cal, now, by),
-        goals: crate::report::goal_lines(engagements, catalog, cal, now),
+        sla: crate::report::sla_lines(engagements, catalog, cal, now, counting),
+        goals: crate::report::goal_lines(engagements, catalog, cal, now, counting),
     };
     Portfolio {
         schema_version: SCHEMA_VERSION,
         today: now.to_string(),
         scope: scope.to_string(),
+        period: counting.window,
+        compare: None,
         rows,
         summary,
     }
+}
+
+/// A figure then and now; `higher_is_better` says which way is good.
+fn figure(
+    name: &str,
+    then: f64,
+    now: f64,
+    higher_is_better: Option<bool>,
+    show: &dyn Fn(f64) -> String,
+) -> Figure {
+    let trend = if now > then {
+        "up"
+    } else if now < then {
+        "down"
+    } else {
+        "same"
+    };
+    Figure {
+        name: name.to_string(),
+        then: show(then),
+        now: show(now),
+        trend,
+        better: higher_is_better
+            .filter(|_| trend != "same")
+            .map(|h| h == (trend == "up")),
+    }
+}
+
+/// Met on time, of all due SLA items, in percent.
+fn met_overall(s: &Summary) -> Option<f64> {
+    let on_time: usize = s.sla.iter().map(|l| l.on_time).sum();
+    let due: usize = s.sla.iter().map(|l| l.on_time + l.late + l.overdue).sum();
+    crate::report::percent(on_time, due)
+}
+
+/// Each figure of `then` beside `now`, and each engagement's changes.
+pub fn compare(
+    then: &Portfolio,
+    now: &Portfolio,
+    since: When,
+    engagements: &[&Engagement],
+) -> Comparison {
+    let (a, b) = (&then.summary, &now.summary);
+    let count = |n: f64| format!("{n}");
+    let pct = |n: f64| format!("{n}%");
+    let mut figures = vec![
+        figure(
+            "Engagements",
+            a.engagements as f64,
+            b.engagements as f64,
+            None,
+            &count,
+        ),
+        figure(
+            "Overdue mandatory work",
+            a.overdue_mandatory.len() as f64,
+            b.overdue_mandatory.len() as f64,
+            Some(false),
+            &count,
+        ),
+        figure(
+            "Missing DIBS",
+            a.missing_dibs.len() as f64,
+            b.missing_dibs.len() as f64,
+            Some(false),
+            &count,
+        ),
+        figure(
+            "Work at risk",
+            a.at_risk.len() as f64,
+            b.at_risk.len() as f64,
+            Some(false),
+            &count,
+        ),
+        figure(
+            "Open blockers",
+            a.open_blockers as f64,
+            b.open_blockers as f64,
+            Some(false),
+            &count,
+        ),
+        figure(
+            "Health red",
+            a.health.red as f64,
+            b.health.red as f64,
+            Some(false),
+            &count,
+        ),
+        figure(
+            "Health green",
+            a.health.green as f64,
+            b.health.green as f64,
+            Some(true),
+            &count,
+        ),
+    ];
+    if let (Some(x), Some(y)) = (met_overall(a), met_overall(b)) {
+        figures.push(figure("SLA items met on time", x, y, Some(true), &pct));
+    }
+    let changes = engagements
+        .iter()
+        .filter_map(|e| {
+            let before = then.rows.iter().find(|r| r.id == e.id);
+            let after = now.rows.iter().find(|r| r.id == e.id)?;
+            let items = changes(e, before, after, since);
+            (!items.is_empty()).then(|| Changes {
+                engagement: e.id.clone(),
+                items,
+            })
+        })
+        .collect();
+    Comparison {
+        since: since.to_string(),
+        figures,
+        changes,
+    }
+}
+
+/// What changed on one engagement since `since`: health moves, tasks done
+/// and skipped, milestones, new misses, blockers opened and resolved, holds.
+fn changes(e: &Engagement, before: Option<&Row>, after: &Row, since: When) -> Vec<String> {
+    let later = |w: When| !crate::engagement::happened_by(w, since);
+    let mut out = Vec::new();
+    if before.is_none() {
+        out.push("new in the report".to_string());
+    }
+    let health_then = before.and_then(|r| r.health);
+    if health_then != after.health {
+        let show = |h: Option<Health>| h.map_or("none".to_string(), |h| h.to_string());
+        out.push(format!(
+            "health {} -> {}",
+            show(health_then),
+            show(after.health)
+        ));
+    }
+    for (id, r) in e.tasks.iter() {
+        match &r.state {
+            Some(crate::engagement::TaskState::Done(w)) if later(*w) => {
+                out.push(format!("done {id}"))
+            }
+            Some(crate::engagement::TaskState::Skipped { on: Some(w), .. }) if later(*w) => {
+                out.push(format!("skipped {id}"))
+            }
+            _ => {}
+        }
+    }
+    for (m, w) in e.milestones.iter().filter(|(_, w)| later(**w)) {
+        out.push(format!("milestone {m} on {}", w.date()));
+    }
+    let was: Vec<&String> = before
+        .map(|r| r.overdue.iter().collect())
+        .unwrap_or_default();
+    for id in after.overdue.iter().filter(|id| !was.contains(id)) {
+        out.push(format!("newly overdue {id}"));
+    }
+    for b in &e.blockers {
+        if later(When::Date(b.opened)) {
+            out.push(format!("new blocker: {}", b.text));
+        }
+        if b.resolved.is_some_and(|r| later(When::Date(r))) {
+            out.push(format!("resolved blocker: {}", b.text));
+        }
+    }
+    for h in e.holds.iter().filter(|h| later(h.from)) {
+        out.push(format!("on hold from {}: {}", h.from.date(), h.reason));
+    }
+    out
 }
