@@ -71,6 +71,34 @@ pub struct Args {
     pub compare: Option<String>,
 }
 
+/// What the SLA figures count: `--by` and the `--since`/`--until` window.
+fn counting(ctx: &Context, args: &Args) -> Result<crate::report::Counting> {
+    let window = match &args.since {
+        None => None,
+        Some(s) => {
+            let from = past_date(ctx, "--since", s)?.date();
+            let to = match &args.until {
+                Some(u) => u
+                    .parse::<When>()
+                    .map_err(|e| user(format!("--until: {e}")))?
+                    .date(),
+                None => ctx.today,
+            };
+            if to < from {
+                return Err(user(format!("--until {to} is before --since {from}")));
+            }
+            Some((from, to))
+        }
+    };
+    Ok(crate::report::Counting {
+        by: match args.by {
+            ByArg::Task => crate::report::By::Task,
+            ByArg::Person => crate::report::By::Person,
+        },
+        window,
+    })
+}
+
 /// A past or present date given to an option.
 fn past_date(ctx: &Context, flag: &str, s: &str) -> Result<When> {
     let w: When = s
@@ -195,30 +223,7 @@ fn portfolio(ctx: &Context, ws: &Workspace, args: &Args) -> Result<Portfolio> {
         status_ok && mine && (playbooks.is_empty() || playbooks.contains(&e.playbook))
     };
     let chosen: Vec<&Engagement> = engagements.iter().filter(keep).collect();
-    let window = match &args.since {
-        None => None,
-        Some(s) => {
-            let from = past_date(ctx, "--since", s)?.date();
-            let to = match &args.until {
-                Some(u) => u
-                    .parse::<When>()
-                    .map_err(|e| user(format!("--until: {e}")))?
-                    .date(),
-                None => ctx.today,
-            };
-            if to < from {
-                return Err(user(format!("--until {to} is before --since {from}")));
-            }
-            Some((from, to))
-        }
-    };
-    let counting = crate::report::Counting {
-        by: match args.by {
-            ByArg::Task => crate::report::By::Task,
-            ByArg::Person => crate::report::By::Person,
-        },
-        window,
-    };
+    let counting = counting(ctx, args)?;
     let scope = match (&me, role) {
         (None, _) => "all engagements".to_string(),
         (Some(me), None) => format!("engagements of {me}"),
@@ -236,27 +241,40 @@ fn portfolio(ctx: &Context, ws: &Workspace, args: &Args) -> Result<Portfolio> {
     );
     if let Some(c) = &args.compare {
         let then_at = past_date(ctx, "--compare", c)?;
-        let before: Vec<Engagement> = chosen
-            .iter()
-            .filter(|e| {
-                e.opened()
-                    .is_none_or(|o| crate::engagement::happened_by(o, then_at))
-            })
-            .map(|e| e.as_of(then_at))
-            .collect();
-        let before_refs: Vec<&Engagement> = before.iter().collect();
-        let then = view::portfolio(
-            &scope,
-            &before_refs,
-            &ws.catalog,
-            cal,
-            then_at,
-            ws.settings.at_risk,
-            counting,
-        );
+        let then = as_it_was(ws, &scope, &chosen, then_at, counting);
         now.compare = Some(view::compare(&then, &now, then_at, &chosen));
     }
     Ok(now)
+}
+
+/// The portfolio as the engagements' own records show it at `then`: those
+/// opened by then, with later records left out.
+fn as_it_was(
+    ws: &Workspace,
+    scope: &str,
+    chosen: &[&Engagement],
+    then: When,
+    counting: crate::report::Counting,
+) -> Portfolio {
+    let before: Vec<Engagement> = chosen
+        .iter()
+        .filter(|e| {
+            e.opened()
+                .is_none_or(|o| crate::engagement::happened_by(o, then))
+        })
+        .map(|e| e.as_of(then))
+        .collect();
+    let refs: Vec<&Engagement> = before.iter().collect();
+    let cal = &ws.settings.calendar;
+    view::portfolio(
+        scope,
+        &refs,
+        &ws.catalog,
+        cal,
+        then,
+        ws.settings.at_risk,
+        counting,
+    )
 }
 
 /// Does any open task of the engagement have a running SLA clock?

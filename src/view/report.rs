@@ -547,14 +547,8 @@ fn met_overall(s: &Summary) -> Option<f64> {
     crate::report::percent(on_time, due)
 }
 
-/// Each figure of `then` beside `now`, and each engagement's changes.
-pub fn compare(
-    then: &Portfolio,
-    now: &Portfolio,
-    since: When,
-    engagements: &[&Engagement],
-) -> Comparison {
-    let (a, b) = (&then.summary, &now.summary);
+/// The summary figures then and now.
+fn figures(a: &Summary, b: &Summary) -> Vec<Figure> {
     let count = |n: f64| format!("{n}");
     let pct = |n: f64| format!("{n}%");
     let mut figures = vec![
@@ -611,6 +605,17 @@ pub fn compare(
     if let (Some(x), Some(y)) = (met_overall(a), met_overall(b)) {
         figures.push(figure("SLA items met on time", x, y, Some(true), &pct));
     }
+    figures
+}
+
+/// Each figure of `then` beside `now`, and each engagement's changes.
+pub fn compare(
+    then: &Portfolio,
+    now: &Portfolio,
+    since: When,
+    engagements: &[&Engagement],
+) -> Comparison {
+    let figures = figures(&then.summary, &now.summary);
     let changes = engagements
         .iter()
         .filter_map(|e| {
