@@ -349,10 +349,11 @@ fn short(d: NaiveDate) -> String {
 /// The date axis along the top, a tick every few days, with grid lines
 /// down to `bottom`.
 fn axis(s: &Scale, bottom: f64) -> String {
+    let days = s.days.unsigned_abs();
     let step: u64 = [1, 2, 7, 14, 28, 56, 91, 182, 365]
         .into_iter()
-        .find(|step| s.days.unsigned_abs() / step <= 9)
-        .unwrap_or(730);
+        .find(|step| days / step <= 9)
+        .unwrap_or(days.div_ceil(9 * 365) * 365);
     let mut out = String::new();
     let mut d = s.start;
     let mut first = true;
@@ -425,7 +426,10 @@ fn line(s: &Scale, l: &Line, y: f64) -> String {
             to,
         } => {
             let (fill, words) = bar_words(*kind, *to);
-            let (x, end) = (s.x(*from), s.end(*to));
+            // A bar is at least a few points wide, however long the timeline,
+            // and never ends before it starts.
+            let x = s.x(*from);
+            let end = s.end(*to.max(from)).max(x + 3.0);
             format!(
                 "{}{}{}",
                 label(10.0, base, "name", "start", &ellipsize(name, 40)),
@@ -560,6 +564,35 @@ mod tests {
         );
         assert!(
             svg.contains("<li>") && svg.contains("on hold</li>"),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn bars_stay_visible_on_a_timeline_of_years() {
+        let p = crate::playbook::builtin::all().remove(1);
+        let mut e = crate::engagement::tests::engagement(&p.id);
+        e.milestones.insert("opened".into(), w("2016-01-04"));
+        e.milestones.insert("assigned".into(), w("2016-01-05"));
+        e.tasks.insert(
+            "pm-intro".into(),
+            TaskRecord {
+                state: Some(TaskState::Done(w("2016-01-05"))),
+                note: None,
+            },
+        );
+        let v = crate::view::show::build(&p, &e, &Calendar::default(), w("2026-11-23"));
+        let svg = timeline(&v, w("2026-11-23").date());
+        let widths: Vec<f64> = svg
+            .split("<rect ")
+            .skip(1)
+            .filter_map(|r| r.split("width=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect();
+        assert!(!widths.is_empty(), "{svg}");
+        assert!(widths.iter().all(|w| *w >= 3.0), "{widths:?}");
+        assert!(svg.matches("class=\"tick\"").count() <= 10, "{svg}");
+        assert!(
+            svg.contains(">4 Jan 2016</text>") || svg.contains(">3 Jan 2016</text>"),
             "{svg}"
         );
     }
