@@ -47,7 +47,7 @@ pub struct Global {
     #[arg(long, global = true, value_name = "WHEN")]
     pub today: Option<String>,
 
-    /// Output format for commands that print data
+    /// Output format for commands that print data (html: ft report only)
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 

@@ -310,6 +310,12 @@ fn output_width(forced: Option<&std::ffi::OsStr>) -> Option<usize> {
 pub fn run(args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>) -> Result<i32> {
     let cli = Cli::parse_from(args);
     let ctx = build_context(&cli.global)?;
+    if ctx.format == Format::Html && !matches!(cli.command, Command::Report(_)) {
+        return Err(user_hint(
+            "--format html is for ft report",
+            "ft report --format html --output review.html; here use table, json, markdown or csv",
+        ));
+    }
     // Commands that only read never see a work tree that git is rewriting.
     let _reading = matches!(
         cli.command,

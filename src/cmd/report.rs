@@ -13,6 +13,7 @@ use crate::render::{self, Format, Term, json};
 use crate::sla::Due;
 use crate::time::When;
 use crate::view::report::{self as view, Detail, Portfolio, Row};
+use crate::view::show::View;
 use crate::workspace::Workspace;
 
 /// Health-review report: a portfolio with a summary and SLA compliance, or the detail of engagements
@@ -22,7 +23,9 @@ use crate::workspace::Workspace;
 /// due, DIBS, SSAT, health and trend, blockers, last note and enablement, then
 /// a summary and SLA compliance per task. With ids: the detail of each.
 /// `--format markdown` is ready to paste into a meeting note (with Mermaid
-/// charts); `json` is the same view model; `csv` one row per engagement.
+/// charts); `html` one self-contained page with charts and a timeline per
+/// engagement, that prints to PDF; `json` is the same view model; `csv` one
+/// row per engagement.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example: ft --as dana report --format markdown")]
 pub struct Args {
@@ -147,6 +150,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         }
         match ctx.format {
             Format::Json => json(&portfolio),
+            Format::Html => {
+                let views = views(ctx, &ws, &portfolio.rows)?;
+                render::html::portfolio(&portfolio, &views, ctx.now, zone(ctx, times).as_deref())
+            }
             f => render::report::portfolio(&portfolio, f, term),
         }
     } else {
@@ -163,7 +170,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             ));
         }
         times = details.iter().any(|d| d.engagement.shows_times());
-        details_text(&details, ctx.format, term)
+        match ctx.format {
+            Format::Html => render::html::details(&details, ctx.now, zone(ctx, times).as_deref()),
+            f => details_text(&details, f, term),
+        }
     };
     match &args.output {
         Some(path) => {
@@ -275,6 +285,30 @@ fn as_it_was(
         ws.settings.at_risk,
         counting,
     )
+}
+
+/// The view of each engagement of `rows`, for the timelines of the HTML report.
+fn views(ctx: &Context, ws: &Workspace, rows: &[Row]) -> Result<Vec<View>> {
+    rows.iter()
+        .map(|r| {
+            let e = ws.store.load(&r.id, &ws.catalog)?;
+            let p = playbook_of(&ws.catalog, &e);
+            Ok(crate::view::show::build(
+                p,
+                &e,
+                &ws.settings.calendar,
+                ctx.now,
+            ))
+        })
+        .collect()
+}
+
+/// The line naming the time zone of the times of day a page shows, if any.
+fn zone(ctx: &Context, times: bool) -> Option<String> {
+    let tz = std::env::var("TZ").ok();
+    times
+        .then(|| crate::clock::zone_legend(ctx.now, tz.as_deref()))
+        .flatten()
 }
 
 /// Does any open task of the engagement have a running SLA clock?

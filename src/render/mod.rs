@@ -1,10 +1,10 @@
-//! Writing view models as a terminal table, Markdown, CSV or JSON.
+//! Writing view models as a terminal table, Markdown, CSV, HTML or JSON.
 //!
 //! Renderers compute nothing: commands build view models (`crate::view`),
 //! and the modules here lay them out. There are two kinds of module:
 //!
 //! - one writer per format, which owns that format's syntax and its escaping
-//!   (`table`, `markdown`, `csv`; JSON is the view model serialized by
+//!   (`table`, `markdown`, `csv`, `html`; JSON is the view model serialized by
 //!   [`json`]). Every piece of text from a file reaches the output through one
 //!   of them, and they call [`crate::escape`] once, on the way out;
 //! - one module per view (`show`, `report`, `list`, `next`), which decides
@@ -15,6 +15,7 @@ pub mod blocker;
 pub mod csv;
 pub mod dibs;
 pub mod explain;
+pub mod html;
 pub mod layout;
 pub mod list;
 pub mod markdown;
@@ -32,6 +33,8 @@ pub enum Format {
     Json,
     Markdown,
     Csv,
+    // A self-contained HTML page, for `ft report` only.
+    Html,
 }
 
 /// How a cell should stand out on a colour terminal.
@@ -164,6 +167,7 @@ impl Grid {
             Format::Table | Format::Json => self.table(term),
             Format::Markdown => self.markdown(),
             Format::Csv => self.csv(),
+            Format::Html => html::grid(self),
         }
     }
 
@@ -260,7 +264,13 @@ mod tests {
                 width: Some(80),
             },
         );
-        for out in [g.table(plain), g.table(colour), g.markdown(), g.csv()] {
+        for out in [
+            g.table(plain),
+            g.table(colour),
+            g.markdown(),
+            g.csv(),
+            html::grid(&g),
+        ] {
             assert!(!out.contains(['\x07']), "{out:?}");
             assert!(!out.contains("\x1b]"), "{out:?}");
             assert!(!out.contains("\x1b[2J"), "{out:?}");

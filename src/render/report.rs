@@ -144,7 +144,9 @@ fn dibs_labels(keys: &[&str]) -> String {
         .join(", ")
 }
 
-fn rows_grid(rows: &[Row]) -> Grid {
+/// The portfolio rows as a grid: one row per engagement, a cell per column
+/// (every format lays out these same cells).
+pub(crate) fn rows_grid(rows: &[Row]) -> Grid {
     let mut g = Grid::new(&HEADERS)
         .fit(1, Fit::Shorten(10))
         .fit(4, Fit::List(10))
@@ -230,7 +232,8 @@ pub fn rows_csv(rows: &[Row]) -> String {
     g.csv()
 }
 
-fn sla_grid(s: &Summary) -> Grid {
+/// SLA compliance as a grid: one row per task and target.
+pub(crate) fn sla_grid(s: &Summary) -> Grid {
     let by_person = s.sla.iter().any(|l| l.person.is_some());
     let mut headers = vec!["Task", "Name", "Target"];
     if by_person {
@@ -297,7 +300,8 @@ fn list_or_none(ids: &[String]) -> String {
     }
 }
 
-fn summary_lines(s: &Summary) -> Vec<String> {
+/// The summary, one line per finding.
+pub(crate) fn summary_lines(s: &Summary) -> Vec<String> {
     let h = &s.health;
     vec![
         format!(
@@ -492,11 +496,7 @@ fn label(text: &str) -> String {
 
 /// A Mermaid gantt of the stages and tasks: done, late, overdue, upcoming.
 pub fn gantt(v: &View) -> String {
-    let opened = v
-        .milestones
-        .iter()
-        .find(|m| m.id == "opened")
-        .and_then(|m| m.date);
+    let opened = opened_on(v);
     let mut out = String::from("```mermaid\ngantt\n");
     let _ = writeln!(
         out,
@@ -562,19 +562,54 @@ fn gantt_section(s: &StageView, opened: Option<NaiveDate>, n: &mut usize) -> Str
     section
 }
 
-/// A task's bar: its tags, first day (the SLA clock's start, else the
-/// engagement's opening) and last day (done, else due).
-fn bar(t: &TaskView, opened: Option<NaiveDate>) -> Option<(&'static str, NaiveDate, NaiveDate)> {
+/// The day the engagement opened, where bars without a clock start.
+pub(crate) fn opened_on(v: &View) -> Option<NaiveDate> {
+    v.milestones
+        .iter()
+        .find(|m| m.id == "opened")
+        .and_then(|m| m.date)
+}
+
+/// What a task's bar on a timeline shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BarKind {
+    Done,
+    DoneLate,
+    Overdue,
+    DueSoon,
+    Upcoming,
+}
+
+/// A task's bar: what it shows, its first day (the SLA clock's start, else
+/// the engagement's opening) and last day (done, else due). `None` for a
+/// task without both, or skipped, waiting or not applying.
+pub(crate) fn task_bar(
+    t: &TaskView,
+    opened: Option<NaiveDate>,
+) -> Option<(BarKind, NaiveDate, NaiveDate)> {
     let due = t.due.map(|d| d.date());
-    let (tags, end) = match &t.status {
-        Status::DoneOnTime { .. } | Status::Done { .. } => ("done, ", t.done_on),
-        Status::DoneLate { .. } => ("done, crit, ", t.done_on),
-        Status::Overdue { .. } => ("crit, ", due),
-        Status::DueSoon => ("active, ", due),
-        Status::Upcoming => ("", due),
+    let (kind, end) = match &t.status {
+        Status::DoneOnTime { .. } | Status::Done { .. } => (BarKind::Done, t.done_on),
+        Status::DoneLate { .. } => (BarKind::DoneLate, t.done_on),
+        Status::Overdue { .. } => (BarKind::Overdue, due),
+        Status::DueSoon => (BarKind::DueSoon, due),
+        Status::Upcoming => (BarKind::Upcoming, due),
         _ => return None,
     };
-    Some((tags, t.started_on.or(opened)?, end?))
+    Some((kind, t.started_on.or(opened)?, end?))
+}
+
+/// A task's Mermaid bar: its tags, first day and last day.
+fn bar(t: &TaskView, opened: Option<NaiveDate>) -> Option<(&'static str, NaiveDate, NaiveDate)> {
+    let (kind, start, end) = task_bar(t, opened)?;
+    let tags = match kind {
+        BarKind::Done => "done, ",
+        BarKind::DoneLate => "done, crit, ",
+        BarKind::Overdue => "crit, ",
+        BarKind::DueSoon => "active, ",
+        BarKind::Upcoming => "",
+    };
+    Some((tags, start, end))
 }
 
 /// One engagement in detail: its row, then (in Markdown) a gantt chart, then

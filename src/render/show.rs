@@ -38,6 +38,30 @@ pub fn body(v: &View, format: Format, term: Term) -> String {
     } else {
         facts.table(term)
     };
+    for (title, grid) in sections(v) {
+        if md {
+            out.push('\n');
+            out.push_str(&markdown::heading(3, &title));
+        } else {
+            out.push_str(&format!("\n{}", paint(&title, Tone::Strong, term.color)));
+            out.push_str(if grid.is_some() {
+                "\n"
+            } else {
+                " (no tasks)\n"
+            });
+        }
+        match grid {
+            Some(g) => out.push_str(&g.render(format, term)),
+            None if md => out.push_str("No tasks.\n"),
+            None => {}
+        }
+    }
+    out
+}
+
+/// The sections after the facts, titled: each stage (`None` when it has no
+/// tasks), then cadences, blockers, health history and notes where there are any.
+pub(crate) fn sections(v: &View) -> Vec<(String, Option<Grid>)> {
     // Stages keep the playbook's numbers; one without tasks says so, so the
     // numbering has no unexplained gap.
     let mut sections: Vec<(String, Option<Grid>)> = v
@@ -64,25 +88,7 @@ pub fn body(v: &View, format: Format, term: Term) -> String {
             sections.push((title.to_string(), Some(grid(v))));
         }
     }
-    for (title, grid) in sections {
-        if md {
-            out.push('\n');
-            out.push_str(&markdown::heading(3, &title));
-        } else {
-            out.push_str(&format!("\n{}", paint(&title, Tone::Strong, term.color)));
-            out.push_str(if grid.is_some() {
-                "\n"
-            } else {
-                " (no tasks)\n"
-            });
-        }
-        match grid {
-            Some(g) => out.push_str(&g.render(format, term)),
-            None if md => out.push_str("No tasks.\n"),
-            None => {}
-        }
-    }
-    out
+    sections
 }
 
 fn status_tone(s: &Status) -> Tone {
@@ -97,9 +103,10 @@ fn status_tone(s: &Status) -> Tone {
 }
 
 /// Field and value rows: playbook, status, services, fields, seats,
-/// enablement, team, milestones, DIBS, SSAT, latest health, current stage.
-fn facts(v: &View, md: bool) -> Grid {
-    let mut facts = if md {
+/// enablement, team, milestones, DIBS, SSAT, latest health, current stage;
+/// headed "Field" and "Value" when `headed` (Markdown, HTML).
+pub(crate) fn facts(v: &View, headed: bool) -> Grid {
+    let mut facts = if headed {
         Grid::new(&["Field", "Value"])
     } else {
         Grid::new(&["", ""]).fit(1, Fit::Para(20))

@@ -52,6 +52,12 @@ pub struct HoldView {
     pub to: Option<String>,
     pub reason: String,
     pub by: Option<String>,
+    /// The first day on hold, for charts.
+    #[serde(skip)]
+    pub from_on: NaiveDate,
+    /// The day it ended (`None` while it lasts), for charts.
+    #[serde(skip)]
+    pub to_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -195,6 +201,8 @@ pub fn build(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> View {
                 to: h.to.map(sla::when_words),
                 reason: h.reason.clone(),
                 by: h.by.clone(),
+                from_on: h.from.date(),
+                to_on: h.to.map(|t| t.date()),
             })
             .collect(),
         milestones: milestones(p, e),
