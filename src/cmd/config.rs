@@ -206,8 +206,7 @@ fn edit(doc: &mut DocumentMut, key: &str, value: &str) -> Result<String> {
                 set_skill(doc, service, i64::from(level));
                 return Ok(level.to_string());
             }
-            let hint = suggest(key, KEYS)
-                .unwrap_or_else(|| format!("keys: {}", KEYS.join(", ")));
+            let hint = suggest(key, KEYS).unwrap_or_else(|| format!("keys: {}", KEYS.join(", ")));
             return Err(user_hint(format!("no personal setting `{key}`"), hint));
         }
     };
