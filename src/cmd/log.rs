@@ -77,7 +77,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         }
     }
     lines.retain(|l| keep(l, since, args.by.as_deref()));
-    lines.sort_by_key(|l| std::cmp::Reverse(l.at.instant()));
+    // Newest first; of two at the same time, the one recorded later.
+    let mut lines: Vec<(usize, Line)> = lines.into_iter().enumerate().collect();
+    lines.sort_by_key(|(i, l)| std::cmp::Reverse((l.at.instant(), *i)));
+    let mut lines: Vec<Line> = lines.into_iter().map(|(_, l)| l).collect();
     if let Some(n) = args.limit {
         lines.truncate(n);
     }
@@ -163,6 +166,8 @@ fn event_key(ev: &crate::engagement::Event) -> Option<(&'static str, String)> {
         "resolve" => ("resolved", v("blocker")),
         "assign" => ("assign", v("role")),
         "log" => ("log", v("cadence")),
+        "hold" => ("hold", v("reason")),
+        "resume" => ("resume", v("hold")),
         _ => return None,
     })
 }
@@ -196,111 +201,102 @@ fn event_line(e: &Engagement, ev: &crate::engagement::Event) -> Line {
 
 /// The file's own dated records, each with the subject an event would name.
 fn records(e: &Engagement) -> Vec<(Line, String)> {
-    let mut out = Vec::new();
-    let mut add = |at: When, by: Option<&String>, what: &str, detail: String, subject: &str| {
-        out.push((
-            Line {
-                engagement: e.id.clone(),
-                at,
-                by: by.cloned(),
-                what: what.into(),
-                detail,
-                source: "record",
-            },
-            subject.to_string(),
-        ));
+    let mut r = Records {
+        id: &e.id,
+        out: Vec::new(),
     };
     for (task, rec) in e.tasks.iter() {
-        let note = rec
-            .note
-            .as_deref()
-            .map(|n| format!(": {n}"))
-            .unwrap_or_default();
+        let note = rec.note.as_deref().map(|n| format!(": {n}"));
         match &rec.state {
-            Some(TaskState::Done(w)) => add(*w, None, "done", format!("{task}{note}"), task),
+            Some(TaskState::Done(w)) => {
+                let detail = format!("{task}{}", note.unwrap_or_default());
+                r.add(*w, None, "done", detail, task);
+            }
             Some(TaskState::Skipped {
                 on: Some(w),
                 reason,
                 ..
-            }) => add(*w, None, "skipped", format!("{task}: {reason}"), task),
+            }) => r.add(*w, None, "skipped", format!("{task}: {reason}"), task),
             _ => {}
         }
     }
     for (name, w) in e.milestones.iter() {
-        add(*w, None, "milestone", name.clone(), name);
+        r.add(*w, None, "milestone", name.clone(), name);
     }
     for (cadence, list) in e.cadences.iter() {
         for w in list {
-            add(*w, None, "log", cadence.clone(), cadence);
+            r.add(*w, None, "log", cadence.clone(), cadence);
         }
     }
     for (role, m) in e.team.iter() {
         if let Some(since) = m.since {
-            add(
-                When::Date(since),
-                None,
-                "assign",
-                format!("{role}: {}", m.person),
-                role,
-            );
+            let detail = format!("{role}: {}", m.person);
+            r.add(When::Date(since), None, "assign", detail, role);
         }
     }
-    for h in &e.holds {
+    list_records(e, &mut r);
+    r.out
+}
+
+/// Holds, health, blockers and notes.
+fn list_records(e: &Engagement, r: &mut Records) {
+    for (i, h) in e.holds.iter().enumerate() {
         let until = h.until.map(|u| format!(" (until {u})")).unwrap_or_default();
-        add(
-            h.from,
-            h.by.as_ref(),
-            "hold",
-            format!("{}{until}", h.reason),
-            "",
-        );
+        let detail = format!("{}{until}", h.reason);
+        r.add(h.from, h.by.as_ref(), "hold", detail, &h.reason);
         if let Some(to) = h.to {
-            add(to, None, "resume", String::new(), "");
+            r.add(to, None, "resume", String::new(), &(i + 1).to_string());
         }
     }
     for h in &e.health {
-        let note = h
-            .note
-            .as_deref()
-            .map(|n| format!(": {n}"))
-            .unwrap_or_default();
+        let note = h.note.as_deref().map(|n| format!(": {n}"));
         let status = h.status.as_str();
-        add(
-            When::Date(h.on),
-            None,
-            "health",
-            format!("{status}{note}"),
-            status,
-        );
+        let detail = format!("{status}{}", note.unwrap_or_default());
+        r.add(When::Date(h.on), None, "health", detail, status);
     }
     for b in &e.blockers {
-        add(
+        let (text, subject) = (b.text.clone(), excerpt(&b.text));
+        r.add(
             When::Date(b.opened),
             b.by.as_ref(),
             "blocker",
-            b.text.clone(),
-            &excerpt(&b.text),
+            text.clone(),
+            &subject,
         );
-        if let Some(r) = b.resolved {
-            add(
-                When::Date(r),
-                None,
-                "resolved",
-                b.text.clone(),
-                &excerpt(&b.text),
-            );
+        if let Some(on) = b.resolved {
+            r.add(When::Date(on), None, "resolved", text, &subject);
         }
     }
     for n in &e.notes {
-        add(
+        let subject = excerpt(&n.text);
+        r.add(
             When::Date(n.on),
             n.by.as_ref(),
             "note",
             n.text.clone(),
-            &excerpt(&n.text),
+            &subject,
         );
     }
-    out
+}
+
+/// Records as lines, with the subject an event about them would name.
+struct Records<'a> {
+    id: &'a str,
+    out: Vec<(Line, String)>,
+}
+
+impl Records<'_> {
+    fn add(&mut self, at: When, by: Option<&String>, what: &str, detail: String, subject: &str) {
+        let line = Line {
+            engagement: self.id.to_string(),
+            at,
+            by: by.cloned(),
+            what: what.into(),
+            detail,
+            source: "record",
+        };
+        self.out.push((line, subject.to_string()));
+    }
 }
 
 /// The excerpt an event keeps of a text (see `ops`): the first 80 characters.
