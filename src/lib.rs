@@ -239,7 +239,7 @@ pub fn warn_problems(root: &Path, problems: &[Diagnostic]) {
     }
 }
 
-fn build_context(global: &Global) -> Result<Context> {
+fn build_context(global: &Global, lenient: bool) -> Result<Context> {
     // Other variables (NO_COLOR, TERM) only turn things off: present is enough.
     let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
     let (ft_config, ft_today) = (ft_env("FT_CONFIG")?, ft_env("FT_TODAY")?);
@@ -249,6 +249,14 @@ fn build_context(global: &Global) -> Result<Context> {
         .map(PathBuf::from)
         .or_else(|| dirs.as_ref().map(|d| d.config_dir().join("config.toml")));
     let config = match &config_path {
+        // `ft config` still runs on a broken file, to say where it is.
+        Some(p) if lenient => Config::load(p).unwrap_or_else(|e| {
+            eprintln!("warning: {}", escape::terminal_lines(&format!("{e:#}")));
+            Config {
+                path: Some(p.clone()),
+                ..Config::default()
+            }
+        }),
         Some(p) => Config::load(p)?,
         None => Config::default(),
     };
@@ -329,7 +337,7 @@ fn output_width(forced: Option<&std::ffi::OsStr>) -> Option<usize> {
 /// Parse arguments, run the command, and return its exit code.
 pub fn run(args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>) -> Result<i32> {
     let cli = Cli::parse_from(args);
-    let ctx = build_context(&cli.global)?;
+    let ctx = build_context(&cli.global, matches!(cli.command, Command::Config(_)))?;
     // Commands that only read never see a work tree that git is rewriting.
     let _reading = matches!(
         cli.command,

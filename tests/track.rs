@@ -84,6 +84,16 @@ fn config_set_creates_the_directory() {
     );
 }
 
+#[test]
+fn config_names_a_broken_file_instead_of_stopping() {
+    let ws = Ws::new();
+    ws.config("me = \n");
+    ws.ft(&["next"]).code(2).stderr_has("config.toml:1:");
+    let r = ws.ft(&["config", "path"]).ok();
+    r.stderr_has("warning: ");
+    assert!(r.stdout.ends_with("config.toml\n"), "{}", r.stdout);
+}
+
 // ---- ft edit --------------------------------------------------------------
 
 /// A shell script as the editor.
@@ -443,7 +453,7 @@ fn undo_in_git_removes_unpushed_ft_commits_and_refuses_pushed_ones() {
     let a = &team.a;
     team.ft(a, "alice", &["undo"])
         .code(2)
-        .stderr_has("is pushed: the team has it");
+        .stderr_has("is pushed (origin/main has it): the team has it");
     std::fs::write(a.join("ft.toml"), "[git]\npush = \"manual\"\n").unwrap();
     team.git(a, &["commit", "--quiet", "-am", "manual push"]);
     team.git(a, &["push", "--quiet"]);

@@ -146,10 +146,18 @@ fn undo_commit(ws: &Workspace, repo: &Repo, dry_run: bool) -> Result<String> {
             format!("undo it with git if you mean to (`git revert {hash}`)"),
         ));
     }
-    if repo.has_upstream() && repo.succeeds(&["merge-base", "--is-ancestor", "HEAD", "@{u}"])? {
+    // Pushed: a remote branch (the upstream or any other) holds the commit.
+    let pushed = repo.output(&[
+        "for-each-ref",
+        "--contains",
+        "HEAD",
+        "--format=%(refname:short)",
+        "refs/remotes",
+    ])?;
+    if let Some(remote) = pushed.lines().next() {
         return Err(user_hint(
             format!(
-                "the last change, \"{subject}\" ({hash}), is pushed: the team has it, and ft undoes only what is not shared yet"
+                "the last change, \"{subject}\" ({hash}), is pushed ({remote} has it): the team has it, and ft undoes only what is not shared yet"
             ),
             "change it back with a new change: `ft reopen ID TASK`, `ft set ID KEY VALUE`, or `ft edit ID`",
         ));
