@@ -199,17 +199,24 @@ fn edit_leaves_an_unchanged_file_untouched() {
 #[test]
 fn edit_does_not_overwrite_a_change_made_while_the_editor_was_open() {
     let ws = Ws::demo();
-    let real = ws.path(FAB).display().to_string();
+    // Another ft changes the file while the editor is open: it gets the
+    // lock at once (FT_LOCK_TIMEOUT=2 would fail it otherwise).
     let editor = script(
         &ws,
         "editor.sh",
-        &format!(
-            "printf '\\n[[notes]]\\non = 2026-11-23\\ntext = \"theirs\"\\n' >> '{real}'\nsed -i s/12000/12500/ \"$1\""
-        ),
+        "\"$FT_BIN\" --as bob note fabrikam-core theirs || exit 9\nsed -i s/12000/12500/ \"$1\"",
     );
     let r = ws
-        .ft_env(&["edit", "fabrikam-core"], &[("EDITOR", &editor)])
+        .ft_env(
+            &["edit", "fabrikam-core"],
+            &[
+                ("EDITOR", &editor),
+                ("FT_BIN", support::ft_bin()),
+                ("FT_LOCK_TIMEOUT", "2"),
+            ],
+        )
         .code(2);
+    r.stdout_has("fabrikam-core (Fabrikam");
     r.stderr_has("was changed by someone else while you were editing it; it was not overwritten");
     r.stderr_has("both are kept");
     let theirs = ws.read(FAB);
