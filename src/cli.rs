@@ -100,6 +100,11 @@ pub enum Command {
     Playbook(cmd::playbook::Args),
     Completions(cmd::completions::Args),
     Man(cmd::man::Args),
+    Edit(cmd::edit::Args),
+    Log(cmd::log::Args),
+    Undo(cmd::undo::Args),
+    Cal(cmd::cal::Args),
+    Config(cmd::config::Args),
 }
 
 #[cfg(test)]

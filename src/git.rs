@@ -449,6 +449,17 @@ impl Repo {
         Ok(Push::Failed(text(&out)))
     }
 
+    /// Run a git command in the repository; its output, or an error
+    /// naming the command (for `ft undo` and `ft log`).
+    pub fn output(&self, args: &[&str]) -> Result<String> {
+        self.ok(args)
+    }
+
+    /// Run a git command; whether it succeeded (`merge-base --is-ancestor`...).
+    pub fn succeeds(&self, args: &[&str]) -> Result<bool> {
+        Ok(self.run(args)?.status.success())
+    }
+
     /// Drop the last commit and its change to `path`, keeping anything else in the work tree.
     pub fn drop_last_commit(&self, path: &Path) -> Result<()> {
         let rel = self.rel(path);

@@ -17,6 +17,8 @@ pub mod error;
 pub mod escape;
 pub mod fsx;
 pub mod git;
+pub mod ical;
+pub mod journal;
 pub mod lock;
 pub mod playbook;
 pub mod render;
@@ -52,6 +54,8 @@ pub struct Context {
     pub today: NaiveDate,
     pub config: Config,
     me: Option<String>,
+    /// Where `me` came from: `--as`, `FT_USER` or the personal config.
+    me_from: &'static str,
     workspace: Option<(PathBuf, Found)>,
 }
 
@@ -111,6 +115,16 @@ impl Context {
 
     pub fn me_opt(&self) -> Option<&str> {
         self.me.as_deref()
+    }
+
+    /// Where [`Context::me`] came from: "--as", "FT_USER" or "config".
+    pub fn me_from(&self) -> &'static str {
+        self.me_from
+    }
+
+    /// The workspace directory and how it was found, without opening it.
+    pub fn workspace_found(&self) -> Option<(&Path, Found)> {
+        self.workspace.as_ref().map(|(p, f)| (p.as_path(), *f))
     }
 
     /// Who is changing things, and now: what each recorded event carries.
@@ -225,7 +239,7 @@ pub fn warn_problems(root: &Path, problems: &[Diagnostic]) {
     }
 }
 
-fn build_context(global: &Global) -> Result<Context> {
+fn build_context(global: &Global, lenient: bool) -> Result<Context> {
     // Other variables (NO_COLOR, TERM) only turn things off: present is enough.
     let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
     let (ft_config, ft_today) = (ft_env("FT_CONFIG")?, ft_env("FT_TODAY")?);
@@ -235,6 +249,14 @@ fn build_context(global: &Global) -> Result<Context> {
         .map(PathBuf::from)
         .or_else(|| dirs.as_ref().map(|d| d.config_dir().join("config.toml")));
     let config = match &config_path {
+        // `ft config` still runs on a broken file, to say where it is.
+        Some(p) if lenient => Config::load(p).unwrap_or_else(|e| {
+            eprintln!("warning: {}", escape::terminal_lines(&format!("{e:#}")));
+            Config {
+                path: Some(p.clone()),
+                ..Config::default()
+            }
+        }),
         Some(p) => Config::load(p)?,
         None => Config::default(),
     };
@@ -269,6 +291,11 @@ fn build_context(global: &Global) -> Result<Context> {
                 std::io::stdout().is_terminal() && env("TERM").is_none_or(|t| t != "dumb")
             }
         };
+    let me_from = match (&global.as_person, &ft_user) {
+        (Some(_), _) => "--as",
+        (None, Some(_)) => "FT_USER",
+        (None, None) => "config",
+    };
     let me = global
         .as_person
         .clone()
@@ -285,6 +312,7 @@ fn build_context(global: &Global) -> Result<Context> {
         now,
         config,
         me,
+        me_from,
         workspace,
     })
 }
@@ -309,7 +337,7 @@ fn output_width(forced: Option<&std::ffi::OsStr>) -> Option<usize> {
 /// Parse arguments, run the command, and return its exit code.
 pub fn run(args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>) -> Result<i32> {
     let cli = Cli::parse_from(args);
-    let ctx = build_context(&cli.global)?;
+    let ctx = build_context(&cli.global, matches!(cli.command, Command::Config(_)))?;
     if ctx.format == Format::Html && !matches!(cli.command, Command::Report(_)) {
         return Err(user_hint(
             "--format html is for ft report",
@@ -350,6 +378,11 @@ pub fn run(args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>
         Command::Playbook(a) => cmd::playbook::run(&ctx, a),
         Command::Completions(a) => cmd::completions::run(a, &completer()),
         Command::Man(a) => cmd::man::run(&ctx, a),
+        Command::Edit(a) => cmd::edit::run(&ctx, a),
+        Command::Log(a) => cmd::log::run(&ctx, a),
+        Command::Undo(a) => cmd::undo::run(&ctx, a),
+        Command::Cal(a) => cmd::cal::run(&ctx, a),
+        Command::Config(a) => cmd::config::run(&ctx, a),
     }
 }
 

@@ -19,9 +19,11 @@ pub const GROUPS: &[(&str, &[(&str, &str)])] = &[
             ("done", "Mark tasks done, or log a cadence meeting"),
             ("skip", "Skip an optional task, with the reason"),
             ("reopen", "Undo done or skip"),
+            ("undo", "Undo the last change ft made here"),
             ("list", "One line per engagement"),
             ("show", "Everything about one engagement"),
             ("explain", "How a task's due date was reached"),
+            ("cal", "My due dates as an iCalendar file"),
         ],
     ),
     (
@@ -43,6 +45,11 @@ pub const GROUPS: &[(&str, &[(&str, &str)])] = &[
             ("hold", "Pause the engagement's SLA clocks"),
             ("resume", "Run the SLA clocks again after a hold"),
             ("close", "End the engagement; closing SLAs start"),
+            (
+                "edit",
+                "Open the engagement file in an editor, checked on save",
+            ),
+            ("log", "Who did what, newest first"),
         ],
     ),
     (
@@ -65,6 +72,7 @@ pub const GROUPS: &[(&str, &[(&str, &str)])] = &[
         &[
             ("init", "Create a workspace (--demo: a sample team)"),
             ("check", "Validate every file in the workspace"),
+            ("config", "Show or set my personal settings"),
             ("completions", "Print the shell completion script"),
             ("man", "Print the manual page, or write one per command"),
         ],

@@ -146,6 +146,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
         "ours or theirs: how ft merge-file settles a value changed differently on both sides.",
     ),
     (
+        "VISUAL, EDITOR",
+        "The editor of ft edit, in this order (then vi); run through sh, so it may carry arguments.",
+    ),
+    (
         "FT_COMPLETE",
         "Set by the scripts `ft completions SHELL` prints: ft then prints completions and exits.",
     ),
@@ -177,6 +181,14 @@ const FILES: &[(&str, &str)] = &[
     (
         ".ft/cache, .ft/lock",
         "The cache of loaded engagements (always safe to delete) and the workspace lock.",
+    ),
+    (
+        ".ft/journal/*.json",
+        "What ft undo takes back without git: the last 50 changes, each with the file before and after.",
+    ),
+    (
+        ".ft/edit/",
+        "The copies ft edit opens in the editor; a text that was discarded or not saved stays here.",
     ),
     (
         ".gitattributes",

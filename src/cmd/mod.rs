@@ -2,16 +2,20 @@
 
 pub mod assign;
 pub mod blocker;
+pub mod cal;
 pub mod check;
 pub mod close;
 pub mod completions;
+pub mod config;
 pub mod dibs;
 pub mod done;
+pub mod edit;
 pub mod explain;
 pub mod health;
 pub mod hold;
 pub mod init;
 pub mod list;
+pub mod log;
 pub mod man;
 pub mod merge_file;
 pub mod milestone;
@@ -27,6 +31,7 @@ pub mod show;
 pub mod skip;
 pub mod sync;
 pub mod unassign;
+pub mod undo;
 
 use anyhow::Result;
 

@@ -179,6 +179,7 @@ impl Store {
         }
         let new_text = framing.restore(&doc.to_string());
         let after = validated(&path, id, &new_text, catalog, &text)?;
+        self.journal(id, Some(&text), &new_text, &change.line, Some(actor))?;
         let dir = self.open_dir_create()?;
         // Under the lock no other write is under way: any temporary file is a killed one's.
         dir.remove_temporaries(std::time::Duration::ZERO);
@@ -204,9 +205,52 @@ impl Store {
         if text.len() > load::MAX_BYTES {
             return Err(too_large(&path, text.len()));
         }
+        self.journal(id, None, text, &format!("{id}: created"), None)?;
         dir.remove_temporaries(std::time::Duration::ZERO);
         dir.write_atomic(&name, text.as_bytes())?;
         Ok(path)
+    }
+
+    /// Replace a whole engagement file with a text checked by the caller
+    /// (`ft edit`), journaled like every change; the caller holds the lock.
+    pub fn replace_locked(
+        &self,
+        id: &str,
+        before: &str,
+        after: &str,
+        line: &str,
+        actor: &Actor,
+    ) -> Result<()> {
+        let path = self.path(id)?;
+        if after.len() > load::MAX_BYTES {
+            return Err(too_large(&path, after.len()));
+        }
+        self.journal(id, Some(before), after, line, Some(actor))?;
+        let dir = self.open_dir_create()?;
+        dir.remove_temporaries(std::time::Duration::ZERO);
+        dir.write_atomic(&format!("{id}.toml"), after.as_bytes())
+    }
+
+    /// Record the before- and after-image for `ft undo` ([`crate::journal`]),
+    /// before the file is written.
+    fn journal(
+        &self,
+        id: &str,
+        before: Option<&str>,
+        after: &str,
+        line: &str,
+        actor: Option<&Actor>,
+    ) -> Result<()> {
+        let journal = crate::journal::Journal::open(&self.root)?;
+        journal.record(&crate::journal::Entry {
+            version: 1,
+            at: actor.map(|a| a.at.to_string()).unwrap_or_default(),
+            by: actor.and_then(|a| a.by.clone()),
+            line: line.to_string(),
+            id: id.to_string(),
+            before: before.map(ToString::to_string),
+            after: after.to_string(),
+        })
     }
 }
 
