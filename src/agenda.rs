@@ -25,6 +25,10 @@ pub enum Kind {
     Dibs,
     /// A hold past the date it was expected to end.
     Hold,
+    /// SSAT items not yet captured, once the playbook asks for them.
+    Ssat,
+    /// A milestone someone must record (the engagement start date).
+    Milestone,
 }
 
 /// One line of `ft next`.
@@ -54,7 +58,7 @@ pub struct Item {
 pub fn current_stage(p: &Playbook, e: &Engagement) -> Option<usize> {
     p.stages.iter().position(|s| {
         s.tasks.iter().any(|t| {
-            t.mandatory && applies(&t.services, &e.services) && e.task_state(&t.id).is_none()
+            t.mandatory_for(e) && applies(&t.services, &e.services) && e.task_state(&t.id).is_none()
         })
     })
 }
@@ -216,6 +220,12 @@ impl Scope<'_> {
     fn mine(&self, role: &str, services: &[String]) -> bool {
         self.roles.contains(&role) && applies(services, &self.e.services)
     }
+
+    /// Am I measured on work another role does (`accountable:`)?
+    fn measured(&self, accountable: &[String], services: &[String]) -> bool {
+        accountable.iter().any(|r| self.roles.contains(&r.as_str()))
+            && applies(services, &self.e.services)
+    }
 }
 
 fn engagement_items(scope: &Scope, out: &mut Vec<Item>) {
@@ -225,52 +235,166 @@ fn engagement_items(scope: &Scope, out: &mut Vec<Item>) {
             cadence_items(scope, out);
         }
         out.extend(dibs_item(scope));
+        out.extend(ssat_item(scope));
+        record_items(scope, out);
+    }
+}
+
+/// SSAT not yet captured, for the primary role once the playbook's
+/// milestone has passed. The playbook states no interval, so no due date.
+fn ssat_item(s: &Scope) -> Option<Item> {
+    let after = s.p.ssat_after.as_deref()?;
+    let owner =
+        s.p.primary_role
+            .as_deref()
+            .filter(|o| s.roles.contains(o))?;
+    let since = *s.e.milestones.get(after)?;
+    let missing: Vec<String> =
+        s.p.ssat
+            .iter()
+            .filter(|i| s.e.ssat.get(i.as_str()) != Some(&true))
+            .map(|i| crate::words::capitalized(i))
+            .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let captured = s.p.ssat.len() - missing.len();
+    let reason = format!(
+        "{captured} of {} captured; asked for since the {} on {}; no due date stated",
+        s.p.ssat.len(),
+        sla::milestone_words(after, s.p),
+        sla::when_words(since)
+    );
+    let status = Status::Open;
+    Some(Item {
+        urgency: score(&status, None, s.now, true, 1.0, Some(since)),
+        reason,
+        ..s.item(
+            Kind::Ssat,
+            format!("Capture SSAT: {}", missing.join(", ")),
+            owner,
+            status,
+        )
+    })
+}
+
+/// Milestones the playbook asks a role to record once another has passed
+/// ("record the engagement start date" after the kickoff).
+fn record_items(s: &Scope, out: &mut Vec<Item>) {
+    for m in &s.p.milestones {
+        let Some((role, after)) = &m.record else {
+            continue;
+        };
+        let Some(since) = s.e.milestones.get(after).copied() else {
+            continue;
+        };
+        if !s.roles.contains(&role.as_str()) || s.e.milestones.get(&m.id).is_some() {
+            continue;
+        }
+        let status = Status::Open;
+        let reason = format!(
+            "asked for since the {} on {}; `ft milestone {} {} --on DATE`",
+            sla::milestone_words(after, s.p),
+            sla::when_words(since),
+            s.e.id,
+            m.id
+        );
+        out.push(Item {
+            urgency: score(&status, None, s.now, true, 1.0, Some(since)),
+            reason,
+            ..s.item(
+                Kind::Milestone,
+                format!("Record the {}", m.name),
+                role,
+                status,
+            )
+        });
     }
 }
 
 fn task_items(s: &Scope, out: &mut Vec<Item>) {
-    let closed = s.e.status == EStatus::Closed;
     let current = current_stage(s.p, s.e);
     for (index, stage) in s.p.stages.iter().enumerate() {
-        for t in stage.tasks.iter().filter(|t| s.mine(&t.role, &t.services)) {
-            let (status, clock) = sla::task_status(t, s.e, s.cal, s.now);
-            let due = clock.as_ref().and_then(|c| c.due);
-            // After the end, only work with a running clock (closing report...) is still asked for.
-            if !status.is_open() || (closed && due.is_none()) {
+        let stage_bonus = match current {
+            Some(c) if index == c => 2.0,
+            Some(c) if index > c => -0.5 * (index - c) as f64,
+            _ => 0.0,
+        };
+        for t in &stage.tasks {
+            let measured = !s.mine(&t.role, &t.services) && s.measured(&t.accountable, &t.services);
+            if !(measured || s.mine(&t.role, &t.services)) || !listed(s, t) {
                 continue;
             }
-            let stage_bonus = match current {
-                Some(c) if index == c => 2.0,
-                Some(c) if index > c => -0.5 * (index - c) as f64,
-                _ => 0.0,
-            };
-            let mut reason = match &clock {
-                Some(c) => task_reason(s, c, &status),
-                None => format!("{} stage; no SLA", stage.name),
-            };
-            let waiting = waiting_on(s.p, s.e, &t.id, s.roles);
-            if !waiting.is_empty() {
-                reason.push_str(&format!("; {} waits on it", waiting.join(", ")));
-            }
-            let used = clock.as_ref().and_then(|c| sla::time_used(c, s.now, s.cal));
-            let at_risk = !status.is_overdue() && used.is_some_and(|u| u >= s.at_risk);
-            if at_risk {
-                let pct = used.map_or(0.0, |u| (u * 100.0).floor().min(100.0));
-                reason.push_str(&format!("; at risk: {pct}% of the time used"));
-            }
-            let started = clock.as_ref().and_then(|c| c.start).or(s.e.opened());
-            let urgency = score(&status, due, s.now, t.mandatory, stage_bonus, started);
-            out.push(Item {
-                task: Some(t.id.clone()),
-                mandatory: t.mandatory,
-                due,
-                at_risk,
-                urgency,
-                reason,
-                ..s.item(Kind::Task, t.name.clone(), &t.role, status)
-            });
+            out.extend(task_item(s, stage, t, stage_bonus, measured));
         }
     }
+}
+
+/// Is the task asked for yet: its `after:` anchor has passed, and a
+/// completion discussion only once the completion criteria are met.
+fn listed(s: &Scope, t: &crate::playbook::Task) -> bool {
+    if t.after
+        .as_ref()
+        .is_some_and(|a| sla::anchor_time(s.e, a).is_none())
+    {
+        return false;
+    }
+    match s.p.completion.as_ref().filter(|c| c.task == t.id) {
+        Some(_) => crate::completion::progress(s.p, s.e).is_some_and(|p| p.reached()),
+        None => true,
+    }
+}
+
+fn task_item(
+    s: &Scope,
+    stage: &crate::playbook::Stage,
+    t: &crate::playbook::Task,
+    stage_bonus: f64,
+    measured: bool,
+) -> Option<Item> {
+    let closed = s.e.status == EStatus::Closed;
+    let (status, clock) = sla::task_status(t, s.e, s.cal, s.now);
+    let due = clock.as_ref().and_then(|c| c.due);
+    // After the end, only work with a running clock (closing report...) is still asked for.
+    if !status.is_open() || (closed && due.is_none()) {
+        return None;
+    }
+    let mut reason = match &clock {
+        Some(c) => task_reason(s, c, &status),
+        None => format!("{} stage; no SLA", stage.name),
+    };
+    let mut bonus = stage_bonus;
+    if let Some(p) = crate::completion::progress(s.p, s.e)
+        .filter(|_| s.p.completion.as_ref().is_some_and(|c| c.task == t.id))
+    {
+        reason = format!("{}: hold the engagement completion discussion", p.words());
+        bonus += 10.0;
+    }
+    if measured {
+        reason = format!("{}'s task; you are measured on it; {reason}", t.role);
+    }
+    let waiting = waiting_on(s.p, s.e, &t.id, s.roles);
+    if !waiting.is_empty() {
+        reason.push_str(&format!("; {} waits on it", waiting.join(", ")));
+    }
+    let used = clock.as_ref().and_then(|c| sla::time_used(c, s.now, s.cal));
+    let at_risk = !status.is_overdue() && used.is_some_and(|u| u >= s.at_risk);
+    if at_risk {
+        let pct = used.map_or(0.0, |u| (u * 100.0).floor().min(100.0));
+        reason.push_str(&format!("; at risk: {pct}% of the time used"));
+    }
+    let started = clock.as_ref().and_then(|c| c.start).or(s.e.opened());
+    let mandatory = t.mandatory_for(s.e);
+    let urgency = score(&status, due, s.now, mandatory, bonus, started);
+    Some(Item {
+        task: Some(t.id.clone()),
+        mandatory,
+        due,
+        at_risk,
+        urgency,
+        reason,
+        ..s.item(Kind::Task, t.name.clone(), &t.role, status)
+    })
 }
 
 /// "within 2 business days of ... on Fri 20 Nov; due tomorrow", or what the clock waits for.
@@ -310,7 +434,10 @@ fn upstream(s: &Scope, task: &str) -> String {
 }
 
 fn cadence_items(s: &Scope, out: &mut Vec<Item>) {
-    for c in s.p.cadences.iter().filter(|c| s.mine(&c.role, &c.services)) {
+    let ours = |c: &&crate::playbook::Cadence| {
+        s.mine(&c.role, &c.services) || s.measured(&c.accountable, &c.services)
+    };
+    for c in s.p.cadences.iter().filter(ours) {
         let st = sla::cadence_state(c, s.e, s.cal, s.now);
         if !matches!(st.status, Status::DueSoon | Status::Overdue { .. }) {
             continue;
@@ -324,11 +451,14 @@ fn cadence_items(s: &Scope, out: &mut Vec<Item>) {
             ),
             (None, None) => String::new(),
         };
-        let reason = format!(
+        let mut reason = format!(
             "{}; {since}; {}",
             c.every.words(),
             sla::status_words(&st.status, st.due, s.now)
         );
+        if !s.mine(&c.role, &c.services) {
+            reason = format!("{}'s cadence; you are measured on it; {reason}", c.role);
+        }
         out.push(Item {
             task: Some(c.id.clone()),
             due: st.due,

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod cmd;
 pub mod complete;
+pub mod completion;
 pub mod demo;
 pub mod duration;
 pub mod engagement;

@@ -11,6 +11,15 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", plural(n, one, many))
 }
 
+/// "training" -> "Training".
+pub fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

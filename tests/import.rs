@@ -146,7 +146,17 @@ fn importing_the_general_engagement_playbook_gives_the_built_in_tasks() {
             })
             .collect()
     };
-    assert_eq!(tasks(&imported), tasks(&builtin));
+    // The built-in playbook adds the tasks the seed's prose describes (the
+    // partner contact after QuickLeads, the completion discussion and the
+    // disengagement), which have no FTOP id; the FTOP tasks are the same.
+    let ftop = |v: &Value| -> Vec<(String, String, bool, String, Value)> {
+        tasks(v)
+            .into_iter()
+            .filter(|t| t.0.chars().all(|c| c.is_ascii_digit()))
+            .collect()
+    };
+    assert_eq!(tasks(&imported), ftop(&builtin));
+    assert_eq!(ftop(&imported).len(), 12);
     let stage_names: Vec<&str> = imported["stages"]
         .as_array()
         .unwrap()

@@ -101,6 +101,15 @@ fn unfilled_notes(
             out.push_str(&escape::terminal(&line));
             out.push('\n');
         }
+        for short in crate::engagement::load::short_roles(p, e) {
+            let role = short.split(' ').next().unwrap_or_default();
+            let line = format!(
+                "note: {}: the playbook expects {short} on the team and nobody holds it (ft set {} team.{role} NAME)",
+                e.id, e.id
+            );
+            out.push_str(&escape::terminal(&line));
+            out.push('\n');
+        }
     }
     out
 }

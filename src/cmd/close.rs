@@ -40,6 +40,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         let w = when(ctx, args.on.as_deref(), p.counts_time_of_day())?;
         not_before_opened(e, w)?;
         let open = crate::view::report::open_mandatory(p, e);
+        let (excused, open) = excused_at_completion(p, e, open);
         if !open.is_empty() && !args.force {
             return Err(user_hint(
                 format!(
@@ -72,6 +73,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         if !closing.is_empty() {
             line.push_str(&format!("; still due: {}", closing.join("; ")));
         }
+        if !excused.is_empty() {
+            line.push_str(&format!(
+                "; completed with {} left open: {}",
+                crate::words::count(excused.len(), "mandatory task", "mandatory tasks"),
+                excused.join(", ")
+            ));
+        }
         if !open.is_empty() {
             line.push_str(&format!(
                 "; closed with {} mandatory task{} open",
@@ -86,4 +94,31 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     })?;
     ctx.say(&applied.message())?;
     Ok(0)
+}
+
+/// Once the completion discussion has recorded its milestone, the FM
+/// disengages: open mandatory tasks outside the disengagement stage no
+/// longer stop the close (they are named, and stay in `ft report`).
+/// Returns (excused, still open).
+fn excused_at_completion(
+    p: &crate::playbook::Playbook,
+    e: &crate::engagement::Engagement,
+    open: Vec<String>,
+) -> (Vec<String>, Vec<String>) {
+    let Some(c) = &p.completion else {
+        return (Vec::new(), open);
+    };
+    let stage = p
+        .stages
+        .iter()
+        .find(|s| s.tasks.iter().any(|t| t.id == c.task));
+    let completed = p
+        .task(&c.task)
+        .and_then(|t| t.sets.as_ref())
+        .is_some_and(|m| e.milestones.get(m).is_some());
+    if !completed {
+        return (Vec::new(), open);
+    }
+    open.into_iter()
+        .partition(|id| !stage.is_some_and(|s| s.tasks.iter().any(|t| &t.id == id)))
 }

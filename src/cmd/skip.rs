@@ -41,7 +41,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         let Some(task) = p.task(&args.task) else {
             return Err(unknown_item(p, &args.task));
         };
-        if task.mandatory && !args.force {
+        if task.mandatory_for(e) && !args.force {
             return Err(user_hint(
                 format!(
                     "task {} ({}) is mandatory and cannot be skipped",
@@ -58,7 +58,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         }
         let w = when(ctx, args.on.as_deref(), super::precise_for(p, e, task))?;
         not_before_opened(e, w)?;
-        let forced = if task.mandatory {
+        let mandatory = task.mandatory_for(e);
+        let forced = if mandatory {
             " (mandatory, forced)"
         } else {
             ""
@@ -68,7 +69,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 task: task.id.clone(),
                 on: w,
                 reason: args.reason.clone(),
-                forced: task.mandatory,
+                forced: mandatory,
             }],
             line: format!("{}: skipped {} {}{forced}", label(e), task.id, task.name),
         })

@@ -140,6 +140,26 @@ pub fn unfilled<'a>(p: &'a Playbook, e: &Engagement) -> Vec<(&'a str, &'a str)> 
         .collect()
 }
 
+/// Roles the playbook expects on this engagement's team (`expect:`, an FTA
+/// on an S500 account) that nobody holds, as "FTA for segment S500".
+pub fn short_roles(p: &Playbook, e: &Engagement) -> Vec<String> {
+    if e.status == Status::Closed {
+        return Vec::new();
+    }
+    p.expect
+        .iter()
+        .filter(|x| crate::playbook::fields_match(&x.when, e) && !e.team.contains_key(&x.role))
+        .map(|x| {
+            let why: Vec<String> = x
+                .when
+                .iter()
+                .filter_map(|(f, _)| e.fields.get(f).map(|v| format!("{f} {v}")))
+                .collect();
+            format!("{} for {}", x.role, why.join(", "))
+        })
+        .collect()
+}
+
 /// Every value of the wrong type in a file that is valid TOML, each at its
 /// key: the top-level keys one by one, and each entry of the tables of
 /// entries (`[tasks]`, `[team]`, `[milestones]`...).
@@ -644,7 +664,9 @@ impl Checker<'_> {
         }
         let hidden: Vec<&str> = p
             .tasks()
-            .filter(|(_, t)| t.mandatory && !crate::playbook::applies(&t.services, &e.services))
+            .filter(|(_, t)| {
+                t.mandatory_for(e) && !crate::playbook::applies(&t.services, &e.services)
+            })
             .map(|(_, t)| t.id.as_str())
             .collect();
         let cadences: Vec<&str> = p

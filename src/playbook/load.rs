@@ -21,6 +21,8 @@ use super::{
 use crate::duration::{Interval, Period};
 use crate::error::{Diagnostic, suggest};
 
+mod extras;
+
 /// A field: its values (`severity: ["1", "2"]`), or the long form saying
 /// when an engagement must have it.
 #[derive(Deserialize)]
@@ -102,11 +104,58 @@ struct RawPlaybook {
     #[serde(default)]
     dibs: Option<Spanned<RawDibs>>,
     #[serde(default)]
-    ssat: Vec<String>,
+    ssat: RawSsat,
     #[serde(default)]
     enablement: Option<RawEnablement>,
     #[serde(default)]
     goals: Vec<Spanned<RawGoal>>,
+    /// Stakeholder roles that hold no tasks: alias -> name.
+    #[serde(default)]
+    contacts: IndexMap<String, String>,
+    #[serde(default)]
+    expect: Vec<Spanned<RawExpect>>,
+    #[serde(default)]
+    completion: Option<Spanned<RawCompletion>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExpect {
+    role: Spanned<String>,
+    #[serde(default)]
+    when: IndexMap<String, Vec<String>>,
+    #[serde(default)]
+    source: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCompletion {
+    task: Spanned<String>,
+    #[serde(default)]
+    enablement: bool,
+    #[serde(default)]
+    migration: Option<RawMigration>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMigration {
+    users: String,
+    migrated: String,
+}
+
+/// SSAT items: a list, or `{ items: [...], after: MILESTONE }`.
+#[derive(Deserialize, Default)]
+#[serde(untagged)]
+enum RawSsat {
+    #[default]
+    None,
+    Items(Vec<String>),
+    Full {
+        items: Vec<String>,
+        after: Spanned<String>,
+    },
 }
 
 #[derive(Deserialize)]
@@ -130,7 +179,19 @@ struct RawGoal {
 #[serde(untagged)]
 enum RawMilestone {
     Id(String),
-    Named { id: String, name: String },
+    Named {
+        id: String,
+        name: String,
+        #[serde(default)]
+        record: Option<RawRecord>,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRecord {
+    role: String,
+    after: String,
 }
 
 #[derive(Deserialize)]
@@ -159,6 +220,12 @@ struct RawTask {
     sets: Option<Spanned<String>>,
     #[serde(default)]
     due: Option<OneOrMany<RawDue>>,
+    #[serde(default)]
+    mandatory_when: IndexMap<String, Vec<String>>,
+    #[serde(default)]
+    accountable: Vec<Spanned<String>>,
+    #[serde(default)]
+    after: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -187,6 +254,8 @@ struct RawCadence {
     services: Option<Vec<String>>,
     #[serde(default)]
     stage: Option<Spanned<String>>,
+    #[serde(default)]
+    accountable: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -287,7 +356,7 @@ impl Validator<'_> {
         if let Err(e) = crate::engagement::check_id(&raw.id.value) {
             self.error(pos(&raw.id), "playbook-id", e, None);
         }
-        let roles = self.roles(&raw.roles);
+        let mut roles = self.roles(&raw.roles);
         let milestones = self.milestones(&raw.milestones);
         let task_ids = raw
             .stages
@@ -302,6 +371,7 @@ impl Validator<'_> {
             None if roles.len() == 1 => Some(roles[0].alias.clone()),
             None => None,
         };
+        self.record_rules(&ctx, &raw.milestones);
         let (stages, stage_ids, task_ids) = self.stages(&ctx, raw.stages);
         ctx.task_ids = task_ids;
         let cadences = self.cadences(&ctx, raw.cadences, &stage_ids);
@@ -322,9 +392,18 @@ impl Validator<'_> {
                 Some("count one of them from a milestone instead".into()),
             );
         }
+        let extras = self.extras(&ctx, &raw.expect, &raw.ssat, raw.completion.as_ref());
         if !self.problems.is_empty() {
             return Err(self.problems);
         }
+        roles.extend(self.contacts(&roles, &raw.contacts));
+        if !self.problems.is_empty() {
+            return Err(self.problems);
+        }
+        let ssat = match raw.ssat {
+            RawSsat::None => Vec::new(),
+            RawSsat::Items(items) | RawSsat::Full { items, .. } => items,
+        };
         Ok(Playbook {
             id: raw.id.value,
             name: raw.name,
@@ -341,7 +420,10 @@ impl Validator<'_> {
             stages,
             cadences,
             dibs,
-            ssat: raw.ssat,
+            ssat,
+            ssat_after: extras.ssat_after,
+            expect: extras.expect,
+            completion: extras.completion,
             enablement: raw.enablement.map(|e| Enablement {
                 active_users: e.active_users,
                 seat_percent: e.seat_percent,
@@ -410,6 +492,7 @@ impl Validator<'_> {
             .map(|(alias, name)| Role {
                 alias: alias.clone(),
                 name: name.clone(),
+                contact: false,
             })
             .collect();
         if roles.is_empty() {
@@ -430,10 +513,12 @@ impl Validator<'_> {
                 RawMilestone::Id(id) => Milestone {
                     id: id.clone(),
                     name: id.replace('_', " "),
+                    record: None,
                 },
-                RawMilestone::Named { id, name } => Milestone {
+                RawMilestone::Named { id, name, record } => Milestone {
                     id: id.clone(),
                     name: name.clone(),
+                    record: record.as_ref().map(|r| (r.role.clone(), r.after.clone())),
                 },
             })
             .collect();
@@ -536,6 +621,7 @@ impl Validator<'_> {
             .parse::<Interval>()
             .map_err(|e| self.error(pos(&rc.every), "duration", e, None));
         let after = self.anchor(ctx, &rc.after);
+        let accountable = self.roles_of(ctx, &rc.accountable);
         if let Some(stage) = &rc.stage
             && !stage_ids.contains(&stage.value)
         {
@@ -557,6 +643,7 @@ impl Validator<'_> {
                 .services
                 .unwrap_or_else(|| vec![ALL_SERVICES.to_string()]),
             stage: rc.stage.map(|s| s.value),
+            accountable,
         })
     }
 
@@ -641,6 +728,12 @@ impl Validator<'_> {
     /// The task, or `None` when a problem was recorded (every rule is still checked).
     fn task(&mut self, ctx: &Names, rt: RawTask) -> Option<Task> {
         let role = self.role(ctx, &rt.role);
+        let accountable = self.roles_of(ctx, &rt.accountable);
+        let mandatory_when = self.when_fields(ctx, &rt.id, &rt.mandatory_when);
+        let after = match &rt.after {
+            None => Some(None),
+            Some(a) => self.anchor(ctx, a).map(Some),
+        };
         let sets = match &rt.sets {
             None => Some(None),
             Some(m) => match self.anchor(ctx, m) {
@@ -675,6 +768,9 @@ impl Validator<'_> {
                 .services
                 .unwrap_or_else(|| vec![ALL_SERVICES.to_string()]),
             due: rules.into_iter().collect::<Option<Vec<_>>>()?,
+            mandatory_when,
+            accountable,
+            after: after?,
         })
     }
 

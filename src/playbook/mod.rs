@@ -52,6 +52,46 @@ pub struct Playbook {
     pub enablement: Option<Enablement>,
     /// Team goals over the SLAs, as the source documents state them.
     pub goals: Vec<Goal>,
+    /// Roles a team is expected to have for some field values (an FTA on
+    /// an S500 account).
+    pub expect: Vec<Expectation>,
+    /// When an engagement's work is complete and the disengagement begins.
+    pub completion: Option<Completion>,
+    /// The milestone after which SSAT items are asked for (`ssat: { after: kickoff }`).
+    pub ssat_after: Option<String>,
+}
+
+/// A role the team should hold when the engagement's fields match `when`.
+#[derive(Debug, Clone)]
+pub struct Expectation {
+    pub role: String,
+    pub when: Vec<(String, Vec<String>)>,
+    /// The source line the rule comes from.
+    pub source: Option<String>,
+}
+
+/// Completion criteria: enablement reached (the playbook's `enablement:`
+/// rule) and, when the engagement has a migration target, the migration
+/// done; then `task` (the completion discussion) is due to be held.
+#[derive(Debug, Clone)]
+pub struct Completion {
+    pub task: String,
+    pub enablement: bool,
+    pub migration: Option<Migration>,
+}
+
+/// Migration completion: the engagement field holding the predetermined
+/// number of users, and the field holding how many are migrated.
+#[derive(Debug, Clone)]
+pub struct Migration {
+    pub users: String,
+    pub migrated: String,
+}
+
+/// Does an engagement with these fields match every `field: [values]` condition?
+pub fn fields_match(when: &[(String, Vec<String>)], e: &crate::engagement::Engagement) -> bool {
+    when.iter()
+        .all(|(f, vals)| e.fields.get(f).is_some_and(|v| vals.iter().any(|x| x == v)))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,12 +122,17 @@ impl Required {
 pub struct Role {
     pub alias: String,
     pub name: String,
+    /// A stakeholder on the team who holds no tasks (`contacts:`: AE, CSM...).
+    pub contact: bool,
 }
 
 #[derive(Debug, Clone)]
 pub struct Milestone {
     pub id: String,
     pub name: String,
+    /// Who records it, once which milestone has passed (`record: { role: FM,
+    /// after: kickoff }`): until then it is on that role's `ft next`.
+    pub record: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -113,9 +158,23 @@ pub struct Task {
     pub sets: Option<String>,
     /// Due rules; the first whose condition holds applies.
     pub due: Vec<DueRule>,
+    /// Engagement fields that make an optional task mandatory
+    /// (`mandatory_when: { origin: [RFA] }`).
+    pub mandatory_when: Vec<(String, Vec<String>)>,
+    /// Roles measured on the task though another role does it (the role
+    /// guides' success metrics): it is on their `ft next` too.
+    pub accountable: Vec<String>,
+    /// The task is asked for only once this milestone is recorded or this
+    /// task is done (`after: task:983`); until then nobody needs to act.
+    pub after: Option<Anchor>,
 }
 
 impl Task {
+    /// Is the task mandatory for this engagement?
+    pub fn mandatory_for(&self, e: &crate::engagement::Engagement) -> bool {
+        self.mandatory || (!self.mandatory_when.is_empty() && fields_match(&self.mandatory_when, e))
+    }
+
     /// Is any of its due rules counted in minutes or hours? Its dates are
     /// then recorded with the time of day.
     pub fn sub_day(&self) -> bool {
@@ -155,6 +214,8 @@ pub struct Cadence {
     pub after: Anchor,
     pub services: Vec<String>,
     pub stage: Option<String>,
+    /// Roles measured on the cadence though another role holds it.
+    pub accountable: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -316,6 +316,18 @@ pub(crate) fn summary_lines(s: &Summary) -> Vec<String> {
         format!("Work at risk: {}", list_or_none(&s.at_risk)),
         format!("Running clocks nobody holds: {}", list_or_none(&s.unfilled)),
         format!(
+            "Teams without a role the playbook expects: {}",
+            list_or_none(&s.short)
+        ),
+        format!(
+            "Measured by the role guides: {}",
+            if s.measures.is_empty() {
+                "none".to_string()
+            } else {
+                s.measures.join("; ")
+            }
+        ),
+        format!(
             "Closed with mandatory tasks open: {}",
             list_or_none(&s.closed_open)
         ),

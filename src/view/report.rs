@@ -47,6 +47,8 @@ pub struct Row {
     pub closed_open: Vec<String>,
     /// Roles nobody holds while a clock of theirs runs.
     pub unfilled: Vec<String>,
+    /// Roles the playbook expects on the team that nobody holds ("FTA for segment S500").
+    pub short: Vec<String>,
     /// Mandatory tasks skipped with `--force`.
     pub forced_skips: Vec<String>,
     pub next_due: Option<NextDue>,
@@ -167,6 +169,11 @@ pub struct Summary {
     pub closed_open: Vec<String>,
     /// Engagements where a running clock needs a role nobody holds.
     pub unfilled: Vec<String>,
+    /// Engagements whose team lacks a role the playbook expects.
+    pub short: Vec<String>,
+    /// What the role guides measure a role on (`accountable:`): "FTA: 3334
+    /// done in 1 of 2 (50%)".
+    pub measures: Vec<String>,
     /// Engagements with mandatory tasks skipped by force.
     pub forced_skips: Vec<String>,
     pub stale: Vec<String>,
@@ -260,7 +267,8 @@ fn tally(p: &Playbook, e: &Engagement, cal: &Calendar, now: When, at_risk: f64) 
             continue;
         }
         let (status, clock) = sla::task_status(task, e, cal, now);
-        if task.mandatory {
+        let mandatory = task.mandatory_for(e);
+        if mandatory {
             t.mandatory_total += 1;
             if matches!(
                 status,
@@ -274,7 +282,7 @@ fn tally(p: &Playbook, e: &Engagement, cal: &Calendar, now: When, at_risk: f64) 
         }
         if status.is_overdue() {
             t.overdue.push(task.id.clone());
-            t.overdue_mandatory |= task.mandatory;
+            t.overdue_mandatory |= mandatory;
         } else if status.is_open()
             && let Some(c) = clock
             && let Some(due) = c.due
@@ -349,7 +357,7 @@ fn staleness(
 pub fn open_mandatory(p: &Playbook, e: &Engagement) -> Vec<String> {
     let end = crate::playbook::Anchor::Milestone("end".into());
     p.tasks()
-        .filter(|(_, t)| t.mandatory && applies(&t.services, &e.services))
+        .filter(|(_, t)| t.mandatory_for(e) && applies(&t.services, &e.services))
         .filter(|(_, t)| !t.due.iter().any(|d| d.after == end))
         .filter(|(_, t)| e.task_state(&t.id).is_none())
         .map(|(_, t)| t.id.clone())
@@ -388,6 +396,7 @@ pub fn row(p: &Playbook, e: &Engagement, cal: &Calendar, now: When, at_risk: f64
             roles.dedup();
             roles
         },
+        short: crate::engagement::load::short_roles(p, e),
         closed_open: if e.status == EStatus::Closed {
             open_mandatory(p, e)
         } else {
@@ -448,6 +457,55 @@ pub fn detail(p: &Playbook, e: &Engagement, cal: &Calendar, now: When, at_risk: 
     }
 }
 
+/// For each role a task or cadence is `accountable:` to, the share of the
+/// engagements (where it applies) with the task done: "FTA: 3334 done in 1
+/// of 2 (50%), 3330 done in 0 of 2 (0%)".
+fn measures(engagements: &[&Engagement], catalog: &Catalog) -> Vec<String> {
+    /// Per role: (task, done, engagements where it applies).
+    type Counts = Vec<(String, usize, usize)>;
+    let mut by_role: Vec<(String, Counts)> = Vec::new();
+    for e in engagements {
+        let Some(p) = catalog.get(&e.playbook) else {
+            continue;
+        };
+        for (_, t) in p.tasks().filter(|(_, t)| applies(&t.services, &e.services)) {
+            let done = matches!(
+                e.task_state(&t.id),
+                Some(crate::engagement::TaskState::Done(_))
+            );
+            for role in &t.accountable {
+                let slot = match by_role.iter().position(|(r, _)| r == role) {
+                    Some(i) => &mut by_role[i].1,
+                    None => {
+                        by_role.push((role.clone(), Vec::new()));
+                        &mut by_role.last_mut().expect("just pushed").1
+                    }
+                };
+                match slot.iter_mut().find(|(id, _, _)| *id == t.id) {
+                    Some(c) => {
+                        c.1 += usize::from(done);
+                        c.2 += 1;
+                    }
+                    None => slot.push((t.id.clone(), usize::from(done), 1)),
+                }
+            }
+        }
+    }
+    by_role
+        .into_iter()
+        .map(|(role, tasks)| {
+            let parts: Vec<String> = tasks
+                .iter()
+                .map(|(id, done, of)| {
+                    let pct = crate::report::percent(*done, *of).unwrap_or(0.0);
+                    format!("{id} done in {done} of {of} ({pct:.0}%)")
+                })
+                .collect();
+            format!("{role}: {}", parts.join(", "))
+        })
+        .collect()
+}
+
 /// The portfolio of `engagements`: a row each, and the summary.
 pub fn portfolio(
     scope: &str,
@@ -491,12 +549,18 @@ pub fn portfolio(
             .filter(|r| !r.unfilled.is_empty())
             .map(|r| format!("{} ({})", r.id, r.unfilled.join(", ")))
             .collect(),
+        short: rows
+            .iter()
+            .filter(|r| !r.short.is_empty())
+            .map(|r| format!("{} ({})", r.id, r.short.join("; ")))
+            .collect(),
         closed_open: rows
             .iter()
             .filter(|r| !r.closed_open.is_empty())
             .map(|r| format!("{} ({})", r.id, r.closed_open.len()))
             .collect(),
         forced_skips: ids(&|r| !r.forced_skips.is_empty()),
+        measures: measures(engagements, catalog),
         stale: ids(&|r| r.stale),
         open_blockers: rows.iter().map(|r| r.open_blockers).sum(),
         health,

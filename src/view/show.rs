@@ -260,7 +260,7 @@ fn task(t: &Task, p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> Ta
     TaskView {
         id: t.id.clone(),
         name: t.name.clone(),
-        mandatory: t.mandatory,
+        mandatory: t.mandatory_for(e),
         role: t.role.clone(),
         applies: applies(&t.services, &e.services),
         sla: clock.as_ref().map(|c| sla::clock_words(c, p)),
