@@ -659,9 +659,14 @@ impl Checker<'_> {
             self.problems.push(d);
         }
         self.without_rule(p, e);
-        if !e.services.is_empty() {
-            return;
+        if e.services.is_empty() {
+            self.no_services(p, e);
         }
+    }
+
+    /// Mandatory tasks and cadences that do not apply to an engagement
+    /// without services, when the playbook has default services to name.
+    fn no_services(&mut self, p: &Playbook, e: &Engagement) {
         let hidden: Vec<&str> = p
             .tasks()
             .filter(|(_, t)| {

@@ -938,6 +938,44 @@ cadences:
     }
 
     #[test]
+    fn engagement_rules_name_what_they_refer_to() {
+        let good = format!(
+            "{MINIMAL}contacts: {{ AE: Account Executive }}\n\
+             expect: [{{ role: PM, when: {{ severity: ['1'] }} }}]\n\
+             completion: {{ task: ack, enablement: true }}\n"
+        );
+        let p = check(&good).unwrap();
+        assert!(p.role("AE").unwrap().contact);
+        assert!(!p.role("PM").unwrap().contact);
+        assert_eq!(p.expect[0].role, "PM");
+        assert_eq!(p.completion.as_ref().unwrap().task, "ack");
+        let bad = format!(
+            "{MINIMAL}contacts: {{ PM: Project Manager }}\n\
+             expect: [{{ role: AE, when: {{ tier: ['1'] }} }}]\n\
+             completion: {{ task: ackk, migration: {{ users: seats, migrated: done }} }}\n"
+        );
+        let text: Vec<String> = check(&bad)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        for needle in [
+            "role `AE` is not declared",
+            "`tier` is not a field",
+            "names no task of this playbook",
+            "undeclared field `seats`",
+        ] {
+            assert!(
+                text.iter().any(|t| t.contains(needle)),
+                "{needle}: {text:#?}"
+            );
+        }
+        let clash = format!("{MINIMAL}contacts: {{ PM: Project Manager }}\n");
+        let text = check(&clash).unwrap_err()[0].to_string();
+        assert!(text.contains("`PM` is both a role and a contact"), "{text}");
+    }
+
+    #[test]
     fn unknown_keys_are_errors_with_a_suggestion() {
         let bad = MINIMAL.replace(
             "mandatory: true\n        role: PM",

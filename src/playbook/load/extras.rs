@@ -28,10 +28,10 @@ impl Validator<'_> {
         let expect = expect
             .iter()
             .filter_map(|x| {
-                let role = self.role(ctx, &x.value.role)?;
+                let role = self.role(ctx, &x.value.role);
                 let when = self.when_fields(ctx, &x.value.role, &x.value.when);
                 Some(Expectation {
-                    role,
+                    role: role?,
                     when,
                     source: x.value.source.clone(),
                 })
@@ -59,7 +59,6 @@ impl Validator<'_> {
                 format!("`completion: task: {task}` names no task of this playbook"),
                 hint,
             );
-            return None;
         }
         let migration = c.migration.as_ref().map(|m| Migration {
             users: m.users.clone(),
@@ -75,7 +74,7 @@ impl Validator<'_> {
                 );
             }
         }
-        Some(Completion {
+        ctx.task_ids.contains(task).then(|| Completion {
             task: task.to_string(),
             enablement: c.enablement,
             migration,
