@@ -424,7 +424,14 @@ fn upstream(s: &Scope, task: &str) -> String {
     let (status, clock) = sla::task_status(t, s.e, s.cal, s.now);
     let due = clock
         .and_then(|c| c.due)
-        .map(|d| format!("; {task} is {}", sla::status_words(&status, Some(d), s.now)))
+        .map(|d| {
+            let words = sla::status_words(&status, Some(d), s.now);
+            if status.is_overdue() {
+                format!("; {task} was due {} ({words})", sla::due_words(d))
+            } else {
+                format!("; {task} is {words}")
+            }
+        })
         .unwrap_or_default();
     let who = match s.e.holder(&t.role) {
         Some(person) => format!("; {} holds it", person),

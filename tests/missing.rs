@@ -305,3 +305,76 @@ fn a_value_given_for_the_wrong_field_points_to_the_right_one() {
     let r = ws.ft(&["check"]).code(1);
     r.stdout_has("hint: `A` is a value of `case_severity`: ft set dfm case_severity A");
 }
+
+#[test]
+fn a_clock_waiting_on_an_overdue_task_nobody_holds_names_its_due_date() {
+    let ws = Ws::new();
+    // Claimed Mon 2 Nov with no PM: the PM introduction was due Wed 4 Nov.
+    ws.engagement(
+        "n",
+        &AZURE.replace("PM = \"bob\"\n", "").replace(
+            "opened = 2026-11-13\nassigned = 2026-11-20",
+            "opened = 2026-11-02\nassigned = 2026-11-02",
+        ),
+    );
+    ws.ft(&["--as", "alice", "next"])
+        .ok()
+        .stdout_has("pm-intro was due Wed 4 Nov (13 business days overdue); no PM assigned");
+}
+
+#[test]
+fn unknown_keys_in_team_entries_and_zero_seats_are_warned_about() {
+    let ws = Ws::new();
+    let text = AZURE
+        .replace(
+            "FE = \"alice\"",
+            "FE = { person = \"alice\", snce = 2026-11-20 }",
+        )
+        .replace(
+            "services = [\"AKS\"]\n",
+            "services = [\"AKS\"]\nseats = 0\n",
+        );
+    ws.engagement("n", &text);
+    let r = ws.ft(&["check"]).ok();
+    r.stdout_has("n.toml:4:1: warning[seats]: `seats = 0`");
+    r.stdout_has("hint: ft set n seats N");
+    r.stdout_has(
+        "n.toml:8:26: warning[unknown-key]: `ft` does not use the key `snce` in team role `FE`",
+    );
+    r.stdout_has("did you mean `since`?");
+    assert!(!ws.ft(&["show", "n"]).ok().stdout.contains("0 of 0"));
+}
+
+#[test]
+fn check_names_a_wrong_type_and_everything_else_wrong_in_the_same_file() {
+    let ws = Ws::new();
+    let text = format!(
+        "{}\n[tasks]\npm-intro = {{ done = 2026-11-01 }}\nnope = {{ done = 2026-11-20 }}\n\n[[notes]]\non = 2026-11-18\ntext = \"fine\"\n\n[[notes]]\non = 2026-11-19\ntxt = \"typo\"\n",
+        AZURE
+            .replace(
+                "services = [\"AKS\"]\n",
+                "services = [\"AKS\"]\nseats = \"lots\"\n"
+            )
+            .replace(
+                "FE = \"alice\"",
+                "FE = { person = \"alice\", since = 2026-11-20 }"
+            )
+    );
+    ws.engagement("n", &text);
+    let r = ws.ft(&["check"]).code(1);
+    let lines: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.contains(": error["))
+        .collect();
+    assert_eq!(lines.len(), 4, "{}", r.stdout);
+    r.stdout_has("n.toml:4:1: error[type]: `seats`");
+    r.stdout_has("n.toml:23:1: error[type]: `notes` entry 2: missing field `text`");
+    r.stdout_has("n.toml:16:12: error[done-before-opened]");
+    r.stdout_has("n.toml:17:1: error[unknown-task]");
+    assert!(
+        !r.stdout.contains("team.FE"),
+        "a valid team entry is not a type error: {}",
+        r.stdout
+    );
+}

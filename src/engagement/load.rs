@@ -163,39 +163,66 @@ pub fn short_roles(p: &Playbook, e: &Engagement) -> Vec<String> {
 /// Every value of the wrong type in a file that is valid TOML, each at its
 /// key: the top-level keys one by one, and each entry of the tables of
 /// entries (`[tasks]`, `[team]`, `[milestones]`...).
-fn type_errors(path: &Path, text: &str) -> Vec<Diagnostic> {
-    use serde::de::DeserializeOwned;
+fn type_errors(path: &Path, text: &str) -> Vec<(Bad, Diagnostic)> {
     let (Ok(table), Ok(doc)) = (
         toml::from_str::<toml::Table>(text),
         toml_edit::Document::parse(text),
     ) else {
         return Vec::new();
     };
+    let root = doc.as_table();
     let mut out = Vec::new();
-    let mut check = |at: Option<&toml_edit::Key>, what: String, r: Result<(), toml::de::Error>| {
-        if let Err(e) = r {
-            let at = at
-                .and_then(toml_edit::Key::span)
-                .map_or((1, 1), |s| line_col(text, s.start));
+    for (key, v) in &table {
+        let at = root.key(key).and_then(toml_edit::Key::span);
+        let sub = root.get(key);
+        for (bad, r) in value_checks(key, v) {
+            let Err(e) = r else { continue };
+            let span = match &bad {
+                Bad::Key(_) => at.clone(),
+                Bad::Entry(_, entry) => sub
+                    .and_then(toml_edit::Item::as_table_like)
+                    .and_then(|t| t.key(entry))
+                    .and_then(toml_edit::Key::span)
+                    .or(at.clone()),
+                Bad::Element(_, i) => element_span(sub, *i).or(at.clone()),
+            };
+            let at = span.map_or((1, 1), |s| line_col(text, s.start));
+            let what = match &bad {
+                Bad::Key(k) => format!("`{k}`"),
+                Bad::Entry(k, entry) => format!("`{k}.{entry}`"),
+                Bad::Element(k, i) => format!("`{k}` entry {}", i + 1),
+            };
             let mut message = format!("{what}: {}", e.message().trim_end());
-            if message.contains("untagged enum RawMember") {
+            if matches!(&bad, Bad::Entry(k, _) if k == "team") {
                 message = format!(
                     "{what}: write a person's name, or {{ person = \"NAME\", since = DATE }}"
                 );
             }
-            out.push(Diagnostic::error(path, at, "type", message).with_hint(Some(
+            let d = Diagnostic::error(path, at, "type", message).with_hint(Some(
                 "correct the value; `ft check` lists every problem in the workspace".into(),
-            )));
+            ));
+            out.push((bad, d));
         }
-    };
-    fn is<T: DeserializeOwned>(v: &toml::Value) -> Result<(), toml::de::Error> {
-        v.clone().try_into::<T>().map(|_| ())
     }
-    fn each<T: DeserializeOwned>(v: &toml::Value) -> Vec<(String, Result<(), toml::de::Error>)> {
-        match v.as_table() {
-            Some(t) => t.iter().map(|(k, v)| (k.clone(), is::<T>(v))).collect(),
-            None => vec![(String::new(), is::<IndexMap<String, T>>(v))],
-        }
+    out
+}
+
+/// A value of the wrong type: a top-level key, an entry of a table of
+/// entries (`team.FM`), or the n-th table of an array (`[[notes]]`).
+#[derive(Debug, Clone)]
+enum Bad {
+    Key(String),
+    Entry(String, String),
+    Element(String, usize),
+}
+
+type Check = Result<(), toml::de::Error>;
+
+/// Each part of a top-level value checked against the type the loader reads.
+fn value_checks(key: &str, v: &toml::Value) -> Vec<(Bad, Check)> {
+    use serde::de::DeserializeOwned;
+    fn is<T: DeserializeOwned>(v: &toml::Value) -> Check {
+        v.clone().try_into::<T>().map(|_| ())
     }
     /// `[dibs]` as plain values (the loader's own type keeps spans, which
     /// only the file parser can give).
@@ -207,36 +234,111 @@ fn type_errors(path: &Path, text: &str) -> Vec<Diagnostic> {
         business_reason: Option<String>,
         success_owner: Option<String>,
     }
-    let root = doc.as_table();
-    for (key, v) in &table {
-        let at = root.key(key);
-        let entries = match key.as_str() {
-            "id" | "customer" | "playbook" | "status" => vec![(String::new(), is::<String>(v))],
-            "services" => vec![(String::new(), is::<Vec<String>>(v))],
-            "seats" | "active_users" => vec![(String::new(), is::<u32>(v))],
-            "team" => each::<RawMember>(v),
-            "milestones" | "planned" => each::<Datetime>(v),
-            "tasks" => each::<RawTaskRecord>(v),
-            "cadences" => each::<Vec<Datetime>>(v),
-            "dibs" => vec![(String::new(), is::<PlainDibs>(v))],
-            "ssat" => each::<bool>(v),
-            "health" => vec![(String::new(), is::<Vec<RawHealth>>(v))],
-            "blockers" => vec![(String::new(), is::<Vec<RawBlocker>>(v))],
-            "notes" => vec![(String::new(), is::<Vec<RawNote>>(v))],
-            "holds" => vec![(String::new(), is::<Vec<RawHold>>(v))],
-            _ => Vec::new(),
-        };
-        let sub = root.get(key).and_then(toml_edit::Item::as_table_like);
-        for (entry, r) in entries {
-            if entry.is_empty() {
-                check(at, format!("`{key}`"), r);
-            } else {
-                let at = sub.and_then(|t| t.key(&entry)).or(at);
-                check(at, format!("`{key}.{entry}`"), r);
-            }
+    /// A team entry's long form; the loader's untagged enum cannot be
+    /// checked through a `toml::Value` when it holds a date.
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct PlainMember {
+        person: String,
+        since: Option<Datetime>,
+    }
+    fn member(v: &toml::Value) -> Check {
+        match v {
+            toml::Value::String(_) => Ok(()),
+            _ => is::<PlainMember>(v),
         }
     }
-    out
+    let whole = |r: Check| vec![(Bad::Key(key.to_string()), r)];
+    let each = |f: &dyn Fn(&toml::Value) -> Check| -> Vec<(Bad, Check)> {
+        match v.as_table() {
+            Some(t) => t
+                .iter()
+                .map(|(k, v)| (Bad::Entry(key.to_string(), k.clone()), f(v)))
+                .collect(),
+            None => whole(is::<toml::Table>(v)),
+        }
+    };
+    let elements = |f: &dyn Fn(&toml::Value) -> Check| -> Vec<(Bad, Check)> {
+        match v.as_array() {
+            Some(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Bad::Element(key.to_string(), i), f(v)))
+                .collect(),
+            None => whole(is::<Vec<toml::Value>>(v)),
+        }
+    };
+    match key {
+        "id" | "customer" | "playbook" | "status" => whole(is::<String>(v)),
+        "services" => whole(is::<Vec<String>>(v)),
+        "seats" | "active_users" => whole(is::<u32>(v)),
+        "team" => each(&member),
+        "milestones" | "planned" => each(&is::<Datetime>),
+        "tasks" => each(&is::<RawTaskRecord>),
+        "cadences" => each(&is::<Vec<Datetime>>),
+        "dibs" => whole(is::<PlainDibs>(v)),
+        "ssat" => each(&is::<bool>),
+        "health" => elements(&is::<RawHealth>),
+        "blockers" => elements(&is::<RawBlocker>),
+        "notes" => elements(&is::<RawNote>),
+        "holds" => elements(&is::<RawHold>),
+        _ => Vec::new(),
+    }
+}
+
+/// Where the `i`-th table of an array of tables starts.
+fn element_span(item: Option<&toml_edit::Item>, i: usize) -> Option<std::ops::Range<usize>> {
+    match item? {
+        toml_edit::Item::ArrayOfTables(a) => a.get(i)?.span(),
+        toml_edit::Item::Value(toml_edit::Value::Array(a)) => a.get(i)?.span(),
+        _ => None,
+    }
+}
+
+/// The file with the values of the wrong type left out, and for each of its
+/// lines the line it was in `text`, so the rest of the file can be checked.
+fn without(text: &str, bad: &[Bad]) -> Option<(String, Vec<usize>)> {
+    let mut doc: toml_edit::DocumentMut = text.parse().ok()?;
+    let root = doc.as_table_mut();
+    let mut elements: Vec<(&str, usize)> = Vec::new();
+    for b in bad {
+        match b {
+            Bad::Key(k) => {
+                root.remove(k);
+            }
+            Bad::Entry(k, e) => {
+                if let Some(t) = root.get_mut(k).and_then(toml_edit::Item::as_table_like_mut) {
+                    t.remove(e);
+                }
+            }
+            Bad::Element(k, i) => elements.push((k, *i)),
+        }
+    }
+    // Highest index first, so the others keep theirs.
+    elements.sort_by(|a, b| b.1.cmp(&a.1));
+    for (k, i) in elements {
+        match root.get_mut(k) {
+            Some(toml_edit::Item::ArrayOfTables(a)) => {
+                a.remove(i);
+            }
+            Some(toml_edit::Item::Value(toml_edit::Value::Array(a))) => {
+                a.remove(i);
+            }
+            _ => {}
+        }
+    }
+    let patched = doc.to_string();
+    // Lines are only taken out: match each remaining line to the next equal
+    // original line.
+    let original: Vec<&str> = text.lines().collect();
+    let mut next = 0;
+    let mut map = Vec::new();
+    for line in patched.lines() {
+        let found = original[next..].iter().position(|l| *l == line)?;
+        next += found + 1;
+        map.push(next);
+    }
+    Some((patched, map))
 }
 
 /// A TOML value as text: strings without quotes, anything else as written.
@@ -307,11 +409,18 @@ pub fn parse(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Loaded {
                     problems,
                 };
             }
-            // Valid TOML with values of the wrong type: name every one, not the first.
-            let all = type_errors(path, text);
+            // Valid TOML with values of the wrong type: name every one, not
+            // the first, then what else is wrong with them left out.
+            let bad = type_errors(path, text);
+            if bad.is_empty() {
+                return fail(first);
+            }
+            let keys: Vec<Bad> = bad.iter().map(|(b, _)| b.clone()).collect();
+            let mut problems: Vec<Diagnostic> = bad.into_iter().map(|(_, d)| d).collect();
+            problems.extend(rest_of(path, id, text, &keys, catalog));
             return Loaded {
                 engagement: None,
-                problems: if all.is_empty() { vec![first] } else { all },
+                problems,
             };
         }
     };
@@ -322,6 +431,38 @@ pub fn parse(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Loaded {
     };
     checker.unknown_keys();
     checker.engagement(id, raw, catalog)
+}
+
+/// The problems of the file with its values of the wrong type left out, at
+/// their lines in the original file (none when it cannot be patched).
+fn rest_of(path: &Path, id: &str, text: &str, bad: &[Bad], catalog: &Catalog) -> Vec<Diagnostic> {
+    let Some((patched, map)) = without(text, bad).filter(|(p, _)| p != text) else {
+        return Vec::new();
+    };
+    let removed: Vec<String> = bad
+        .iter()
+        .filter_map(|b| match b {
+            Bad::Key(k) => Some(format!("missing field `{k}`")),
+            _ => None,
+        })
+        .collect();
+    let again = parse(path, id, &patched, catalog);
+    again
+        .problems
+        .into_iter()
+        // What follows from a value being left out is not a problem of the file.
+        .filter(|d| {
+            !matches!(
+                d.code.as_ref(),
+                "type" | "no-services" | "needs" | "no-rule"
+            )
+        })
+        .filter(|d| !removed.iter().any(|r| d.message.contains(r)))
+        .map(|mut d| {
+            d.line = map.get(d.line.wrapping_sub(1)).copied().unwrap_or(d.line);
+            d
+        })
+        .collect()
 }
 
 /// At most this many impossible dates are named in one file.
@@ -429,6 +570,9 @@ const TOP_KEYS: [&str; 21] = [
 const DIBS_KEYS: [&str; 4] = ["date", "intent", "business_reason", "success_owner"];
 const TASK_KEYS: [&str; 5] = ["done", "skipped", "reason", "forced", "note"];
 
+/// The keys of a `[team]` entry in its long form.
+const MEMBER_KEYS: [&str; 2] = ["person", "since"];
+
 struct Checker<'a> {
     path: &'a Path,
     text: &'a str,
@@ -456,15 +600,50 @@ impl Checker<'_> {
                 }
             }
         }
-        let tasks = root.get("tasks").and_then(toml_edit::Item::as_table_like);
-        for (task, record) in tasks.iter().flat_map(|t| t.iter()) {
-            let Some(record) = record.as_table_like() else {
+        if let Some(item) = root.get("seats")
+            && item.as_integer() == Some(0)
+        {
+            let at = root
+                .key("seats")
+                .and_then(toml_edit::Key::span)
+                .map_or((1, 1), |s| line_col(self.text, s.start));
+            let d = Diagnostic::warning(
+                self.path,
+                at,
+                "seats",
+                "`seats = 0`: an engagement has at least one seat; read as not known",
+            )
+            .with_hint(Some(format!(
+                "ft set {} seats N",
+                self.path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or("ID")
+            )));
+            self.problems.push(d);
+        }
+        self.unknown_entry_keys(root, "tasks", &TASK_KEYS, "in task");
+        self.unknown_entry_keys(root, "team", &MEMBER_KEYS, "in team role");
+    }
+
+    /// Keys of the entries of a table of entries (`[tasks]`, `[team]`)
+    /// written in their long form that `ft` does not read.
+    fn unknown_entry_keys(
+        &mut self,
+        root: &toml_edit::Table,
+        table: &str,
+        known: &[&str],
+        what: &str,
+    ) {
+        let entries = root.get(table).and_then(toml_edit::Item::as_table_like);
+        for (name, entry) in entries.iter().flat_map(|t| t.iter()) {
+            let Some(entry) = entry.as_table_like() else {
                 continue;
             };
-            for (key, _) in record.iter() {
-                if !TASK_KEYS.contains(&key) {
-                    let place = format!("in task `{task}`");
-                    self.unknown_key(record.key(key), key, &TASK_KEYS, &place);
+            for (key, _) in entry.iter() {
+                if !known.contains(&key) {
+                    let place = format!("{what} `{name}`");
+                    self.unknown_key(entry.key(key), key, known, &place);
                 }
             }
         }
@@ -545,7 +724,8 @@ impl Checker<'_> {
             customer,
             playbook: playbook.id.clone(),
             services: self.services(playbook, raw.services.as_ref()),
-            seats: raw.seats,
+            // No seats is unknown seats, never an enablement target of 0.
+            seats: raw.seats.filter(|s| *s > 0),
             active_users: raw.active_users,
             status,
             fields: self.fields(playbook, &raw.fields, id),
