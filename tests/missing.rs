@@ -378,3 +378,45 @@ fn check_names_a_wrong_type_and_everything_else_wrong_in_the_same_file() {
         r.stdout
     );
 }
+
+#[test]
+fn setting_no_services_where_the_playbook_needs_one_is_refused() {
+    let ws = Ws::new();
+    ws.engagement(
+        "n",
+        "customer = \"L\"\nplaybook = \"mcs-escalation\"\nservices = [\"ICM\"]\nstatus = \"active\"\n\n[fields]\nseverity = \"2\"\n\n[team]\nPE = \"alice\"\n\n[milestones]\nopened = 2026-11-20T09:00:00Z\n",
+    );
+    ws.ft(&["check"]).ok().stdout_has("0 errors, 0 warnings");
+    let before = ws.read("engagements/n.toml");
+    let r = ws.ft(&["set", "n", "services", ""]).code(2);
+    r.stderr_has("playbook `mcs-escalation` needs a service, or its work does not apply");
+    r.stderr_has("hint: ft set n services ICM  # or DFM");
+    assert_eq!(ws.read("engagements/n.toml"), before, "nothing written");
+}
+
+#[test]
+fn playbook_show_says_what_an_engagement_needs() {
+    let ws = Ws::new();
+    let r = ws.ft(&["playbook", "show", "mcs-escalation"]).ok();
+    r.stdout_has("Primary role: PE");
+    r.stdout_has("Field severity: 0, 1, 2, 2.5, 3, 4 (required with ICM)");
+    r.stdout_has("Services: ICM, DFM");
+    let j: serde_json::Value = serde_json::from_str(
+        &ws.ft(&[
+            "playbook",
+            "show",
+            "m365-general-engagement",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        j["needs"]["default_services"],
+        serde_json::json!(["Core Onboarding"])
+    );
+    assert_eq!(j["needs"]["primary_role"], "FM");
+    assert_eq!(j["needs"]["contacts"]["AE"], "Account Executive");
+}

@@ -219,6 +219,52 @@ pub struct View {
     cadences: Vec<CadenceView>,
     dibs: Option<DibsView>,
     ssat: Vec<String>,
+    /// What an engagement needs and gets: the primary role, required
+    /// fields, default services, stakeholder contacts, expected roles.
+    needs: NeedsView,
+}
+
+#[derive(Serialize)]
+struct NeedsView {
+    primary_role: Option<String>,
+    /// Field -> the services that make it required (empty: always).
+    required: IndexMap<String, Vec<String>>,
+    services: Vec<String>,
+    default_services: Vec<String>,
+    contacts: IndexMap<String, String>,
+    /// "FTA when segment = S500".
+    expect: Vec<String>,
+}
+
+fn needs(p: &Playbook) -> NeedsView {
+    NeedsView {
+        primary_role: p.primary_role.clone(),
+        required: p
+            .required
+            .iter()
+            .map(|r| (r.field.clone(), r.with_services.clone()))
+            .collect(),
+        services: p.services.clone(),
+        default_services: p.default_services.clone(),
+        contacts: p
+            .roles
+            .iter()
+            .filter(|r| r.contact)
+            .map(|r| (r.alias.clone(), r.name.clone()))
+            .collect(),
+        expect: p
+            .expect
+            .iter()
+            .map(|x| {
+                let when: Vec<String> = x
+                    .when
+                    .iter()
+                    .map(|(f, v)| format!("{f} = {}", v.join(" or ")))
+                    .collect();
+                format!("{} when {}", x.role, when.join(" and "))
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -270,6 +316,7 @@ pub fn view(p: &Playbook) -> View {
         roles: p
             .roles
             .iter()
+            .filter(|r| !r.contact)
             .map(|r| (r.alias.clone(), r.name.clone()))
             .collect(),
         milestones: p.milestones.iter().map(|m| m.id.clone()).collect(),
@@ -320,6 +367,7 @@ pub fn view(p: &Playbook) -> View {
             due_at: d.due.clone(),
         }),
         ssat: p.ssat.clone(),
+        needs: needs(p),
     }
 }
 
@@ -336,14 +384,13 @@ fn render(p: &Playbook, v: &View, format: Format, term: Term) -> String {
     let roles = p
         .roles
         .iter()
+        .filter(|r| !r.contact)
         .map(|r| format!("{} = {}", r.alias, r.name))
         .collect::<Vec<_>>()
         .join(", ");
     out.push_str(&format!("Roles: {roles}\n"));
     out.push_str(&format!("Milestones: {}\n", v.milestones.join(", ")));
-    for (f, values) in &p.fields {
-        out.push_str(&format!("Field {f}: {}\n", values.join(", ")));
-    }
+    out.push_str(&needs_lines(p, &v.needs));
     if let Some(d) = &p.dibs {
         out.push_str(&format!(
             "DIBS: {}{}\n",
@@ -455,4 +502,49 @@ fn import_pages(
         None => ctx.print(&imported.yaml)?,
     }
     Ok(0)
+}
+
+/// The primary role, contacts, fields (with when they are required),
+/// services and the roles a team is expected to hold, a line each.
+fn needs_lines(p: &Playbook, n: &NeedsView) -> String {
+    let mut out = String::new();
+    if let Some(r) = &n.primary_role {
+        out.push_str(&format!(
+            "Primary role: {r} (claiming it records `assigned`)\n"
+        ));
+    }
+    if !n.contacts.is_empty() {
+        let c: Vec<String> = n
+            .contacts
+            .iter()
+            .map(|(a, name)| format!("{a} = {name}"))
+            .collect();
+        out.push_str(&format!("Contacts (no tasks): {}\n", c.join(", ")));
+    }
+    for (f, values) in &p.fields {
+        let required = match n.required.get(f) {
+            Some(s) if s.is_empty() => " (required)".to_string(),
+            Some(s) => format!(" (required with {})", s.join(", ")),
+            None => String::new(),
+        };
+        let values = if values.is_empty() {
+            "any value".to_string()
+        } else {
+            values.join(", ")
+        };
+        out.push_str(&format!("Field {f}: {values}{required}\n"));
+    }
+    if !n.services.is_empty() {
+        out.push_str(&format!("Services: {}\n", n.services.join(", ")));
+    }
+    if !n.default_services.is_empty() {
+        out.push_str(&format!(
+            "Default services: {}\n",
+            n.default_services.join(", ")
+        ));
+    }
+    if !n.expect.is_empty() {
+        out.push_str(&format!("Expected on the team: {}\n", n.expect.join("; ")));
+    }
+    out
 }

@@ -73,7 +73,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 line: format!("{}: {key} = {v}", label(e)),
             });
         } else {
-            Op::Set(setting(&ws, p, key, v)?)
+            Op::Set(setting(&ws, p, &e.id, key, v)?)
         };
         Ok(Change {
             ops: vec![op],
@@ -111,7 +111,7 @@ fn status(ctx: &Context, e: &Engagement, v: &str) -> Result<Vec<Op>> {
 }
 
 /// The setting `key = v` means, checked against the playbook.
-fn setting(ws: &Workspace, p: &Playbook, key: &str, v: &str) -> Result<Setting> {
+fn setting(ws: &Workspace, p: &Playbook, id: &str, key: &str, v: &str) -> Result<Setting> {
     let number = |what: &str| {
         v.parse::<u32>()
             .map_err(|_| user(format!("{what} must be a whole number, not `{v}`")))
@@ -125,12 +125,30 @@ fn setting(ws: &Workspace, p: &Playbook, key: &str, v: &str) -> Result<Setting> 
         "active_users" | "active-users" => Setting::ActiveUsers(number("active_users")?),
         "status" => Setting::Status(v.parse::<Status>().map_err(user)?),
         "playbook" => Setting::Playbook(ws.catalog.lookup(v)?.id.clone()),
-        "services" => Setting::Services(
-            split_list(&[v.to_string()])
+        "services" => {
+            let list: Vec<String> = split_list(&[v.to_string()])
                 .iter()
                 .map(|s| p.check_service(s))
-                .collect::<Result<_, _>>()?,
-        ),
+                .collect::<Result<_, _>>()?;
+            if list.is_empty() && !(p.services.is_empty() && p.default_services.is_empty()) {
+                // No services would hide the playbook's work without a word.
+                let (to, or) = match (p.default_services.is_empty(), p.services.split_first()) {
+                    (true, Some((first, rest))) if !rest.is_empty() => {
+                        (first.clone(), format!("  # or {}", rest.join(", ")))
+                    }
+                    (true, _) => (p.services.join(","), String::new()),
+                    (false, _) => (p.default_services.join(","), String::new()),
+                };
+                return Err(user_hint(
+                    format!(
+                        "playbook `{}` needs a service, or its work does not apply",
+                        p.id
+                    ),
+                    format!("ft set {id} services {}{or}", crate::escape::shell(&to)),
+                ));
+            }
+            Setting::Services(list)
+        }
         _ => match key.strip_prefix("ssat.") {
             Some(item) => Setting::Ssat(item.to_string(), ssat(p, item, v)?),
             None => {
