@@ -365,6 +365,96 @@ fn log_in_a_git_workspace_shows_the_commits() {
     );
 }
 
+/// The lines of `ft log ID` whose kind is `what`.
+fn log_lines(ws: &Ws, id: &str, what: &str) -> Vec<String> {
+    let out = ws.ft(&["log", id]).ok().stdout;
+    out.lines()
+        .filter(|l| l.split_whitespace().nth(2) == Some(what))
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn log_keeps_every_dated_record_once_beside_the_events() {
+    let ws = Ws::demo();
+    ws.ft(&[
+        "--as",
+        "zed",
+        "health",
+        "contoso-teams",
+        "green",
+        "--note",
+        "fine",
+    ])
+    .ok();
+    ws.ft(&["--as", "zed", "done", "contoso-teams", "checkpoint"])
+        .ok();
+    ws.ft(&[
+        "--as",
+        "zed",
+        "hold",
+        "contoso-teams",
+        "--reason",
+        "freeze",
+        "--on",
+        "2026-11-20",
+    ])
+    .ok();
+    let health = log_lines(&ws, "contoso-teams", "health");
+    assert_eq!(
+        health,
+        [
+            "2026-11-23  zed    health     green",
+            "2026-11-17  -      health     yellow: Pilot delayed by the proxy configuration",
+            "2026-11-10  -      health     green",
+        ],
+        "the file's older health entries stay"
+    );
+    let meetings = log_lines(&ws, "contoso-teams", "log");
+    assert_eq!(
+        meetings,
+        [
+            "2026-11-23  zed    log        checkpoint",
+            "2026-11-17  -      log        checkpoint",
+            "2026-11-10  -      log        checkpoint",
+        ],
+        "every meeting in `checkpoint = [...]`, once"
+    );
+    let holds = log_lines(&ws, "contoso-teams", "hold");
+    assert_eq!(holds.len(), 1, "one hold, recorded once: {holds:?}");
+    assert!(
+        holds[0].contains("freeze") && holds[0].contains("zed"),
+        "{holds:?}"
+    );
+}
+
+#[test]
+fn log_in_a_git_workspace_lists_commits_of_one_second_in_git_order() {
+    let team = Team::new();
+    team.new_engagement("tailspin");
+    team.new_engagement("wingtip");
+    let a = &team.a;
+    // Three commits in the same second, across two engagement files.
+    for (id, seats) in [("tailspin", "1"), ("wingtip", "2"), ("tailspin", "3")] {
+        let mut cmd = team.cmd(a, "alice", &["set", id, "seats", seats]);
+        cmd.env("GIT_AUTHOR_DATE", "2026-11-23T10:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-11-23T10:00:00Z");
+        let r = team.run(cmd);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let commits = |args: &[&str]| -> Vec<String> {
+        let out = team.ok(a, "alice", args).stdout;
+        out.lines()
+            .filter(|l| l.contains("seats = "))
+            .map(|l| l.split("seats = ").nth(1).unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(commits(&["log", "tailspin"]), ["3", "1"], "newest first");
+    assert_eq!(commits(&["log"]), ["3", "2", "1"], "as `git log` has them");
+    let git = team.git(a, &["log", "-3", "--format=%s"]);
+    assert!(git.starts_with("tailspin (Tailspin): seats = 3"), "{git}");
+}
+
 // ---- ft undo --------------------------------------------------------------
 
 #[test]
