@@ -543,6 +543,52 @@ fn undo_after_a_crash_between_journal_and_file_passes_over_the_lost_change() {
     assert_eq!(bytes(&ws, CONTOSO), original);
 }
 
+/// Run ft in the workspace, failing the test if it runs longer than `secs`.
+fn ft_within(ws: &Ws, args: &[&str], secs: u64) -> support::Run {
+    let mut child = support::command(ws.home())
+        .current_dir(&ws.root)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(secs) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("ft {args:?} still running after {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    team_support::wait(child)
+}
+
+#[test]
+fn undo_dry_run_passes_over_a_lost_change_without_looping() {
+    let ws = Ws::demo();
+    let original = bytes(&ws, CONTOSO);
+    // Only change recorded, and it never reached the file.
+    ws.ft(&["--as", "zed", "set", "contoso-teams", "seats", "901"])
+        .ok();
+    std::fs::write(ws.path(CONTOSO), &original).unwrap();
+    let r = ft_within(&ws, &["undo", "--dry-run"], 30).ok();
+    r.stdout_has("passed over \"contoso-teams (Contoso Pharmaceuticals): seats = 901\"");
+    r.stdout_has("nothing to undo");
+    // With an earlier change to undo, the dry run names it, as ft undo does.
+    ws.ft(&["note", "contoso-teams", "kept"]).ok();
+    let noted = bytes(&ws, CONTOSO);
+    ws.ft(&["set", "contoso-teams", "seats", "902"]).ok();
+    std::fs::write(ws.path(CONTOSO), &noted).unwrap();
+    let dry = ft_within(&ws, &["undo", "--dry-run"], 30).ok();
+    dry.stdout_has("passed over \"contoso-teams (Contoso Pharmaceuticals): seats = 902\"");
+    dry.stdout_has("would undo: contoso-teams (Contoso Pharmaceuticals): note added");
+    assert_eq!(bytes(&ws, CONTOSO), noted, "a dry run changes nothing");
+    let real = ft_within(&ws, &["undo"], 30).ok();
+    real.stdout_has("undid: contoso-teams (Contoso Pharmaceuticals): note added");
+    assert_eq!(bytes(&ws, CONTOSO), original);
+}
+
 #[test]
 fn undo_in_git_removes_unpushed_ft_commits_and_refuses_pushed_ones() {
     let team = Team::new();
