@@ -731,3 +731,103 @@ fn cal_imported_twice_makes_no_duplicates_and_moves_raise_the_sequence() {
         "meeting 3 is held"
     );
 }
+
+/// The UIDs of `ft --as alice cal` run in `dir` with `-w WS`.
+fn uids(ws: &Ws, dir: &Path, workspace: &str) -> Vec<String> {
+    use icalendar::Component as _;
+    let text = ws
+        .ft_in(dir, &["-w", workspace, "--as", "alice", "cal"])
+        .ok()
+        .stdout;
+    let mut uids: Vec<String> = parse(&text)
+        .iter()
+        .map(|e| e.get_uid().unwrap().to_string())
+        .collect();
+    uids.sort();
+    uids
+}
+
+#[test]
+fn cal_uids_do_not_depend_on_how_the_workspace_is_named() {
+    let ws = Ws::demo();
+    let dot = uids(&ws, &ws.root, ".");
+    assert!(dot.iter().all(|u| u.ends_with("@ws")), "{dot:?}");
+    let absolute = uids(&ws, ws.home(), ws.root.to_str().unwrap());
+    assert_eq!(dot, absolute);
+    let link = ws.home().join("linked");
+    std::os::unix::fs::symlink(&ws.root, &link).unwrap();
+    assert_eq!(dot, uids(&ws, ws.home(), "linked"));
+    assert_eq!(dot, uids(&ws, ws.home(), link.to_str().unwrap()));
+    let inside = ws.root.join("engagements");
+    assert_eq!(dot, uids(&ws, &inside, ".."));
+}
+
+/// The SEQUENCE and DTSTART of the event `uid` in `ft --as bob cal`.
+fn seq_and_start(ws: &Ws, uid: &str) -> (u32, String) {
+    use icalendar::Component as _;
+    let text = ws.ft(&["--as", "bob", "cal"]).ok().stdout;
+    let events = parse(&text);
+    let e = events
+        .iter()
+        .find(|e| e.get_uid() == Some(uid))
+        .unwrap_or_else(|| panic!("no {uid} in\n{text}"));
+    (e.get_sequence().unwrap(), format!("{:?}", e.get_start()))
+}
+
+#[test]
+fn cal_sequence_never_goes_down_and_grows_with_every_move() {
+    let ws = Ws::new();
+    ws.engagement("nw", support::AZURE);
+    let uid = "pm-intro.nw@ws";
+    let first = seq_and_start(&ws, uid);
+    assert_eq!(seq_and_start(&ws, uid), first, "nothing moved");
+    ws.ft(&["milestone", "nw", "assigned", "--on", "2026-11-19"])
+        .ok();
+    let moved = seq_and_start(&ws, uid);
+    assert_ne!(moved.1, first.1, "the due date moved");
+    assert!(moved.0 > first.0, "{moved:?} after {first:?}");
+    ws.ft(&["undo"]).ok();
+    let undone = seq_and_start(&ws, uid);
+    assert_eq!(undone.1, first.1, "back where it was");
+    assert!(undone.0 > moved.0, "{undone:?} after {moved:?}");
+    ws.ft_env(
+        &["edit", "nw"],
+        &[("EDITOR", "sed -i s/^assigned.*/assigned=2026-11-18/")],
+    )
+    .ok();
+    let edited = seq_and_start(&ws, uid);
+    assert_ne!(edited.1, undone.1);
+    assert!(edited.0 > undone.0, "{edited:?} after {undone:?}");
+    // A hand edit counts the same; a damaged state file never breaks cal.
+    let text = ws
+        .read("engagements/nw.toml")
+        .replace("2026-11-18", "2026-11-17");
+    ws.write("engagements/nw.toml", &text);
+    let by_hand = seq_and_start(&ws, uid);
+    assert!(by_hand.0 > edited.0, "{by_hand:?} after {edited:?}");
+    ws.write(".ft/cal-seq", "\u{0}garbage{");
+    seq_and_start(&ws, uid);
+}
+
+#[test]
+fn cal_reminds_of_a_meeting_when_it_becomes_due_soon() {
+    use icalendar::Component as _;
+    let ws = Ws::demo();
+    let text = ws.ft(&["--as", "alice", "cal"]).ok().stdout;
+    let start = text.find("UID:checkpoint-4.contoso-teams@ws").unwrap();
+    let event = &text[start..start + text[start..].find("END:VEVENT").unwrap()];
+    assert!(event.contains("DTSTART;VALUE=DATE:20261201"), "{event}");
+    // Weekly: due soon two days before the day.
+    assert!(
+        event.contains("BEGIN:VALARM")
+            && event.contains("TRIGGER;VALUE=DATE-TIME:20261129T000000Z"),
+        "{event}"
+    );
+    // Meeting 3 is due soon already: no reminder that would only go off at import.
+    let events = parse(&text);
+    let third = events
+        .iter()
+        .find(|e| e.get_uid() == Some("checkpoint-3.contoso-teams@ws"))
+        .unwrap();
+    assert!(third.components().is_empty(), "{third:?}");
+}
