@@ -253,6 +253,24 @@ pub fn timing(due: Due, soon: Option<Due>, now: When) -> Timing {
     }
 }
 
+/// The instant from which [`timing`] calls a due point `Soon`: the `soon`
+/// point when it comes before the due point, else the due-soon window
+/// before it (for a day, the start of the day [`SOON_DAYS`] before).
+pub fn soon_from(due: Due, soon: Option<Due>) -> DateTime<FixedOffset> {
+    let start = |d: Due| match d {
+        Due::Day(d) => crate::time::start_of_day(d),
+        Due::At(t) => t,
+    };
+    let window = match due {
+        Due::Day(d) => crate::time::start_of_day(d) - TimeDelta::days(SOON_DAYS as i64),
+        Due::At(t) => t - TimeDelta::hours(1),
+    };
+    match soon.filter(|s| *s != due).map(start) {
+        Some(s) if s < window => s,
+        _ => window,
+    }
+}
+
 /// How late (or early) something is, in the SLA's own unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Lateness {
@@ -524,6 +542,29 @@ mod tests {
             elapsed(w("2026-11-20"), w("2026-11-24"), Unit::BusinessDays, &cal),
             2.0
         );
+    }
+
+    #[test]
+    fn soon_from_is_where_timing_turns_soon() {
+        let day = Due::Day(d("2026-11-26"));
+        assert_eq!(
+            soon_from(day, None),
+            crate::time::start_of_day(d("2026-11-24"))
+        );
+        let soon = Due::Day(d("2026-11-20"));
+        assert_eq!(
+            soon_from(day, Some(soon)),
+            crate::time::start_of_day(d("2026-11-20"))
+        );
+        assert_eq!(
+            soon_from(day, Some(day)),
+            crate::time::start_of_day(d("2026-11-24"))
+        );
+        let t = at("2026-11-23T10:00:00Z");
+        let Due::At(i) = at("2026-11-23T09:00:00Z") else {
+            unreachable!()
+        };
+        assert_eq!(soon_from(t, None), i);
     }
 
     #[test]

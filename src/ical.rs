@@ -14,6 +14,16 @@ pub enum Start {
     At(DateTime<Utc>),
 }
 
+impl Start {
+    /// As DTSTART gives it: `20261124`, `20261124T091500Z`.
+    pub fn value(&self) -> String {
+        match self {
+            Start::Day(d) => day(*d),
+            Start::At(t) => stamp(*t),
+        }
+    }
+}
+
 /// One VEVENT.
 #[derive(Debug, Clone)]
 pub struct Event {

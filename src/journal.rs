@@ -92,7 +92,13 @@ impl Journal {
     /// The newest entry and its number; an entry that cannot be read is
     /// an error naming it (it is never passed over silently).
     pub fn last(&self) -> Result<Option<(u64, Entry)>> {
-        let Some(n) = self.numbers()?.last().copied() else {
+        self.last_below(u64::MAX)
+    }
+
+    /// The newest entry numbered below `below`, and its number: how a dry
+    /// run walks back past entries it does not remove.
+    pub fn last_below(&self, below: u64) -> Result<Option<(u64, Entry)>> {
+        let Some(n) = self.numbers()?.into_iter().rev().find(|n| *n < below) else {
             return Ok(None);
         };
         let name = Self::name(n);

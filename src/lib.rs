@@ -6,6 +6,7 @@
 
 pub mod agenda;
 pub mod calendar;
+pub mod calseq;
 pub mod cli;
 pub mod clock;
 pub mod cmd;

@@ -324,6 +324,15 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// The workspace's name, the same however it was reached (`-w .`, an
+    /// absolute path, a link): the last component of its real path.
+    pub fn name(&self) -> String {
+        let real = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
+        real.file_name()
+            .or_else(|| self.root.file_name())
+            .map_or_else(|| "ft".into(), |n| n.to_string_lossy().into_owned())
+    }
+
     /// Open a workspace directory that holds `ft.toml`.
     pub fn open(root: &Path) -> Result<Workspace> {
         let file = root.join(FILE);

@@ -365,6 +365,96 @@ fn log_in_a_git_workspace_shows_the_commits() {
     );
 }
 
+/// The lines of `ft log ID` whose kind is `what`.
+fn log_lines(ws: &Ws, id: &str, what: &str) -> Vec<String> {
+    let out = ws.ft(&["log", id]).ok().stdout;
+    out.lines()
+        .filter(|l| l.split_whitespace().nth(2) == Some(what))
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn log_keeps_every_dated_record_once_beside_the_events() {
+    let ws = Ws::demo();
+    ws.ft(&[
+        "--as",
+        "zed",
+        "health",
+        "contoso-teams",
+        "green",
+        "--note",
+        "fine",
+    ])
+    .ok();
+    ws.ft(&["--as", "zed", "done", "contoso-teams", "checkpoint"])
+        .ok();
+    ws.ft(&[
+        "--as",
+        "zed",
+        "hold",
+        "contoso-teams",
+        "--reason",
+        "freeze",
+        "--on",
+        "2026-11-20",
+    ])
+    .ok();
+    let health = log_lines(&ws, "contoso-teams", "health");
+    assert_eq!(
+        health,
+        [
+            "2026-11-23  zed    health     green",
+            "2026-11-17  -      health     yellow: Pilot delayed by the proxy configuration",
+            "2026-11-10  -      health     green",
+        ],
+        "the file's older health entries stay"
+    );
+    let meetings = log_lines(&ws, "contoso-teams", "log");
+    assert_eq!(
+        meetings,
+        [
+            "2026-11-23  zed    log        checkpoint",
+            "2026-11-17  -      log        checkpoint",
+            "2026-11-10  -      log        checkpoint",
+        ],
+        "every meeting in `checkpoint = [...]`, once"
+    );
+    let holds = log_lines(&ws, "contoso-teams", "hold");
+    assert_eq!(holds.len(), 1, "one hold, recorded once: {holds:?}");
+    assert!(
+        holds[0].contains("freeze") && holds[0].contains("zed"),
+        "{holds:?}"
+    );
+}
+
+#[test]
+fn log_in_a_git_workspace_lists_commits_of_one_second_in_git_order() {
+    let team = Team::new();
+    team.new_engagement("tailspin");
+    team.new_engagement("wingtip");
+    let a = &team.a;
+    // Three commits in the same second, across two engagement files.
+    for (id, seats) in [("tailspin", "1"), ("wingtip", "2"), ("tailspin", "3")] {
+        let mut cmd = team.cmd(a, "alice", &["set", id, "seats", seats]);
+        cmd.env("GIT_AUTHOR_DATE", "2026-11-23T10:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-11-23T10:00:00Z");
+        let r = team.run(cmd);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let commits = |args: &[&str]| -> Vec<String> {
+        let out = team.ok(a, "alice", args).stdout;
+        out.lines()
+            .filter(|l| l.contains("seats = "))
+            .map(|l| l.split("seats = ").nth(1).unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(commits(&["log", "tailspin"]), ["3", "1"], "newest first");
+    assert_eq!(commits(&["log"]), ["3", "2", "1"], "as `git log` has them");
+    let git = team.git(a, &["log", "-3", "--format=%s"]);
+    assert!(git.starts_with("tailspin (Tailspin): seats = 3"), "{git}");
+}
+
 // ---- ft undo --------------------------------------------------------------
 
 #[test]
@@ -450,6 +540,52 @@ fn undo_after_a_crash_between_journal_and_file_passes_over_the_lost_change() {
     let r = ws.ft(&["undo"]).ok();
     r.stdout_has("recorded but never reached the file");
     r.stdout_has("undid: contoso-teams (Contoso Pharmaceuticals): note added");
+    assert_eq!(bytes(&ws, CONTOSO), original);
+}
+
+/// Run ft in the workspace, failing the test if it runs longer than `secs`.
+fn ft_within(ws: &Ws, args: &[&str], secs: u64) -> support::Run {
+    let mut child = support::command(ws.home())
+        .current_dir(&ws.root)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(secs) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("ft {args:?} still running after {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    team_support::wait(child)
+}
+
+#[test]
+fn undo_dry_run_passes_over_a_lost_change_without_looping() {
+    let ws = Ws::demo();
+    let original = bytes(&ws, CONTOSO);
+    // Only change recorded, and it never reached the file.
+    ws.ft(&["--as", "zed", "set", "contoso-teams", "seats", "901"])
+        .ok();
+    std::fs::write(ws.path(CONTOSO), &original).unwrap();
+    let r = ft_within(&ws, &["undo", "--dry-run"], 30).ok();
+    r.stdout_has("passed over \"contoso-teams (Contoso Pharmaceuticals): seats = 901\"");
+    r.stdout_has("nothing to undo");
+    // With an earlier change to undo, the dry run names it, as ft undo does.
+    ws.ft(&["note", "contoso-teams", "kept"]).ok();
+    let noted = bytes(&ws, CONTOSO);
+    ws.ft(&["set", "contoso-teams", "seats", "902"]).ok();
+    std::fs::write(ws.path(CONTOSO), &noted).unwrap();
+    let dry = ft_within(&ws, &["undo", "--dry-run"], 30).ok();
+    dry.stdout_has("passed over \"contoso-teams (Contoso Pharmaceuticals): seats = 902\"");
+    dry.stdout_has("would undo: contoso-teams (Contoso Pharmaceuticals): note added");
+    assert_eq!(bytes(&ws, CONTOSO), noted, "a dry run changes nothing");
+    let real = ft_within(&ws, &["undo"], 30).ok();
+    real.stdout_has("undid: contoso-teams (Contoso Pharmaceuticals): note added");
     assert_eq!(bytes(&ws, CONTOSO), original);
 }
 
@@ -594,4 +730,104 @@ fn cal_imported_twice_makes_no_duplicates_and_moves_raise_the_sequence() {
         moved.iter().all(|e| e.get_uid() != Some(uid)),
         "meeting 3 is held"
     );
+}
+
+/// The UIDs of `ft --as alice cal` run in `dir` with `-w WS`.
+fn uids(ws: &Ws, dir: &Path, workspace: &str) -> Vec<String> {
+    use icalendar::Component as _;
+    let text = ws
+        .ft_in(dir, &["-w", workspace, "--as", "alice", "cal"])
+        .ok()
+        .stdout;
+    let mut uids: Vec<String> = parse(&text)
+        .iter()
+        .map(|e| e.get_uid().unwrap().to_string())
+        .collect();
+    uids.sort();
+    uids
+}
+
+#[test]
+fn cal_uids_do_not_depend_on_how_the_workspace_is_named() {
+    let ws = Ws::demo();
+    let dot = uids(&ws, &ws.root, ".");
+    assert!(dot.iter().all(|u| u.ends_with("@ws")), "{dot:?}");
+    let absolute = uids(&ws, ws.home(), ws.root.to_str().unwrap());
+    assert_eq!(dot, absolute);
+    let link = ws.home().join("linked");
+    std::os::unix::fs::symlink(&ws.root, &link).unwrap();
+    assert_eq!(dot, uids(&ws, ws.home(), "linked"));
+    assert_eq!(dot, uids(&ws, ws.home(), link.to_str().unwrap()));
+    let inside = ws.root.join("engagements");
+    assert_eq!(dot, uids(&ws, &inside, ".."));
+}
+
+/// The SEQUENCE and DTSTART of the event `uid` in `ft --as bob cal`.
+fn seq_and_start(ws: &Ws, uid: &str) -> (u32, String) {
+    use icalendar::Component as _;
+    let text = ws.ft(&["--as", "bob", "cal"]).ok().stdout;
+    let events = parse(&text);
+    let e = events
+        .iter()
+        .find(|e| e.get_uid() == Some(uid))
+        .unwrap_or_else(|| panic!("no {uid} in\n{text}"));
+    (e.get_sequence().unwrap(), format!("{:?}", e.get_start()))
+}
+
+#[test]
+fn cal_sequence_never_goes_down_and_grows_with_every_move() {
+    let ws = Ws::new();
+    ws.engagement("nw", support::AZURE);
+    let uid = "pm-intro.nw@ws";
+    let first = seq_and_start(&ws, uid);
+    assert_eq!(seq_and_start(&ws, uid), first, "nothing moved");
+    ws.ft(&["milestone", "nw", "assigned", "--on", "2026-11-19"])
+        .ok();
+    let moved = seq_and_start(&ws, uid);
+    assert_ne!(moved.1, first.1, "the due date moved");
+    assert!(moved.0 > first.0, "{moved:?} after {first:?}");
+    ws.ft(&["undo"]).ok();
+    let undone = seq_and_start(&ws, uid);
+    assert_eq!(undone.1, first.1, "back where it was");
+    assert!(undone.0 > moved.0, "{undone:?} after {moved:?}");
+    ws.ft_env(
+        &["edit", "nw"],
+        &[("EDITOR", "sed -i s/^assigned.*/assigned=2026-11-18/")],
+    )
+    .ok();
+    let edited = seq_and_start(&ws, uid);
+    assert_ne!(edited.1, undone.1);
+    assert!(edited.0 > undone.0, "{edited:?} after {undone:?}");
+    // A hand edit counts the same; a damaged state file never breaks cal.
+    let text = ws
+        .read("engagements/nw.toml")
+        .replace("2026-11-18", "2026-11-17");
+    ws.write("engagements/nw.toml", &text);
+    let by_hand = seq_and_start(&ws, uid);
+    assert!(by_hand.0 > edited.0, "{by_hand:?} after {edited:?}");
+    ws.write(".ft/cal-seq", "\u{0}garbage{");
+    seq_and_start(&ws, uid);
+}
+
+#[test]
+fn cal_reminds_of_a_meeting_when_it_becomes_due_soon() {
+    use icalendar::Component as _;
+    let ws = Ws::demo();
+    let text = ws.ft(&["--as", "alice", "cal"]).ok().stdout;
+    let start = text.find("UID:checkpoint-4.contoso-teams@ws").unwrap();
+    let event = &text[start..start + text[start..].find("END:VEVENT").unwrap()];
+    assert!(event.contains("DTSTART;VALUE=DATE:20261201"), "{event}");
+    // Weekly: due soon two days before the day.
+    assert!(
+        event.contains("BEGIN:VALARM")
+            && event.contains("TRIGGER;VALUE=DATE-TIME:20261129T000000Z"),
+        "{event}"
+    );
+    // Meeting 3 is due soon already: no reminder that would only go off at import.
+    let events = parse(&text);
+    let third = events
+        .iter()
+        .find(|e| e.get_uid() == Some("checkpoint-3.contoso-teams@ws"))
+        .unwrap();
+    assert!(third.components().is_empty(), "{third:?}");
 }

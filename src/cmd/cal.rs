@@ -1,16 +1,17 @@
 //! `ft cal`: my due dates and cadence meetings as an iCalendar file.
 
 use anyhow::Result;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 use crate::Context;
 use crate::agenda::{self, Item, Kind};
+use crate::calseq;
 use crate::clock::Due;
 use crate::duration::Period;
 use crate::engagement::Engagement;
 use crate::error::user;
 use crate::ical::{self, Event, Start};
-use crate::playbook::applies;
+use crate::playbook::{Cadence, applies};
 use crate::sla;
 use crate::time::When;
 use crate::workspace::Workspace;
@@ -20,10 +21,12 @@ use crate::workspace::Workspace;
 ///
 /// Day deadlines are all-day events; minute and hour SLAs are timed events
 /// in UTC. Each item keeps its UID from run to run
-/// (`TASK.ENGAGEMENT@WORKSPACE`), so importing the file again updates the
-/// events instead of adding copies; SEQUENCE is the number of changes
-/// recorded in the engagement, so a moved due date comes with a higher one.
-/// A reminder (VALARM) fires at the at-risk point of each SLA.
+/// (`TASK.ENGAGEMENT@WORKSPACE`, WORKSPACE the name of the workspace's real
+/// directory), so importing the file again updates the events instead of
+/// adding copies; SEQUENCE never goes down and grows each time a run finds
+/// an item's date moved, whatever moved it (kept in `.ft/cal-seq`). A
+/// reminder (VALARM) fires at the at-risk point of each SLA, and when a
+/// meeting becomes due soon.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example: ft --as alice cal --within 4w --output alice.ics")]
 pub struct Args {
@@ -57,10 +60,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         &ws.settings.calendar,
         ctx.now,
     );
-    let place = ws
-        .root
-        .file_name()
-        .map_or("ft".into(), |n| n.to_string_lossy().into_owned());
+    let place = ws.name();
     let mut events = Vec::new();
     for item in items.iter().filter(|i| i.kind != Kind::Cadence) {
         let Some(due) = item.due.filter(|d| before(*d, horizon)) else {
@@ -74,6 +74,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     for e in &engagements {
         events.extend(cadence_events(&ws, ctx, e, &me, horizon, &place));
     }
+    number(&ws, ctx.today, &mut events);
     let now = ctx.now.instant().with_timezone(&Utc);
     let text = ical::calendar(&format!("ft: {me}"), &events, now);
     match &args.output {
@@ -109,10 +110,28 @@ fn deadline(due: Due) -> DateTime<Utc> {
     }
 }
 
-/// SEQUENCE: the changes recorded in the engagement. Every change ft makes
-/// appends an event, so a due date ft moved comes with a higher number.
-fn sequence(e: &Engagement) -> u32 {
+/// The floor of an item's SEQUENCE: the changes recorded in its engagement
+/// (see [`calseq`] for the number itself).
+fn floor(e: &Engagement) -> u32 {
     u32::try_from(e.events.len()).unwrap_or(u32::MAX)
+}
+
+/// Give each event its SEQUENCE from `.ft/cal-seq`, under the workspace
+/// lock so that two runs count one move once. When the state cannot be
+/// kept, the file is still written, with a warning.
+fn number(ws: &Workspace, today: NaiveDate, events: &mut [Event]) {
+    let lock = ws.store.lock();
+    let mut seqs = calseq::load(&ws.root);
+    for ev in events.iter_mut() {
+        ev.sequence = seqs.sequence(&ev.uid, &ev.start.value(), ev.sequence, today);
+    }
+    let kept = lock.and_then(|_lock| calseq::save(&ws.root, &seqs));
+    if let Err(e) = kept {
+        eprintln!(
+            "warning: SEQUENCE numbers are not kept (.ft/cal-seq): {}",
+            crate::escape::terminal_lines(&format!("{e:#}"))
+        );
+    }
 }
 
 fn task_event(
@@ -143,7 +162,7 @@ fn task_event(
         .filter(|at| *at > now.instant().with_timezone(&Utc));
     Event {
         uid: format!("{what}.{}@{place}", e.id),
-        sequence: sequence(e),
+        sequence: floor(e),
         start: start(due),
         summary: format!("{} ({})", item.name, e.id),
         description: format!(
@@ -180,35 +199,49 @@ fn cadence_events(
         }
         let st = sla::cadence_state(c, e, cal, ctx.now);
         let held = e.cadences.get(&c.id).map_or(0, Vec::len);
-        let mut next = st.due;
+        let (mut next, mut soon) = (st.due, st.soon);
         for n in (held + 1)..(held + 60) {
             let Some(due) = next.filter(|d| before(*d, horizon)) else {
                 break;
             };
-            out.push(Event {
-                uid: format!("{}-{n}.{}@{place}", c.id, e.id),
-                sequence: sequence(e),
-                start: start(due),
-                summary: format!("{} ({})", c.name, e.id),
-                description: format!(
-                    "{}: {}\n{}; meeting {n}. Log it with `ft done {} {}`.",
-                    e.id,
-                    e.customer,
-                    c.every.words(),
-                    e.id,
-                    c.id
-                ),
-                alarm: None,
-            });
+            out.push(meeting_event(e, c, (n, due, soon), ctx.now, place));
             let from = match due {
                 Due::Day(d) => When::Date(d),
                 Due::At(t) => When::At(t),
             };
-            next = Some(crate::clock::meeting_due(
-                sla::add(from, c.every.due, cal),
-                cal,
-            ));
+            let due_at = sla::add(from, c.every.due, cal);
+            next = Some(crate::clock::meeting_due(due_at, cal));
+            soon = Some(sla::add(from, c.every.soon, cal));
         }
     }
     out
+}
+
+/// Meeting N of a cadence, due at `due`. Its reminder goes off when `ft
+/// next` starts calling it due soon: at the start of its window for a
+/// cadence with one ("every 1-2 weeks"), else two days before the day.
+fn meeting_event(
+    e: &Engagement,
+    c: &Cadence,
+    (n, due, soon): (usize, Due, Option<Due>),
+    now: When,
+    place: &str,
+) -> Event {
+    let alarm = Some(crate::clock::soon_from(due, soon).with_timezone(&Utc))
+        .filter(|at| *at > now.instant().with_timezone(&Utc));
+    Event {
+        uid: format!("{}-{n}.{}@{place}", c.id, e.id),
+        sequence: floor(e),
+        start: start(due),
+        summary: format!("{} ({})", c.name, e.id),
+        description: format!(
+            "{}: {}\n{}; meeting {n}. Log it with `ft done {} {}`.",
+            e.id,
+            e.customer,
+            c.every.words(),
+            e.id,
+            c.id
+        ),
+        alarm,
+    }
 }

@@ -1,5 +1,7 @@
 //! `ft log [ID]`: who did what and when, newest first.
 
+use std::collections::HashMap;
+
 use anyhow::Result;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -69,18 +71,22 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         GitFound::Repo(r) => Some(r),
         _ => None,
     };
-    let mut lines = Vec::new();
+    // Of several engagements' commits, git's own order across them.
+    let ranks = match &repo {
+        Some(repo) if engagements.len() > 1 => commit_ranks(repo, &ws),
+        _ => HashMap::new(),
+    };
+    let mut lines: Vec<(Line, Tie)> = Vec::new();
     for e in &engagements {
-        lines.extend(history(e));
+        let n = lines.len();
+        let own = history(e).into_iter().enumerate();
+        lines.extend(own.map(|(i, l)| (l, Tie::Local(n + i))));
         if let Some(repo) = &repo {
-            lines.extend(commits(repo, &ws, e)?);
+            lines.extend(commits(repo, &ws, e, &ranks)?);
         }
     }
-    lines.retain(|l| keep(l, since, args.by.as_deref()));
-    // Newest first; of two at the same time, the one recorded later.
-    let mut lines: Vec<(usize, Line)> = lines.into_iter().enumerate().collect();
-    lines.sort_by_key(|(i, l)| std::cmp::Reverse((l.at.instant(), *i)));
-    let mut lines: Vec<Line> = lines.into_iter().map(|(_, l)| l).collect();
+    lines.retain(|(l, _)| keep(l, since, args.by.as_deref()));
+    let mut lines = newest_first(lines);
     if let Some(n) = args.limit {
         lines.truncate(n);
     }
@@ -90,6 +96,31 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         ctx.print(&table(&lines, args.id.is_none()))?;
     }
     Ok(0)
+}
+
+/// How two lines at the same instant are ordered: commits as `git log`
+/// lists them (its position, newest first), before the file's own lines,
+/// which go the later recorded first.
+#[derive(Debug, Clone, Copy)]
+enum Tie {
+    Git(usize),
+    Local(usize),
+}
+
+/// Newest first; ties as [`Tie`] says, so the order is stable.
+fn newest_first(mut lines: Vec<(Line, Tie)>) -> Vec<Line> {
+    use std::cmp::Ordering;
+    lines.sort_by(|(a, ta), (b, tb)| {
+        b.at.instant()
+            .cmp(&a.at.instant())
+            .then_with(|| match (ta, tb) {
+                (Tie::Git(x), Tie::Git(y)) => x.cmp(y),
+                (Tie::Local(x), Tie::Local(y)) => y.cmp(x),
+                (Tie::Git(_), Tie::Local(_)) => Ordering::Less,
+                (Tie::Local(_), Tie::Git(_)) => Ordering::Greater,
+            })
+    });
+    lines.into_iter().map(|(l, _)| l).collect()
 }
 
 fn keep(l: &Line, since: Option<NaiveDate>, by: Option<&str>) -> bool {
@@ -136,21 +167,37 @@ fn table(lines: &[Line], with_id: bool) -> String {
 }
 
 /// Everything the file itself records, with the events that say more about
-/// the same thing (time, who) in place of the bare record.
+/// the same thing (time, who) in place of the bare record. An event stands
+/// for one record only: the same kind, subject and date, so that older
+/// records of the same kind (last week's health, earlier meetings) stay.
 pub fn history(e: &Engagement) -> Vec<Line> {
-    let events: Vec<Line> = e.events.iter().map(|ev| event_line(e, ev)).collect();
-    let covered = |what: &str, subject: &str| {
-        e.events
-            .iter()
-            .any(|ev| event_key(ev).is_some_and(|(w, s)| w == what && s == subject))
-    };
-    let mut out: Vec<Line> = records(e)
-        .into_iter()
-        .filter(|(line, subject)| !covered(&line.what, subject))
-        .map(|(line, _)| line)
-        .collect();
-    out.extend(events);
+    let mut unclaimed: Vec<Option<(&'static str, String, NaiveDate)>> =
+        e.events.iter().map(event_key_dated).collect();
+    let mut out = Vec::new();
+    for (line, subject) in records(e) {
+        let date = line.at.date();
+        let hit = unclaimed.iter().position(|k| {
+            k.as_ref()
+                .is_some_and(|(w, s, d)| *w == line.what && *s == subject && *d == date)
+        });
+        match hit {
+            Some(i) => unclaimed[i] = None,
+            None => out.push(line),
+        }
+    }
+    out.extend(e.events.iter().map(|ev| event_line(e, ev)));
     out
+}
+
+/// An event's key with the date of the record it stands for: its `on` (or
+/// `opened`) value, else the day it was recorded.
+fn event_key_dated(ev: &crate::engagement::Event) -> Option<(&'static str, String, NaiveDate)> {
+    let (what, subject) = event_key(ev)?;
+    let date = ["on", "opened"]
+        .iter()
+        .find_map(|k| ev.value(k)?.parse::<When>().ok())
+        .map_or_else(|| ev.at.date(), |w| w.date());
+    Some((what, subject, date))
 }
 
 /// What record an event stands for: (what, subject), as [`records`] names them.
@@ -307,28 +354,51 @@ fn excerpt(text: &str) -> String {
     }
 }
 
-/// The commits of the engagement's file: author, date, subject.
-fn commits(repo: &Repo, ws: &Workspace, e: &Engagement) -> Result<Vec<Line>> {
+/// Each commit that touched an engagement file, by full hash: its position
+/// in `git log`, newest first.
+fn commit_ranks(repo: &Repo, ws: &Workspace) -> HashMap<String, usize> {
+    let dir = repo.rel(ws.store.dir());
+    let Ok(log) = repo.output(&["log", "--format=%H", "--", &dir]) else {
+        return HashMap::new();
+    };
+    log.lines()
+        .enumerate()
+        .map(|(i, h)| (h.to_string(), i))
+        .collect()
+}
+
+/// The commits of the engagement's file: author, date, subject, each with
+/// its place in git's order (from `ranks` when it has it).
+fn commits(
+    repo: &Repo,
+    ws: &Workspace,
+    e: &Engagement,
+    ranks: &HashMap<String, usize>,
+) -> Result<Vec<(Line, Tie)>> {
     let path = ws.store.dir().join(format!("{}.toml", e.id));
     let rel = repo.rel(&path);
-    let Ok(log) = repo.output(&["log", "--format=%h%x1f%an%x1f%aI%x1f%s", "--", &rel]) else {
+    let format = "--format=%H%x1f%h%x1f%an%x1f%aI%x1f%s";
+    let Ok(log) = repo.output(&["log", format, "--", &rel]) else {
         // No commits yet: nothing to add.
         return Ok(Vec::new());
     };
     Ok(log
         .lines()
-        .filter_map(|l| {
+        .enumerate()
+        .filter_map(|(i, l)| {
             let mut p = l.split('\x1f');
-            let (hash, author, date, subject) = (p.next()?, p.next()?, p.next()?, p.next()?);
+            let (full, hash, author) = (p.next()?, p.next()?, p.next()?);
+            let (date, subject) = (p.next()?, p.next()?);
             let at = chrono::DateTime::parse_from_rfc3339(date).ok()?;
-            Some(Line {
+            let line = Line {
                 engagement: e.id.clone(),
                 at: When::At(at),
                 by: Some(author.to_string()),
                 what: "commit".into(),
                 detail: format!("{hash} {subject}"),
                 source: "git",
-            })
+            };
+            Some((line, Tie::Git(ranks.get(full).copied().unwrap_or(i))))
         })
         .collect())
 }

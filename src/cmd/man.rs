@@ -187,6 +187,10 @@ const FILES: &[(&str, &str)] = &[
         "What ft undo takes back without git: the last 50 changes, each with the file before and after.",
     ),
     (
+        ".ft/cal-seq",
+        "The SEQUENCE ft cal last gave each calendar event, and its start: SEQUENCE grows whenever a start moves.",
+    ),
+    (
         ".ft/edit/",
         "The copies ft edit opens in the editor; a text that was discarded or not saved stays here.",
     ),

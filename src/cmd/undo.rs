@@ -52,8 +52,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
 fn undo_journal(ws: &Workspace, dry_run: bool) -> Result<String> {
     let journal = Journal::open(&ws.root)?;
     let mut notes = String::new();
+    // A dry run removes nothing, so it walks back by number instead.
+    let mut below = u64::MAX;
     loop {
-        let Some((n, entry)) = journal.last()? else {
+        let Some((n, entry)) = journal.last_below(below)? else {
             return Err(nothing(&notes));
         };
         let current = current_text(ws, &entry.id)?;
@@ -74,6 +76,7 @@ fn undo_journal(ws: &Workspace, dry_run: bool) -> Result<String> {
             if !dry_run {
                 journal.remove(n);
             }
+            below = n;
             continue;
         }
         return Err(user_hint(

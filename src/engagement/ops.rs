@@ -456,7 +456,10 @@ fn hold(
     let n = doc.push_entry("holds", &entry)?;
     let was = doc.value(&["status"]);
     doc.set(&["status"], Status::OnHold.as_str())?;
-    let mut event = Entry::new("hold").with("hold", n).with("reason", reason);
+    let mut event = Entry::new("hold")
+        .with("hold", n)
+        .with("reason", reason)
+        .with("on", on);
     if let Some(u) = until {
         event = event.with("until", day(u));
     }
