@@ -668,6 +668,20 @@ mod tests {
     }
 
     #[test]
+    fn fit_is_60_skill_plus_40_availability_plus_half_a_point_a_day_waiting() {
+        assert_eq!(availability(1, Some(4)), 0.75, "3 of 4 free");
+        assert_eq!(availability(4, Some(4)), -1.0);
+        assert_eq!(availability(9, None), 0.5);
+        let services = vec!["Teams".to_string()];
+        // skill 3/4 = 0.75: 45 + 40 x 0.75 = 30, + 0.5 x 10 = 5: 80.
+        let f = fit(&services, &skills(&[("Teams", 3)]), 1, Some(4), 10);
+        assert_eq!((f.skill, f.availability, f.score), (0.75, 0.75, 80.0));
+        // Waiting counts up to 60 days; 1/3 free gives 13.333..., rounded to 2 places.
+        let f = fit(&services, &skills(&[("Teams", 4)]), 2, Some(3), 90);
+        assert_eq!(f.score, 60.0 + 13.33 + 30.0);
+    }
+
+    #[test]
     fn longer_waiting_ranks_higher_among_equals() {
         let services = vec!["Teams".to_string()];
         let s = skills(&[("Teams", 3)]);

@@ -213,6 +213,27 @@ fn status_on_hold_by_ft_set_is_a_hold_and_a_hold_past_its_date_asks_to_resume() 
         "{hold}"
     );
     assert_eq!(hold["overdue"], true);
+    assert_eq!(
+        hold["due"], "2026-11-30",
+        "due the day it was expected back"
+    );
+    assert!(
+        hold["urgency"].as_f64().unwrap() > 100.0,
+        "ranked as overdue work: {hold}"
+    );
+    assert!(
+        hold["reason"]
+            .as_str()
+            .unwrap()
+            .contains("expected back Mon 30 Nov; 1 day overdue"),
+        "{hold}"
+    );
+    // On the day itself it is already asked for.
+    let on_the_day = next_json(&ws, &["--as", "alice", "--today", "2026-11-30"]);
+    assert!(
+        on_the_day.iter().any(|i| i["kind"] == "hold"),
+        "{on_the_day:?}"
+    );
     let bob = next_json(&ws, &["--as", "bob", "--today", "2026-12-01"]);
     assert!(bob.is_empty(), "only the primary role is asked: {bob:?}");
     ws.ft(&["--today", "2026-12-01", "set", "n", "status", "active"])
@@ -337,6 +358,18 @@ fn an_unassigned_severity_1_is_on_the_queue_and_ranked_first_to_claim() {
     assert_eq!(first["next_task"], "acknowledge");
     let table = ws.ft(&["--today", now, "assign"]).ok();
     table.stdout_has("acknowledge Mon 23 Nov 09:15Z (severity 1)");
+    // Held by someone else, or closed: not on the queue.
+    ws.engagement(
+        "held",
+        "customer = \"H\"\nplaybook = \"mcs-escalation\"\nservices = [\"ICM\"]\nstatus = \"active\"\n\n[fields]\nseverity = \"1\"\n\n[team]\nPE = \"sam\"\n\n[milestones]\nopened = 2026-11-23T09:00:00Z\n",
+    );
+    ws.engagement(
+        "shut",
+        "customer = \"S\"\nplaybook = \"mcs-escalation\"\nservices = [\"ICM\"]\nstatus = \"closed\"\n\n[fields]\nseverity = \"1\"\n\n[milestones]\nopened = 2026-11-23T09:00:00Z\nend = 2026-11-23T09:01:00Z\n",
+    );
+    let items = next_json(&ws, &["--today", now]);
+    assert!(item(&items, "held", "acknowledge").is_none(), "{items:?}");
+    assert!(item(&items, "shut", "acknowledge").is_none(), "{items:?}");
 }
 
 #[test]
