@@ -217,8 +217,7 @@ pub fn sla_lines(
 
 /// DIBS due at a milestone, as an SLA per playbook: complete by the
 /// milestone (on time), after it (late), missing after it (overdue), or
-/// missing before it (open). When DIBS were completed is the time of the
-/// last recorded DIBS change; a file completed by hand counts as on time.
+/// missing before it (open). A file completed by hand counts as on time.
 fn dibs_lines(engagements: &[&Engagement], catalog: &Catalog, now: When) -> Vec<SlaLine> {
     let mut out: Vec<SlaLine> = Vec::new();
     for e in engagements {
@@ -252,8 +251,9 @@ fn dibs_lines(engagements: &[&Engagement], catalog: &Catalog, now: When) -> Vec<
     out.into_iter().map(|l| l.finish(&mut [])).collect()
 }
 
-/// DIBS that were completed after the milestone they were due by (the
-/// time of the last recorded DIBS change).
+/// DIBS that were completed after the milestone they were due by: when
+/// all four fields were first filled in, by the file's own records (see
+/// [`Engagement::dibs_completed_at`]).
 pub fn dibs_late(p: &Playbook, e: &Engagement) -> bool {
     let Some(at) = p
         .dibs
@@ -263,17 +263,10 @@ pub fn dibs_late(p: &Playbook, e: &Engagement) -> bool {
     else {
         return false;
     };
-    let done_at = e
-        .events
-        .iter()
-        .filter(|ev| ev.op == "dibs")
-        .map(|ev| ev.at)
-        .max_by_key(|w| w.instant());
-    e.dibs.missing().is_empty()
-        && e.milestones
-            .get(at)
-            .zip(done_at)
-            .is_some_and(|(due, t)| sla::is_past(sla::Due::from_when(*due), t))
+    e.milestones
+        .get(at)
+        .zip(e.dibs_completed_at())
+        .is_some_and(|(due, t)| sla::is_past(sla::Due::from_when(*due), t))
 }
 
 fn dibs_line(p: &Playbook, at: &str) -> SlaLine {

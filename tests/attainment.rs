@@ -288,3 +288,66 @@ fn compare_shows_each_figure_then_and_now_and_what_changed() {
         "{table}"
     );
 }
+
+/// The DIBS line of the SLA table: (on time, late, overdue, open).
+fn dibs_counts(v: &Value) -> (u64, u64, u64, u64) {
+    let sla = v["summary"]["sla"].as_array().unwrap();
+    let l = sla
+        .iter()
+        .find(|l| l["task"] == "dibs")
+        .unwrap_or_else(|| panic!("{sla:#?}"));
+    let n = |k: &str| l[k].as_u64().unwrap();
+    (n("on_time"), n("late"), n("overdue"), n("open"))
+}
+
+fn dibs_late(v: &Value, id: &str) -> bool {
+    let rows = v["rows"].as_array().unwrap();
+    let row = rows.iter().find(|r| r["id"] == id).unwrap();
+    row["dibs_late"].as_bool().unwrap()
+}
+
+#[test]
+fn dibs_complete_on_time_stay_on_time_after_a_later_edit() {
+    let ws = Ws::demo();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--today", "2026-11-23", "--as", "dana"];
+        all.extend(args);
+        ws.ft(&all).ok()
+    };
+    let review = || -> Value {
+        serde_json::from_str(&run(&["report", "--all", "--format", "json"]).stdout).unwrap()
+    };
+    // fabrikam-core: complete in the file before its kickoff (19 Oct), no
+    // records: on time. contoso-teams: success owner missing since its
+    // kickoff (10 Nov): overdue.
+    assert_eq!(dibs_counts(&review()), (1, 0, 1, 0));
+    // A later edit of a complete DIBS changes nothing.
+    run(&[
+        "dibs",
+        "fabrikam-core",
+        "--success-owner",
+        "Miriam Lee, CIO (acting)",
+    ]);
+    let v = review();
+    assert!(!dibs_late(&v, "fabrikam-core"));
+    assert_eq!(dibs_counts(&v), (1, 0, 1, 0));
+    let table = run(&["report", "fabrikam-core"]).stdout;
+    assert!(!table.contains("complete, late"), "{table}");
+    // contoso-teams completed today, 13 days after its kickoff: late; an
+    // edit the next day keeps the completion at the first time.
+    run(&["dibs", "contoso-teams", "--success-owner", "Ana Ruiz, COO"]);
+    ws.ft(&[
+        "--today",
+        "2026-11-24",
+        "--as",
+        "dana",
+        "dibs",
+        "contoso-teams",
+        "--intent",
+        "Replace the chat tool",
+    ])
+    .ok();
+    let v = review();
+    assert!(dibs_late(&v, "contoso-teams"));
+    assert_eq!(dibs_counts(&v), (1, 1, 0, 0));
+}
