@@ -82,21 +82,35 @@ struct Outcome {
     elapsed: Option<f64>,
 }
 
-/// The result of `t` on `e` under `rule`.
+/// The result of `t` on `e`, times in `unit`.
 fn outcome(t: &Task, e: &Engagement, unit: Unit, cal: &Calendar, now: When) -> Outcome {
     let (status, clock) = sla::task_status(t, e, cal, now);
-    let elapsed = match (e.task_state(&t.id), clock.as_ref().and_then(|c| c.start)) {
-        // Done before its anchor took no time, not negative time.
-        (Some(TaskState::Done(done)), Some(start)) => {
-            Some(clock::elapsed(start, *done, unit, cal).max(0.0))
-        }
+    let done = match e.task_state(&t.id) {
+        Some(TaskState::Done(done)) => Some(*done),
         _ => None,
     };
-    let due = clock.as_ref().and_then(|c| c.due);
-    Outcome {
-        status,
-        due,
-        elapsed,
+    let start = clock.as_ref().and_then(|c| c.start);
+    match (done, start) {
+        // Done before its anchor happened at all: met, in no time, and
+        // counted in the period it was done in.
+        (Some(done), None) if clock.is_some() => Outcome {
+            status: Status::DoneOnTime {
+                on: done.to_string(),
+            },
+            due: Some(sla::Due::from_when(done)),
+            elapsed: Some(0.0),
+        },
+        // Done before its anchor took no time, not negative time.
+        (Some(done), Some(start)) => Outcome {
+            status,
+            due: clock.and_then(|c| c.due),
+            elapsed: Some(clock::elapsed(start, done, unit, cal).max(0.0)),
+        },
+        _ => Outcome {
+            status,
+            due: clock.and_then(|c| c.due),
+            elapsed: None,
+        },
     }
 }
 

@@ -351,3 +351,81 @@ fn dibs_complete_on_time_stay_on_time_after_a_later_edit() {
     assert!(dibs_late(&v, "contoso-teams"));
     assert_eq!(dibs_counts(&v), (1, 1, 0, 0));
 }
+
+/// The line of `task`: (on time, late, overdue, open).
+fn counts(v: &Value, task: &str) -> (u64, u64, u64, u64) {
+    let sla = v["summary"]["sla"].as_array().unwrap();
+    let l = sla
+        .iter()
+        .find(|l| l["task"] == task)
+        .unwrap_or_else(|| panic!("{task}: {sla:#?}"));
+    let n = |k: &str| l[k].as_u64().unwrap();
+    (n("on_time"), n("late"), n("overdue"), n("open"))
+}
+
+fn goal(v: &Value, name: &str) -> Value {
+    let goals = v["summary"]["goals"].as_array().unwrap();
+    goals
+        .iter()
+        .find(|g| g["name"] == name && g.get("person").is_none())
+        .unwrap_or_else(|| panic!("{name}: {goals:#?}"))
+        .clone()
+}
+
+#[test]
+fn a_task_done_before_its_anchor_exists_counts_as_met_in_no_time() {
+    let ws = Ws::demo();
+    let review = |extra: &[&str]| -> Value {
+        let mut args = vec!["report", "--all", "--format", "json"];
+        args.extend(extra);
+        serde_json::from_str(&ws.ft(&args).ok().stdout).unwrap()
+    };
+    // Product feedback (0d after end): adatum-webapps ended 21 Nov without
+    // it (overdue); northwind, tailspin and woodgrove have no end (open).
+    assert_eq!(counts(&review(&[]), "product-feedback"), (0, 0, 1, 3));
+    ws.ft(&[
+        "--as",
+        "alice",
+        "done",
+        "northwind-aks",
+        "product-feedback",
+        "--on",
+        "2026-11-18",
+    ])
+    .ok();
+    // northwind's feedback, captured before any end: met on time, in 0 days.
+    let v = review(&[]);
+    assert_eq!(counts(&v, "product-feedback"), (1, 0, 1, 2));
+    let sla = v["summary"]["sla"].as_array().unwrap();
+    let line = sla
+        .iter()
+        .find(|l| l["task"] == "product-feedback")
+        .unwrap();
+    assert_eq!(line["met_percent"], 50.0);
+    assert_eq!(line["median"], 0.0);
+    // The goals count it the same way: feedback in 1 of the 2 engagements
+    // where it is done or overdue; aging met in 4 of 6 due (pm-intro 2 of
+    // 2, customer-contact 1 of 2, product-feedback 1 of 2).
+    let feedback = goal(&v, "Customer feedback from 75% of engaged customers");
+    assert_eq!(
+        (feedback["actual"].as_str(), feedback["count"].as_u64()),
+        (Some("50%"), Some(2))
+    );
+    let aging = goal(&v, "Aging meets engagement SLAs");
+    assert_eq!(
+        (aging["actual"].as_str(), aging["count"].as_u64()),
+        (Some("66.7%"), Some(6))
+    );
+    // In a period, it counts on the day it was done (18 Nov).
+    let period = review(&["--since", "2026-11-16"]);
+    assert_eq!(counts(&period, "product-feedback"), (1, 0, 1, 0));
+    let before = review(&["--since", "2026-11-01", "--until", "2026-11-17"]);
+    assert!(
+        before["summary"]["sla"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["task"] != "product-feedback"),
+        "{before:#?}"
+    );
+}
