@@ -223,17 +223,23 @@ pub fn sla_lines(
         .into_values()
         .map(|(line, mut times)| line.finish(&mut times))
         .collect();
-    if counting.window.is_none() {
-        out.extend(dibs_lines(engagements, catalog, now));
-    }
+    out.extend(dibs_lines(engagements, catalog, now, counting));
     out
 }
 
-/// DIBS due at a milestone, as an SLA per playbook: complete by the
+/// DIBS due at a milestone, as an SLA per playbook (and per person who
+/// held the playbook's primary role, with [`By::Person`]): complete by the
 /// milestone (on time), after it (late), missing after it (overdue), or
 /// missing before it (open). A file completed by hand counts as on time.
-fn dibs_lines(engagements: &[&Engagement], catalog: &Catalog, now: When) -> Vec<SlaLine> {
-    let mut out: Vec<SlaLine> = Vec::new();
+/// In a period they count when the milestone fell in it (DIBS complete
+/// before the milestone happened: when they were completed).
+fn dibs_lines(
+    engagements: &[&Engagement],
+    catalog: &Catalog,
+    now: When,
+    counting: Counting,
+) -> Vec<SlaLine> {
+    let mut lines: BTreeMap<(usize, String), SlaLine> = BTreeMap::new();
     for e in engagements {
         let Some(p) = catalog.get(&e.playbook) else {
             continue;
@@ -246,15 +252,20 @@ fn dibs_lines(engagements: &[&Engagement], catalog: &Catalog, now: When) -> Vec<
         else {
             continue;
         };
-        let line = match out.iter_mut().position(|l| l.playbook == p.id) {
-            Some(i) => &mut out[i],
-            None => {
-                out.push(dibs_line(p, &at));
-                out.last_mut().expect("just pushed")
-            }
-        };
         let due = e.milestones.get(&at).copied();
         let complete = e.dibs.missing().is_empty();
+        let counted_at = due.or_else(|| e.dibs_completed_at().filter(|_| complete));
+        if !counting.counts(counted_at.map(sla::Due::from_when)) {
+            continue;
+        }
+        let person = (counting.by == By::Person).then(|| {
+            let primary = p.primary_role.as_deref().and_then(|r| e.holder(r));
+            primary.unwrap_or("nobody").to_string()
+        });
+        let pi = catalog.playbooks.iter().position(|x| x.id == p.id);
+        let line = lines
+            .entry((pi.unwrap_or(0), person.clone().unwrap_or_default()))
+            .or_insert_with(|| dibs_line(p, &at, person));
         match (complete, due) {
             (true, _) if dibs_late(p, e) => line.late += 1,
             (true, _) => line.on_time += 1,
@@ -262,7 +273,7 @@ fn dibs_lines(engagements: &[&Engagement], catalog: &Catalog, now: When) -> Vec<
             (false, _) => line.open += 1,
         }
     }
-    out.into_iter().map(|l| l.finish(&mut [])).collect()
+    lines.into_values().map(|l| l.finish(&mut [])).collect()
 }
 
 /// DIBS that were completed after the milestone they were due by: when
@@ -283,12 +294,12 @@ pub fn dibs_late(p: &Playbook, e: &Engagement) -> bool {
         .is_some_and(|(due, t)| sla::is_past(sla::Due::from_when(*due), t))
 }
 
-fn dibs_line(p: &Playbook, at: &str) -> SlaLine {
+fn dibs_line(p: &Playbook, at: &str, person: Option<String>) -> SlaLine {
     SlaLine {
         playbook: p.id.clone(),
         task: "dibs".into(),
         name: "DIBS: date, intent, business reason, success owner".into(),
-        person: None,
+        person,
         target: format!("by {at}"),
         on_time: 0,
         late: 0,

@@ -429,3 +429,51 @@ fn a_task_done_before_its_anchor_exists_counts_as_met_in_no_time() {
         "{before:#?}"
     );
 }
+
+fn dibs_line_of(v: &Value, person: &str) -> (u64, u64, u64, u64) {
+    let sla = v["summary"]["sla"].as_array().unwrap();
+    let l = sla
+        .iter()
+        .find(|l| l["task"] == "dibs" && l["person"] == person)
+        .unwrap_or_else(|| panic!("{person}: {sla:#?}"));
+    let n = |k: &str| l[k].as_u64().unwrap();
+    (n("on_time"), n("late"), n("overdue"), n("open"))
+}
+
+#[test]
+fn dibs_count_in_the_period_of_their_milestone_and_for_the_fm() {
+    let ws = Ws::demo();
+    let review = |extra: &[&str]| -> Value {
+        let mut args = vec!["report", "--all", "--format", "json"];
+        args.extend(extra);
+        serde_json::from_str(&ws.ft(&args).ok().stdout).unwrap()
+    };
+    // DIBS are due at the kickoff: fabrikam-core's on 19 Oct (complete:
+    // on time), contoso-teams's on 10 Nov (success owner missing: overdue).
+    assert_eq!(
+        dibs_counts(&review(&["--since", "2026-11-01"])),
+        (0, 0, 1, 0)
+    );
+    assert_eq!(
+        dibs_counts(&review(&["--since", "2026-10-01", "--until", "2026-10-31"])),
+        (1, 0, 0, 0)
+    );
+    assert_eq!(
+        dibs_counts(&review(&["--since", "2026-10-01"])),
+        (1, 0, 1, 0)
+    );
+    // The DIBS belong to the FM, the playbook's primary role: dana holds
+    // both; once frank is contoso-teams's FM, its DIBS are his.
+    assert_eq!(
+        dibs_line_of(&review(&["--by", "person"]), "dana"),
+        (1, 0, 1, 0)
+    );
+    let contoso = ws.read("engagements/contoso-teams.toml").replace(
+        "FM = { person = \"dana\", since = 2026-11-03 }",
+        "FM = { person = \"frank\", since = 2026-11-03 }",
+    );
+    ws.engagement("contoso-teams", &contoso);
+    let v = review(&["--by", "person"]);
+    assert_eq!(dibs_line_of(&v, "dana"), (1, 0, 0, 0));
+    assert_eq!(dibs_line_of(&v, "frank"), (0, 0, 1, 0));
+}
