@@ -312,7 +312,9 @@ fn dibs_line(p: &Playbook, at: &str, person: Option<String>) -> SlaLine {
     }
 }
 
-/// Each goal of the playbooks in use, measured over the engagements.
+/// Each goal of the playbooks in use, measured over the engagements (and,
+/// with [`By::Person`], a line per person who held the role of the goal's
+/// tasks after the team's line).
 pub fn goal_lines(
     engagements: &[&Engagement],
     catalog: &Catalog,
@@ -331,12 +333,90 @@ pub fn goal_lines(
             continue;
         }
         for g in &p.goals {
-            out.push(goal_line(p, g, &mine, cal, now, counting));
+            out.extend(goal_line(p, g, &mine, cal, now, counting));
         }
     }
     out
 }
 
+/// What one goal adds up over its items.
+#[derive(Default)]
+struct GoalTally {
+    /// Due items (on time, late, overdue), and those met on time.
+    due: usize,
+    met: usize,
+    /// Engagements where the task is done or overdue, and those done.
+    applied: usize,
+    done: usize,
+    times: Vec<f64>,
+}
+
+impl GoalTally {
+    fn add(&mut self, e: &Engagement, t: &Task, o: &Outcome) {
+        // A share of engagements counts those where the task is done or
+        // overdue, not those where it is not due yet.
+        let finished = matches!(e.task_state(&t.id), Some(TaskState::Done(_)));
+        if finished || o.status.is_overdue() {
+            self.applied += 1;
+            self.done += usize::from(finished);
+        }
+        match o.status {
+            Status::DoneOnTime { .. } => (self.due, self.met) = (self.due + 1, self.met + 1),
+            Status::DoneLate { .. } | Status::Overdue { .. } => self.due += 1,
+            _ => {}
+        }
+        self.times.extend(o.elapsed);
+    }
+
+    /// The goal's line: its actual figure (a mean in the goal's unit, or a
+    /// percentage), and whether that meets the target.
+    fn line(&self, p: &Playbook, g: &Goal, person: Option<String>) -> GoalLine {
+        let (value, reached, count, unit) = match g.target {
+            Target::Mean(period) => {
+                let m = mean(&self.times);
+                let ok = m.map(|m| m <= f64::from(period.amount));
+                (m, ok, self.times.len(), unit_label(period.unit))
+            }
+            Target::Met(pct) => {
+                let share = percent(self.met, self.due);
+                (share, share.map(|s| s >= f64::from(pct)), self.due, "%")
+            }
+            Target::Done(pct) => {
+                let share = percent(self.done, self.applied);
+                let ok = share.map(|s| s >= f64::from(pct));
+                (share, ok, self.applied, "%")
+            }
+        };
+        let (target_value, actual) = match g.target {
+            Target::Mean(period) => (
+                f64::from(period.amount),
+                value.map(|m| clock::amount_words(m, period.unit)),
+            ),
+            Target::Met(pct) | Target::Done(pct) => {
+                (f64::from(pct), value.map(|s| format!("{s}%")))
+            }
+        };
+        GoalLine {
+            playbook: p.id.clone(),
+            name: g.name.clone(),
+            person,
+            target: g.target.to_string(),
+            target_value,
+            actual,
+            actual_value: value,
+            unit,
+            count,
+            result: match reached {
+                Some(true) => "met",
+                Some(false) => "missed",
+                None => "no data",
+            },
+            source: g.source.clone(),
+        }
+    }
+}
+
+/// The team's line of one goal, then one per person with `--by person`.
 fn goal_line(
     p: &Playbook,
     g: &Goal,
@@ -344,9 +424,9 @@ fn goal_line(
     cal: &Calendar,
     now: When,
     counting: Counting,
-) -> GoalLine {
-    let (mut due, mut met, mut applied, mut done) = (0, 0, 0, 0);
-    let mut times = Vec::new();
+) -> Vec<GoalLine> {
+    let mut team = GoalTally::default();
+    let mut people: BTreeMap<String, GoalTally> = BTreeMap::new();
     let unit = match g.target {
         Target::Mean(period) => period.unit,
         _ => Unit::Days,
@@ -364,57 +444,20 @@ fn goal_line(
             if !counting.counts(o.due) {
                 continue;
             }
-            // A share of engagements counts those where the task is done or
-            // overdue, not those where it is not due yet.
-            let finished = matches!(e.task_state(&t.id), Some(TaskState::Done(_)));
-            if finished || o.status.is_overdue() {
-                applied += 1;
-                done += usize::from(finished);
+            team.add(e, t, &o);
+            if counting.by == By::Person {
+                let who = e.holder(&t.role).unwrap_or("nobody").to_string();
+                people.entry(who).or_default().add(e, t, &o);
             }
-            match o.status {
-                Status::DoneOnTime { .. } => (due, met) = (due + 1, met + 1),
-                Status::DoneLate { .. } | Status::Overdue { .. } => due += 1,
-                _ => {}
-            }
-            times.extend(o.elapsed);
         }
     }
-    let (actual, reached, count) = match g.target {
-        Target::Mean(period) => {
-            let m = mean(&times);
-            let words = m.map(|m| clock::amount_words(m, period.unit));
-            (words, m.map(|m| m <= f64::from(period.amount)), times.len())
-        }
-        Target::Met(pct) => {
-            let share = percent(met, due);
-            (
-                share.map(|s| format!("{s}%")),
-                share.map(|s| s >= f64::from(pct)),
-                due,
-            )
-        }
-        Target::Done(pct) => {
-            let share = percent(done, applied);
-            (
-                share.map(|s| format!("{s}%")),
-                share.map(|s| s >= f64::from(pct)),
-                applied,
-            )
-        }
-    };
-    GoalLine {
-        playbook: p.id.clone(),
-        name: g.name.clone(),
-        target: g.target.to_string(),
-        actual,
-        count,
-        result: match reached {
-            Some(true) => "met",
-            Some(false) => "missed",
-            None => "no data",
-        },
-        source: g.source.clone(),
-    }
+    std::iter::once(team.line(p, g, None))
+        .chain(
+            people
+                .iter()
+                .map(|(who, t)| t.line(p, g, Some(who.clone()))),
+        )
+        .collect()
 }
 
 #[cfg(test)]

@@ -97,6 +97,15 @@ fn goals_from_the_source_documents_are_met_or_missed() {
     let goal = |name: &str| goals.iter().find(|g| g["name"] == name).unwrap().clone();
     let fast = goal("Average time to acknowledge, Sev 0, 1, 2, 2.5");
     assert_eq!(fast["actual"], "20 min");
+    // The same figures as numbers, for tools.
+    assert_eq!(
+        (&fast["actual_value"], &fast["target_value"], &fast["unit"]),
+        (
+            &Value::from(20.0),
+            &Value::from(15.0),
+            &Value::from("minutes")
+        )
+    );
     assert_eq!(fast["result"], "missed", "20 min is over the 15 min goal");
     assert_eq!(fast["count"], 2);
     let slow = goal("Average time to acknowledge, Sev 3, 4");
@@ -476,4 +485,71 @@ fn dibs_count_in_the_period_of_their_milestone_and_for_the_fm() {
     let v = review(&["--by", "person"]);
     assert_eq!(dibs_line_of(&v, "dana"), (1, 0, 0, 0));
     assert_eq!(dibs_line_of(&v, "frank"), (0, 0, 1, 0));
+}
+
+#[test]
+fn by_person_splits_each_goal_by_who_held_the_role_and_keeps_the_team_line() {
+    let ws = workspace();
+    let v = report(&ws, &["--by", "person"]);
+    let goals = v["summary"]["goals"].as_array().unwrap();
+    let lines = |name: &str| -> Vec<(String, String, u64, String)> {
+        goals
+            .iter()
+            .filter(|g| g["name"] == name)
+            .map(|g| {
+                (
+                    g["person"].as_str().unwrap_or("team").to_string(),
+                    g["actual"].as_str().unwrap_or("-").to_string(),
+                    g["count"].as_u64().unwrap(),
+                    g["result"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let line = |who: &str, actual: &str, n: u64, result: &str| {
+        (who.to_string(), actual.to_string(), n, result.to_string())
+    };
+    // Sev 0-2.5: alice acknowledged in 10 and 30 min (mean 20); i4 (no
+    // PE) is not acknowledged, so it has no time yet.
+    assert_eq!(
+        lines("Average time to acknowledge, Sev 0, 1, 2, 2.5"),
+        [
+            line("team", "20 min", 2, "missed"),
+            line("alice", "20 min", 2, "missed"),
+            line("nobody", "-", 0, "no data"),
+        ]
+    );
+    // Sev 3-4: bob's 12 h.
+    assert_eq!(
+        lines("Average time to acknowledge, Sev 3, 4"),
+        [
+            line("team", "12 h", 1, "met"),
+            line("bob", "12 h", 1, "met")
+        ]
+    );
+    let table = ws
+        .ft(&[
+            "--today",
+            "2026-11-23T10:00:00Z",
+            "report",
+            "--all",
+            "--by",
+            "person",
+        ])
+        .ok()
+        .stdout;
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("Average time to acknowledge, Sev 3, 4 ") && l.contains(" bob "))
+        .unwrap_or_else(|| panic!("{table}"));
+    let cells: Vec<&str> = row
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(
+        cells[1..],
+        ["bob", "mean <= 24h", "12 h", "1", "met"],
+        "{row}"
+    );
 }

@@ -272,22 +272,34 @@ pub(crate) fn sla_grid(s: &Summary) -> Grid {
     g
 }
 
-/// The team goals: target, actual, met or missed.
-fn goals_grid(s: &Summary) -> Grid {
-    let mut g = Grid::new(&["Goal", "Target", "Actual", "Over", "Result"]).fit(0, Fit::Wrap(16));
+/// The team goals: target, actual, met or missed; with `--by person`, each
+/// goal's team line ("team") then a line per person.
+pub(crate) fn goals_grid(s: &Summary) -> Grid {
+    let by_person = s.goals.iter().any(|l| l.person.is_some());
+    let mut headers = vec!["Goal"];
+    if by_person {
+        headers.push("Person");
+    }
+    headers.extend(["Target", "Actual", "Over", "Result"]);
+    let mut g = Grid::new(&headers).fit(0, Fit::Wrap(16));
     for l in &s.goals {
         let tone = match l.result {
             "met" => Tone::Good,
             "missed" => Tone::Bad,
             _ => Tone::Dim,
         };
-        g.row(vec![
-            (l.name.clone(), Tone::Plain),
+        let mut row = vec![(l.name.clone(), Tone::Plain)];
+        if by_person {
+            let who = l.person.clone().unwrap_or_else(|| "team".into());
+            row.push((who, Tone::Plain));
+        }
+        row.extend([
             (l.target.clone(), Tone::Plain),
             (l.actual.clone().unwrap_or_else(|| "-".into()), Tone::Plain),
             (l.count.to_string(), Tone::Plain),
             (l.result.to_string(), tone),
         ]);
+        g.row(row);
     }
     g
 }

@@ -139,10 +139,20 @@ impl SlaLine {
 pub struct GoalLine {
     pub playbook: String,
     pub name: String,
+    /// Who held the role of the goal's tasks, with `--by person`; the
+    /// team's line has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
     /// "mean <= 15m", "90% met on time".
     pub target: String,
+    /// The target as a number in `unit`: 15 (minutes), 90 (%).
+    pub target_value: f64,
     /// "12 min", "83.3%"; `None` when nothing counted yet.
     pub actual: Option<String>,
+    /// The actual figure as a number in `unit`.
+    pub actual_value: Option<f64>,
+    /// "%" for a share; "minutes", "hours", "days" for a mean.
+    pub unit: &'static str,
     /// How many items the figure is over.
     pub count: usize,
     /// "met", "missed" or "no data".
