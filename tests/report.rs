@@ -272,3 +272,34 @@ fn every_format_snapshot() {
         insta::assert_snapshot!(name, ws.ft(&args).ok().stdout);
     }
 }
+
+#[test]
+fn the_period_is_stated_beside_the_date_in_every_heading() {
+    let ws = Ws::demo();
+    let run = |args: &[&str]| {
+        let mut all = vec!["report", "--all", "--since", "2026-11-16"];
+        all.extend(args);
+        ws.ft(&all).ok().stdout
+    };
+    let table = run(&[]);
+    assert_eq!(
+        table.lines().next(),
+        Some("Health review: all engagements on 2026-11-23, from 2026-11-16 to 2026-11-23"),
+        "--until defaults to today"
+    );
+    let md = run(&["--until", "2026-11-20", "--format", "markdown"]);
+    assert!(
+        md.contains("\n_As of 2026-11-23, from 2026-11-16 to 2026-11-20._\n"),
+        "{md}"
+    );
+    let html = run(&["--until", "2026-11-20", "--format", "html"]);
+    assert!(
+        html.contains("<p class=\"asof\">As of 2026-11-23, from 2026-11-16 to 2026-11-20.</p>"),
+        "{html}"
+    );
+    let plain = ws.ft(&["report", "--all"]).ok().stdout;
+    assert_eq!(
+        plain.lines().next(),
+        Some("Health review: all engagements on 2026-11-23")
+    );
+}

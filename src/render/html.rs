@@ -144,7 +144,7 @@ pub fn portfolio(p: &Portfolio, views: &[View], now: When, zone: Option<&str>) -
     }
     page(
         &format!("Health review: {}", p.scope),
-        &p.today,
+        &format!("{}{}", p.today, super::report::period(p)),
         zone,
         &body,
     )

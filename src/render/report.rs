@@ -364,12 +364,21 @@ pub fn portfolio(p: &Portfolio, format: Format, term: Term) -> String {
     }
 }
 
+/// The period the SLA figures count, after the date: ", from 2026-11-16
+/// to 2026-11-23"; empty without `--since`.
+pub(crate) fn period(p: &Portfolio) -> String {
+    p.period
+        .map(|(from, to)| format!(", from {from} to {to}"))
+        .unwrap_or_default()
+}
+
 fn portfolio_table(p: &Portfolio, term: Term) -> String {
     let mut out = format!(
-        "{} {} on {}\n",
+        "{} {} on {}{}\n",
         paint("Health review:", Tone::Strong, term.color),
         crate::escape::terminal(&p.scope),
-        crate::escape::terminal(&p.today)
+        crate::escape::terminal(&p.today),
+        period(p)
     );
     out.push_str(&rows_layout(&p.rows).render(term.width, term.color));
     out.push('\n');
@@ -454,7 +463,8 @@ fn figures_grid(c: &Comparison) -> Grid {
 
 fn portfolio_markdown(p: &Portfolio) -> String {
     let mut out = markdown::heading(1, &format!("Health review: {}", p.scope));
-    let _ = write!(out, "_As of {}._\n\n", markdown::text(&p.today));
+    let as_of = format!("{}{}", p.today, period(p));
+    let _ = write!(out, "_As of {}._\n\n", markdown::text(&as_of));
     out.push_str(&markdown::heading(2, "Portfolio"));
     out.push_str(&rows_grid(&p.rows).markdown());
     out.push_str(&health_pie(p));
