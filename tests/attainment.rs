@@ -260,6 +260,22 @@ fn compare_shows_each_figure_then_and_now_and_what_changed() {
         ),
         (Some("0"), Some("1"), Some(false))
     );
+    // i3's acknowledgement, 12 h then and now.
+    let sev3 = figure("Goal: Average time to acknowledge, Sev 3, 4");
+    assert_eq!(
+        (
+            sev3["then"].as_str(),
+            sev3["now"].as_str(),
+            sev3["trend"].as_str()
+        ),
+        (Some("12 h"), Some("12 h"), Some("same"))
+    );
+    let met = figure("SLA items met on time");
+    assert_eq!(
+        (met["then_value"].as_f64(), met["now_value"].as_f64()),
+        (Some(100.0), Some(50.0)),
+        "then i3's acknowledgement; now 2 of the 4"
+    );
     let changes = c["changes"].as_array().unwrap();
     let of = |id: &str| {
         changes
@@ -288,10 +304,16 @@ fn compare_shows_each_figure_then_and_now_and_what_changed() {
         .ok()
         .stdout;
     assert!(table.contains("Since 2026-11-22\n"), "{table}");
-    assert!(
-        table.contains("Health red              0     1    ↑"),
-        "{table}"
-    );
+    let red = table
+        .lines()
+        .find(|l| l.starts_with("Health red "))
+        .unwrap_or_else(|| panic!("{table}"));
+    let cells: Vec<&str> = red
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(cells, ["Health red", "0", "1", "↑"], "{table}");
     assert!(
         table.contains("i3: health green -> red; new blocker: Waiting on the customer's logs"),
         "{table}"
@@ -550,6 +572,84 @@ fn by_person_splits_each_goal_by_who_held_the_role_and_keeps_the_team_line() {
     assert_eq!(
         cells[1..],
         ["bob", "mean <= 24h", "12 h", "1", "met"],
+        "{row}"
+    );
+}
+
+#[test]
+fn compare_in_a_period_sets_each_rule_and_goal_beside_the_previous_period() {
+    let ws = workspace();
+    let v = report(&ws, &["--since", "2026-11-22", "--compare", "2026-11-22"]);
+    let c = &v["compare"];
+    // This period: 22-23 Nov; the previous one as long, ending on 22 Nov.
+    assert_eq!(c["period"], serde_json::json!(["2026-11-21", "2026-11-22"]));
+    let figure = |name: &str| -> (Value, Value, Value, Value, Value) {
+        let f = c["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("{name}: {c:#?}"))
+            .clone();
+        (
+            f["then"].clone(),
+            f["now"].clone(),
+            f["then_value"].clone(),
+            f["now_value"].clone(),
+            f["trend"].clone(),
+        )
+    };
+    let v = |s: &str| Value::from(s);
+    let n = |x: f64| Value::from(x);
+    // Then (as of 22 Nov only i3 had opened): its acknowledgement, due 21
+    // Nov, on time: 1 of 1. Now: acknowledgements due 23 Nov, i1 on time,
+    // i2 late, i4 overdue: 1 of 3.
+    assert_eq!(
+        figure("SLA items met on time"),
+        (v("100%"), v("33.3%"), n(100.0), n(33.3), v("down"))
+    );
+    assert_eq!(
+        figure("acknowledge met on time, 15m after opened (severity 0, 1, 2, 2.5)"),
+        (v("-"), v("33.3%"), Value::Null, n(33.3), v("n/a"))
+    );
+    assert_eq!(
+        figure("acknowledge met on time, 24h after opened (severity 3, 4)"),
+        (v("100%"), v("-"), n(100.0), Value::Null, v("n/a"))
+    );
+    // Goals: i3's 12 h then; i1's 10 and i2's 30 min now.
+    assert_eq!(
+        figure("Goal: Average time to acknowledge, Sev 3, 4"),
+        (v("12 h"), v("-"), n(12.0), Value::Null, v("n/a"))
+    );
+    assert_eq!(
+        figure("Goal: Average time to acknowledge, Sev 0, 1, 2, 2.5"),
+        (v("-"), v("20 min"), Value::Null, n(20.0), v("n/a"))
+    );
+    let table = ws
+        .ft(&[
+            "--today",
+            "2026-11-23T10:00:00Z",
+            "report",
+            "--all",
+            "--since",
+            "2026-11-22",
+            "--compare",
+            "2026-11-22",
+        ])
+        .ok()
+        .stdout;
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("SLA items met on time "))
+        .unwrap_or_else(|| panic!("{table}"));
+    let cells: Vec<&str> = row
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(
+        cells,
+        ["SLA items met on time", "100%", "33.3%", "↓"],
         "{row}"
     );
 }

@@ -251,7 +251,15 @@ fn portfolio(ctx: &Context, ws: &Workspace, args: &Args) -> Result<Portfolio> {
     );
     if let Some(c) = &args.compare {
         let then_at = past_date(ctx, "--compare", c)?;
-        let then = as_it_was(ws, &scope, &chosen, then_at, counting);
+        // The previous period is as long as this one and ends at the date.
+        let earlier = crate::report::Counting {
+            window: counting.window.map(|(from, to)| {
+                let end = then_at.date();
+                (end - (to - from), end)
+            }),
+            ..counting
+        };
+        let then = as_it_was(ws, &scope, &chosen, then_at, earlier);
         now.compare = Some(view::compare(&then, &now, then_at, &chosen));
     }
     Ok(now)

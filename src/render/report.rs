@@ -439,12 +439,13 @@ fn comparison_table(c: &Comparison, term: Term) -> String {
 
 /// Each figure then and now, with an arrow coloured by whether it is better.
 fn figures_grid(c: &Comparison) -> Grid {
-    let mut g = Grid::new(&["Figure", "Then", "Now", ""]);
+    let mut g = Grid::new(&["Figure", "Then", "Now", ""]).fit(0, Fit::Wrap(20));
     for f in &c.figures {
         let arrow = match f.trend {
             "up" => "↑",
             "down" => "↓",
-            _ => "=",
+            "same" => "=",
+            _ => "-",
         };
         let tone = match f.better {
             Some(true) => Tone::Good,
