@@ -303,3 +303,31 @@ fn the_period_is_stated_beside_the_date_in_every_heading() {
         Some("Health review: all engagements on 2026-11-23")
     );
 }
+
+#[test]
+fn detail_json_is_one_versioned_object_for_one_id_or_many() {
+    let ws = Ws::demo();
+    let json = |args: &[&str]| -> Value {
+        let mut all = vec!["report"];
+        all.extend(args);
+        all.extend(["--format", "json"]);
+        serde_json::from_str(&ws.ft(&all).ok().stdout).unwrap()
+    };
+    let portfolio = json(&["--all"]);
+    let version = &portfolio["schema_version"];
+    assert_eq!(version, 3);
+    let two = json(&["fabrikam-core", "adatum-webapps"]);
+    assert_eq!(&two["schema_version"], version);
+    assert_eq!(two["today"], "2026-11-23");
+    let ids: Vec<&Value> = two["engagements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["row"]["id"])
+        .collect();
+    assert_eq!(ids, ["fabrikam-core", "adatum-webapps"]);
+    let one = json(&["contoso-teams"]);
+    assert_eq!(&one["schema_version"], version);
+    assert_eq!(one["engagements"].as_array().unwrap().len(), 1);
+    assert_eq!(one["engagements"][0]["engagement"]["id"], "contoso-teams");
+}

@@ -15,8 +15,10 @@ use crate::sla::{self, Due, Status};
 use crate::time::When;
 use crate::view::show::View;
 
-/// The version of the JSON the report writes.
-pub const SCHEMA_VERSION: u32 = 2;
+/// The version of the JSON the report writes: 3 wraps the detail in
+/// `{schema_version, today, engagements}` and adds the goals' and the
+/// comparison's figures as numbers.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Days without a health update or note before an engagement counts as stale.
 pub const STALE_DAYS: i64 = 21;
@@ -250,6 +252,25 @@ pub struct Changes {
 pub struct Detail {
     pub row: Row,
     pub engagement: View,
+}
+
+/// `ft report ID... --format json`: the detail of each engagement, one or
+/// many, under the schema version.
+#[derive(Serialize)]
+pub struct Details<'a> {
+    pub schema_version: u32,
+    pub today: String,
+    pub engagements: &'a [Detail],
+}
+
+impl<'a> Details<'a> {
+    pub fn new(engagements: &'a [Detail], now: When) -> Self {
+        Details {
+            schema_version: SCHEMA_VERSION,
+            today: now.to_string(),
+            engagements,
+        }
+    }
 }
 
 /// What the tasks and cadences of one engagement add up to.
