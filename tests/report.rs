@@ -331,3 +331,38 @@ fn detail_json_is_one_versioned_object_for_one_id_or_many() {
     assert_eq!(one["engagements"].as_array().unwrap().len(), 1);
     assert_eq!(one["engagements"][0]["engagement"]["id"], "contoso-teams");
 }
+
+#[test]
+fn markdown_gantt_labels_keep_full_names() {
+    let ws = Ws::demo();
+    let md = ws
+        .ft(&[
+            "report",
+            "fabrikam-core",
+            "adatum-webapps",
+            "--format",
+            "markdown",
+        ])
+        .ok()
+        .stdout;
+    assert!(!md.contains("..."), "nothing cut:\n{md}");
+    // 66 characters, once cut at 60.
+    assert!(
+        md.contains("    closing-report Deliver the Closing Report for the field to pursue next follow-ups :t6, 2026-11-21, 2026-11-27\n"),
+        "{md}"
+    );
+    // A name Mermaid would read as syntax is escaped, still in full.
+    let evil = ws.read("engagements/adatum-webapps.toml").replace(
+        "customer = \"Adatum Corporation\"",
+        "customer = \"Adatum: #1; the <very> long-named corporation of the western seaboard\"",
+    );
+    ws.engagement("adatum-webapps", &evil);
+    let md = ws
+        .ft(&["report", "adatum-webapps", "--format", "markdown"])
+        .ok()
+        .stdout;
+    assert!(
+        md.contains("    title adatum-webapps Adatum 1 the very long-named corporation of the western seaboard\n"),
+        "{md}"
+    );
+}

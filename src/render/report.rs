@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use super::{Fit, Format, Grid, Layout, Term, Tone, ellipsize, layout, markdown, paint, show};
+use super::{Fit, Format, Grid, Layout, Term, Tone, layout, markdown, paint, show};
 use crate::engagement::Health;
 use crate::sla::{self, Status};
 use crate::view::report::{Comparison, Portfolio, Row, STALE_DAYS, Summary, Trend};
@@ -524,9 +524,9 @@ fn health_pie(p: &Portfolio) -> String {
     out
 }
 
-/// A Mermaid label of at most 60 characters.
+/// A Mermaid label, in full: Markdown has no width to fit.
 fn label(text: &str) -> String {
-    ellipsize(&markdown::mermaid(text), 60)
+    markdown::mermaid(text)
 }
 
 /// A Mermaid gantt of the stages and tasks: done, late, overdue, upcoming.
@@ -707,7 +707,7 @@ mod tests {
             "{chart}"
         );
         assert!(
-            chart.contains("    pm-intro Send the Primary Project Engineer introduction email to t... :done, t1, 2026-11-20, 1d\n"),
+            chart.contains("    pm-intro Send the Primary Project Engineer introduction email to the customer :done, t1, 2026-11-20, 1d\n"),
             "done the day the clock started: one day\n{chart}"
         );
         assert!(
