@@ -366,3 +366,20 @@ fn markdown_gantt_labels_keep_full_names() {
         "{md}"
     );
 }
+
+#[test]
+fn dibs_fields_are_named_as_people_read_them() {
+    let ws = Ws::demo();
+    for args in [
+        vec!["show", "contoso-teams"],
+        vec!["report", "contoso-teams"],
+        vec!["report", "contoso-teams", "--format", "markdown"],
+        vec!["report", "contoso-teams", "--format", "html"],
+        vec!["report", "--all"],
+        vec!["next", "--as", "dana"],
+    ] {
+        let out = ws.ft(&args).ok().stdout;
+        assert!(out.contains("Success owner"), "{args:?}:\n{out}");
+        assert!(!out.contains("success_owner"), "{args:?}:\n{out}");
+    }
+}

@@ -134,12 +134,7 @@ fn dibs_cell(r: &Row) -> (String, Tone) {
 /// DIBS fields by the names people read ("Business reason").
 fn dibs_labels(keys: &[&str]) -> String {
     keys.iter()
-        .map(|k| {
-            crate::playbook::DIBS_FIELDS
-                .iter()
-                .find(|(key, _)| key == k)
-                .map_or(*k, |(_, label)| label)
-        })
+        .map(|k| crate::playbook::dibs_label(k))
         .collect::<Vec<_>>()
         .join(", ")
 }
