@@ -433,7 +433,7 @@ fn comparison_table(c: &Comparison, term: Term) -> String {
 }
 
 /// Each figure then and now, with an arrow coloured by whether it is better.
-fn figures_grid(c: &Comparison) -> Grid {
+pub(crate) fn figures_grid(c: &Comparison) -> Grid {
     let mut g = Grid::new(&["Figure", "Then", "Now", ""]).fit(0, Fit::Wrap(20));
     for f in &c.figures {
         let arrow = match f.trend {
