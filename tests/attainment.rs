@@ -638,6 +638,10 @@ fn compare_in_a_period_sets_each_rule_and_goal_beside_the_previous_period() {
         ])
         .ok()
         .stdout;
+    assert!(
+        table.contains("\nSince 2026-11-22 (then from 2026-11-21 to 2026-11-22)\n"),
+        "{table}"
+    );
     let row = table
         .lines()
         .find(|l| l.starts_with("SLA items met on time "))

@@ -17,7 +17,7 @@ mod chart;
 
 use std::fmt::Write as _;
 
-use super::report::{figures_grid, goals_grid, rows_grid, sla_grid, summary_lines};
+use super::report::{figures_grid, goals_grid, rows_grid, since_title, sla_grid, summary_lines};
 use super::{Grid, Tone, show};
 use crate::escape;
 use crate::time::When;
@@ -213,15 +213,9 @@ fn compare_section(p: &Portfolio) -> String {
         return String::new();
     };
     let mut out = format!(
-        "<section class=\"compare\">\n<h2>Since {}</h2>\n",
-        text(&c.since)
+        "<section class=\"compare\">\n<h2>{}</h2>\n",
+        text(&since_title(c))
     );
-    if let Some((from, to)) = c.period {
-        let _ = writeln!(
-            out,
-            "<p class=\"meta\">Then: what fell due from {from} to {to}.</p>"
-        );
-    }
     out.push_str(&grid(&figures_grid(c)));
     if !c.changes.is_empty() {
         out.push_str("<h3>Changes</h3>\n<ul class=\"summary\">\n");

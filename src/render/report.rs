@@ -418,9 +418,18 @@ fn portfolio_table(p: &Portfolio, term: Term) -> String {
     out
 }
 
+/// "Since 2026-11-16", and with a period the one the earlier figures
+/// count: "Since 2026-11-16 (then from 2026-11-09 to 2026-11-16)".
+pub(crate) fn since_title(c: &Comparison) -> String {
+    match c.period {
+        Some((from, to)) => format!("Since {} (then from {from} to {to})", c.since),
+        None => format!("Since {}", c.since),
+    }
+}
+
 /// "Since DATE": each figure then and now, then each engagement's changes.
 fn comparison_table(c: &Comparison, term: Term) -> String {
-    let title = format!("Since {}", c.since);
+    let title = since_title(c);
     let mut out = format!("\n{}\n", paint(&title, Tone::Strong, term.color));
     out.push_str(&Layout::of(figures_grid(c)).render(term.width, term.color));
     let width = term.width.unwrap_or(usize::MAX).saturating_sub(2);
@@ -481,7 +490,7 @@ fn portfolio_markdown(p: &Portfolio) -> String {
     }
     if let Some(c) = &p.compare {
         out.push('\n');
-        out.push_str(&markdown::heading(2, &format!("Since {}", c.since)));
+        out.push_str(&markdown::heading(2, &since_title(c)));
         out.push_str(&figures_grid(c).markdown());
         out.push('\n');
         for ch in &c.changes {
