@@ -665,10 +665,14 @@ fn met_overall(s: &Summary) -> Option<f64> {
     crate::report::percent(on_time, due)
 }
 
+/// A count of the summary: its name, how to take it, and whether higher is
+/// better.
+type Counted = (&'static str, fn(&Summary) -> usize, Option<bool>);
+
 /// The summary figures then and now, then each SLA rule's met share and
 /// each goal's actual figure.
 fn figures(a: &Summary, b: &Summary) -> Vec<Figure> {
-    let counts: [(&str, fn(&Summary) -> usize, Option<bool>); 7] = [
+    let counts: [Counted; 7] = [
         ("Engagements", |s| s.engagements, None),
         (
             "Overdue mandatory work",
