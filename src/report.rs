@@ -82,21 +82,35 @@ struct Outcome {
     elapsed: Option<f64>,
 }
 
-/// The result of `t` on `e` under `rule`.
+/// The result of `t` on `e`, times in `unit`.
 fn outcome(t: &Task, e: &Engagement, unit: Unit, cal: &Calendar, now: When) -> Outcome {
     let (status, clock) = sla::task_status(t, e, cal, now);
-    let elapsed = match (e.task_state(&t.id), clock.as_ref().and_then(|c| c.start)) {
-        // Done before its anchor took no time, not negative time.
-        (Some(TaskState::Done(done)), Some(start)) => {
-            Some(clock::elapsed(start, *done, unit, cal).max(0.0))
-        }
+    let done = match e.task_state(&t.id) {
+        Some(TaskState::Done(done)) => Some(*done),
         _ => None,
     };
-    let due = clock.as_ref().and_then(|c| c.due);
-    Outcome {
-        status,
-        due,
-        elapsed,
+    let start = clock.as_ref().and_then(|c| c.start);
+    match (done, start) {
+        // Done before its anchor happened at all: met, in no time, and
+        // counted in the period it was done in.
+        (Some(done), None) if clock.is_some() => Outcome {
+            status: Status::DoneOnTime {
+                on: done.to_string(),
+            },
+            due: Some(sla::Due::from_when(done)),
+            elapsed: Some(0.0),
+        },
+        // Done before its anchor took no time, not negative time.
+        (Some(done), Some(start)) => Outcome {
+            status,
+            due: clock.and_then(|c| c.due),
+            elapsed: Some(clock::elapsed(start, done, unit, cal).max(0.0)),
+        },
+        _ => Outcome {
+            status,
+            due: clock.and_then(|c| c.due),
+            elapsed: None,
+        },
     }
 }
 
@@ -209,18 +223,23 @@ pub fn sla_lines(
         .into_values()
         .map(|(line, mut times)| line.finish(&mut times))
         .collect();
-    if counting.window.is_none() {
-        out.extend(dibs_lines(engagements, catalog, now));
-    }
+    out.extend(dibs_lines(engagements, catalog, now, counting));
     out
 }
 
-/// DIBS due at a milestone, as an SLA per playbook: complete by the
+/// DIBS due at a milestone, as an SLA per playbook (and per person who
+/// held the playbook's primary role, with [`By::Person`]): complete by the
 /// milestone (on time), after it (late), missing after it (overdue), or
-/// missing before it (open). When DIBS were completed is the time of the
-/// last recorded DIBS change; a file completed by hand counts as on time.
-fn dibs_lines(engagements: &[&Engagement], catalog: &Catalog, now: When) -> Vec<SlaLine> {
-    let mut out: Vec<SlaLine> = Vec::new();
+/// missing before it (open). A file completed by hand counts as on time.
+/// In a period they count when the milestone fell in it (DIBS complete
+/// before the milestone happened: when they were completed).
+fn dibs_lines(
+    engagements: &[&Engagement],
+    catalog: &Catalog,
+    now: When,
+    counting: Counting,
+) -> Vec<SlaLine> {
+    let mut lines: BTreeMap<(usize, String), SlaLine> = BTreeMap::new();
     for e in engagements {
         let Some(p) = catalog.get(&e.playbook) else {
             continue;
@@ -233,15 +252,20 @@ fn dibs_lines(engagements: &[&Engagement], catalog: &Catalog, now: When) -> Vec<
         else {
             continue;
         };
-        let line = match out.iter_mut().position(|l| l.playbook == p.id) {
-            Some(i) => &mut out[i],
-            None => {
-                out.push(dibs_line(p, &at));
-                out.last_mut().expect("just pushed")
-            }
-        };
         let due = e.milestones.get(&at).copied();
         let complete = e.dibs.missing().is_empty();
+        let counted_at = due.or_else(|| e.dibs_completed_at().filter(|_| complete));
+        if !counting.counts(counted_at.map(sla::Due::from_when)) {
+            continue;
+        }
+        let person = (counting.by == By::Person).then(|| {
+            let primary = p.primary_role.as_deref().and_then(|r| e.holder(r));
+            primary.unwrap_or("nobody").to_string()
+        });
+        let pi = catalog.playbooks.iter().position(|x| x.id == p.id);
+        let line = lines
+            .entry((pi.unwrap_or(0), person.clone().unwrap_or_default()))
+            .or_insert_with(|| dibs_line(p, &at, person));
         match (complete, due) {
             (true, _) if dibs_late(p, e) => line.late += 1,
             (true, _) => line.on_time += 1,
@@ -249,11 +273,12 @@ fn dibs_lines(engagements: &[&Engagement], catalog: &Catalog, now: When) -> Vec<
             (false, _) => line.open += 1,
         }
     }
-    out.into_iter().map(|l| l.finish(&mut [])).collect()
+    lines.into_values().map(|l| l.finish(&mut [])).collect()
 }
 
-/// DIBS that were completed after the milestone they were due by (the
-/// time of the last recorded DIBS change).
+/// DIBS that were completed after the milestone they were due by: when
+/// all four fields were first filled in, by the file's own records (see
+/// [`Engagement::dibs_completed_at`]).
 pub fn dibs_late(p: &Playbook, e: &Engagement) -> bool {
     let Some(at) = p
         .dibs
@@ -263,25 +288,18 @@ pub fn dibs_late(p: &Playbook, e: &Engagement) -> bool {
     else {
         return false;
     };
-    let done_at = e
-        .events
-        .iter()
-        .filter(|ev| ev.op == "dibs")
-        .map(|ev| ev.at)
-        .max_by_key(|w| w.instant());
-    e.dibs.missing().is_empty()
-        && e.milestones
-            .get(at)
-            .zip(done_at)
-            .is_some_and(|(due, t)| sla::is_past(sla::Due::from_when(*due), t))
+    e.milestones
+        .get(at)
+        .zip(e.dibs_completed_at())
+        .is_some_and(|(due, t)| sla::is_past(sla::Due::from_when(*due), t))
 }
 
-fn dibs_line(p: &Playbook, at: &str) -> SlaLine {
+fn dibs_line(p: &Playbook, at: &str, person: Option<String>) -> SlaLine {
     SlaLine {
         playbook: p.id.clone(),
         task: "dibs".into(),
         name: "DIBS: date, intent, business reason, success owner".into(),
-        person: None,
+        person,
         target: format!("by {at}"),
         on_time: 0,
         late: 0,
@@ -294,7 +312,9 @@ fn dibs_line(p: &Playbook, at: &str) -> SlaLine {
     }
 }
 
-/// Each goal of the playbooks in use, measured over the engagements.
+/// Each goal of the playbooks in use, measured over the engagements (and,
+/// with [`By::Person`], a line per person who held the role of the goal's
+/// tasks after the team's line).
 pub fn goal_lines(
     engagements: &[&Engagement],
     catalog: &Catalog,
@@ -313,12 +333,90 @@ pub fn goal_lines(
             continue;
         }
         for g in &p.goals {
-            out.push(goal_line(p, g, &mine, cal, now, counting));
+            out.extend(goal_line(p, g, &mine, cal, now, counting));
         }
     }
     out
 }
 
+/// What one goal adds up over its items.
+#[derive(Default)]
+struct GoalTally {
+    /// Due items (on time, late, overdue), and those met on time.
+    due: usize,
+    met: usize,
+    /// Engagements where the task is done or overdue, and those done.
+    applied: usize,
+    done: usize,
+    times: Vec<f64>,
+}
+
+impl GoalTally {
+    fn add(&mut self, e: &Engagement, t: &Task, o: &Outcome) {
+        // A share of engagements counts those where the task is done or
+        // overdue, not those where it is not due yet.
+        let finished = matches!(e.task_state(&t.id), Some(TaskState::Done(_)));
+        if finished || o.status.is_overdue() {
+            self.applied += 1;
+            self.done += usize::from(finished);
+        }
+        match o.status {
+            Status::DoneOnTime { .. } => (self.due, self.met) = (self.due + 1, self.met + 1),
+            Status::DoneLate { .. } | Status::Overdue { .. } => self.due += 1,
+            _ => {}
+        }
+        self.times.extend(o.elapsed);
+    }
+
+    /// The goal's line: its actual figure (a mean in the goal's unit, or a
+    /// percentage), and whether that meets the target.
+    fn line(&self, p: &Playbook, g: &Goal, person: Option<String>) -> GoalLine {
+        let (value, reached, count, unit) = match g.target {
+            Target::Mean(period) => {
+                let m = mean(&self.times);
+                let ok = m.map(|m| m <= f64::from(period.amount));
+                (m, ok, self.times.len(), unit_label(period.unit))
+            }
+            Target::Met(pct) => {
+                let share = percent(self.met, self.due);
+                (share, share.map(|s| s >= f64::from(pct)), self.due, "%")
+            }
+            Target::Done(pct) => {
+                let share = percent(self.done, self.applied);
+                let ok = share.map(|s| s >= f64::from(pct));
+                (share, ok, self.applied, "%")
+            }
+        };
+        let (target_value, actual) = match g.target {
+            Target::Mean(period) => (
+                f64::from(period.amount),
+                value.map(|m| clock::amount_words(m, period.unit)),
+            ),
+            Target::Met(pct) | Target::Done(pct) => {
+                (f64::from(pct), value.map(|s| format!("{s}%")))
+            }
+        };
+        GoalLine {
+            playbook: p.id.clone(),
+            name: g.name.clone(),
+            person,
+            target: g.target.to_string(),
+            target_value,
+            actual,
+            actual_value: value,
+            unit,
+            count,
+            result: match reached {
+                Some(true) => "met",
+                Some(false) => "missed",
+                None => "no data",
+            },
+            source: g.source.clone(),
+        }
+    }
+}
+
+/// The team's line of one goal, then one per person with `--by person`.
 fn goal_line(
     p: &Playbook,
     g: &Goal,
@@ -326,9 +424,9 @@ fn goal_line(
     cal: &Calendar,
     now: When,
     counting: Counting,
-) -> GoalLine {
-    let (mut due, mut met, mut applied, mut done) = (0, 0, 0, 0);
-    let mut times = Vec::new();
+) -> Vec<GoalLine> {
+    let mut team = GoalTally::default();
+    let mut people: BTreeMap<String, GoalTally> = BTreeMap::new();
     let unit = match g.target {
         Target::Mean(period) => period.unit,
         _ => Unit::Days,
@@ -346,57 +444,20 @@ fn goal_line(
             if !counting.counts(o.due) {
                 continue;
             }
-            // A share of engagements counts those where the task is done or
-            // overdue, not those where it is not due yet.
-            let finished = matches!(e.task_state(&t.id), Some(TaskState::Done(_)));
-            if finished || o.status.is_overdue() {
-                applied += 1;
-                done += usize::from(finished);
+            team.add(e, t, &o);
+            if counting.by == By::Person {
+                let who = e.holder(&t.role).unwrap_or("nobody").to_string();
+                people.entry(who).or_default().add(e, t, &o);
             }
-            match o.status {
-                Status::DoneOnTime { .. } => (due, met) = (due + 1, met + 1),
-                Status::DoneLate { .. } | Status::Overdue { .. } => due += 1,
-                _ => {}
-            }
-            times.extend(o.elapsed);
         }
     }
-    let (actual, reached, count) = match g.target {
-        Target::Mean(period) => {
-            let m = mean(&times);
-            let words = m.map(|m| clock::amount_words(m, period.unit));
-            (words, m.map(|m| m <= f64::from(period.amount)), times.len())
-        }
-        Target::Met(pct) => {
-            let share = percent(met, due);
-            (
-                share.map(|s| format!("{s}%")),
-                share.map(|s| s >= f64::from(pct)),
-                due,
-            )
-        }
-        Target::Done(pct) => {
-            let share = percent(done, applied);
-            (
-                share.map(|s| format!("{s}%")),
-                share.map(|s| s >= f64::from(pct)),
-                applied,
-            )
-        }
-    };
-    GoalLine {
-        playbook: p.id.clone(),
-        name: g.name.clone(),
-        target: g.target.to_string(),
-        actual,
-        count,
-        result: match reached {
-            Some(true) => "met",
-            Some(false) => "missed",
-            None => "no data",
-        },
-        source: g.source.clone(),
-    }
+    std::iter::once(team.line(p, g, None))
+        .chain(
+            people
+                .iter()
+                .map(|(who, t)| t.line(p, g, Some(who.clone()))),
+        )
+        .collect()
 }
 
 #[cfg(test)]

@@ -377,3 +377,88 @@ fn the_report_renders_in_a_real_browser() {
         inked * 100.0
     );
 }
+
+#[test]
+fn the_page_shows_the_goals_beside_the_sla_bars_and_the_comparison() {
+    let ws = Ws::demo();
+    let page = ws
+        .ft(&[
+            "report",
+            "--all",
+            "--format",
+            "html",
+            "--compare",
+            "2026-11-16",
+        ])
+        .ok()
+        .stdout;
+    let doc = check_page(&page, &ids(&ws));
+    let sla = doc
+        .select(&sel("section.sla"))
+        .next()
+        .expect("the SLA section");
+    let heads: Vec<String> = sla.select(&sel("h3")).map(text_of).collect();
+    assert_eq!(heads, ["Team goals"]);
+    // A chart of the SLA bars and one of the goals, each above its table.
+    assert_eq!(sla.select(&sel("svg.chart")).count(), 2);
+    let goals = sla.select(&sel("svg.chart")).nth(1).unwrap();
+    let words: Vec<String> = goals.select(&sel("text.lbl")).map(text_of).collect();
+    // The demo's goals (see tests/attainment.rs): aging 3 of 5 met, feedback
+    // in 0 of 1, the Sev 0-2.5 acknowledgement 11 min, every SLO 1 of 1.
+    assert_eq!(
+        words,
+        ["60%, missed", "0%, missed", "11 min, met", "100%, met"]
+    );
+    let rows: Vec<Vec<String>> = sla
+        .select(&sel("table"))
+        .nth(1)
+        .unwrap()
+        .select(&sel("tbody tr"))
+        .map(|tr| tr.select(&sel("td")).map(text_of).collect())
+        .collect();
+    assert_eq!(
+        rows[0],
+        [
+            "Aging meets engagement SLAs",
+            "100% met on time",
+            "60%",
+            "5",
+            "missed"
+        ]
+    );
+    assert_eq!(rows.len(), 6, "every goal, met, missed or without data");
+    let compare = doc
+        .select(&sel("section.compare"))
+        .next()
+        .expect("the comparison");
+    assert_eq!(
+        compare.select(&sel("h2")).map(text_of).collect::<Vec<_>>(),
+        ["Since 2026-11-16"]
+    );
+    let figures: Vec<Vec<String>> = compare
+        .select(&sel("tbody tr"))
+        .map(|tr| tr.select(&sel("td")).map(text_of).collect())
+        .collect();
+    assert!(
+        figures.contains(&vec![
+            "Engagements".into(),
+            "5".into(),
+            "8".into(),
+            "↑".into()
+        ]),
+        "{figures:?}"
+    );
+    assert!(
+        figures
+            .iter()
+            .any(|f| f[0] == "Goal: Aging meets engagement SLAs"),
+        "{figures:?}"
+    );
+    let changes: Vec<String> = compare.select(&sel("li")).map(text_of).collect();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.starts_with("relecloud-dfm: new in the report")),
+        "{changes:?}"
+    );
+}

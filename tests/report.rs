@@ -272,3 +272,114 @@ fn every_format_snapshot() {
         insta::assert_snapshot!(name, ws.ft(&args).ok().stdout);
     }
 }
+
+#[test]
+fn the_period_is_stated_beside_the_date_in_every_heading() {
+    let ws = Ws::demo();
+    let run = |args: &[&str]| {
+        let mut all = vec!["report", "--all", "--since", "2026-11-16"];
+        all.extend(args);
+        ws.ft(&all).ok().stdout
+    };
+    let table = run(&[]);
+    assert_eq!(
+        table.lines().next(),
+        Some("Health review: all engagements on 2026-11-23, from 2026-11-16 to 2026-11-23"),
+        "--until defaults to today"
+    );
+    let md = run(&["--until", "2026-11-20", "--format", "markdown"]);
+    assert!(
+        md.contains("\n_As of 2026-11-23, from 2026-11-16 to 2026-11-20._\n"),
+        "{md}"
+    );
+    let html = run(&["--until", "2026-11-20", "--format", "html"]);
+    assert!(
+        html.contains("<p class=\"asof\">As of 2026-11-23, from 2026-11-16 to 2026-11-20.</p>"),
+        "{html}"
+    );
+    let plain = ws.ft(&["report", "--all"]).ok().stdout;
+    assert_eq!(
+        plain.lines().next(),
+        Some("Health review: all engagements on 2026-11-23")
+    );
+}
+
+#[test]
+fn detail_json_is_one_versioned_object_for_one_id_or_many() {
+    let ws = Ws::demo();
+    let json = |args: &[&str]| -> Value {
+        let mut all = vec!["report"];
+        all.extend(args);
+        all.extend(["--format", "json"]);
+        serde_json::from_str(&ws.ft(&all).ok().stdout).unwrap()
+    };
+    let portfolio = json(&["--all"]);
+    let version = &portfolio["schema_version"];
+    assert_eq!(version, 3);
+    let two = json(&["fabrikam-core", "adatum-webapps"]);
+    assert_eq!(&two["schema_version"], version);
+    assert_eq!(two["today"], "2026-11-23");
+    let ids: Vec<&Value> = two["engagements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["row"]["id"])
+        .collect();
+    assert_eq!(ids, ["fabrikam-core", "adatum-webapps"]);
+    let one = json(&["contoso-teams"]);
+    assert_eq!(&one["schema_version"], version);
+    assert_eq!(one["engagements"].as_array().unwrap().len(), 1);
+    assert_eq!(one["engagements"][0]["engagement"]["id"], "contoso-teams");
+}
+
+#[test]
+fn markdown_gantt_labels_keep_full_names() {
+    let ws = Ws::demo();
+    let md = ws
+        .ft(&[
+            "report",
+            "fabrikam-core",
+            "adatum-webapps",
+            "--format",
+            "markdown",
+        ])
+        .ok()
+        .stdout;
+    assert!(!md.contains("..."), "nothing cut:\n{md}");
+    // 66 characters, once cut at 60.
+    assert!(
+        md.contains("    closing-report Deliver the Closing Report for the field to pursue next follow-ups :t6, 2026-11-21, 2026-11-27\n"),
+        "{md}"
+    );
+    // A name Mermaid would read as syntax is escaped, still in full.
+    let evil = ws.read("engagements/adatum-webapps.toml").replace(
+        "customer = \"Adatum Corporation\"",
+        "customer = \"Adatum: #1; the <very> long-named corporation of the western seaboard\"",
+    );
+    ws.engagement("adatum-webapps", &evil);
+    let md = ws
+        .ft(&["report", "adatum-webapps", "--format", "markdown"])
+        .ok()
+        .stdout;
+    assert!(
+        md.contains("    title adatum-webapps Adatum 1 the very long-named corporation of the western seaboard\n"),
+        "{md}"
+    );
+}
+
+#[test]
+fn dibs_fields_are_named_as_people_read_them() {
+    let ws = Ws::demo();
+    for args in [
+        vec!["show", "contoso-teams"],
+        vec!["report", "contoso-teams"],
+        vec!["report", "contoso-teams", "--format", "markdown"],
+        vec!["report", "contoso-teams", "--format", "html"],
+        vec!["report", "--all"],
+        vec!["next", "--as", "dana"],
+    ] {
+        let out = ws.ft(&args).ok().stdout;
+        assert!(out.contains("Success owner"), "{args:?}:\n{out}");
+        assert!(!out.contains("success_owner"), "{args:?}:\n{out}");
+    }
+}

@@ -172,6 +172,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         times = details.iter().any(|d| d.engagement.shows_times());
         match ctx.format {
             Format::Html => render::html::details(&details, ctx.now, zone(ctx, times).as_deref()),
+            Format::Json => json(&view::Details::new(&details, ctx.now)),
             f => details_text(&details, f, term),
         }
     };
@@ -251,7 +252,15 @@ fn portfolio(ctx: &Context, ws: &Workspace, args: &Args) -> Result<Portfolio> {
     );
     if let Some(c) = &args.compare {
         let then_at = past_date(ctx, "--compare", c)?;
-        let then = as_it_was(ws, &scope, &chosen, then_at, counting);
+        // The previous period is as long as this one and ends at the date.
+        let earlier = crate::report::Counting {
+            window: counting.window.map(|(from, to)| {
+                let end = then_at.date();
+                (end - (to - from), end)
+            }),
+            ..counting
+        };
+        let then = as_it_was(ws, &scope, &chosen, then_at, earlier);
         now.compare = Some(view::compare(&then, &now, then_at, &chosen));
     }
     Ok(now)
@@ -326,8 +335,6 @@ fn running_clock(ws: &Workspace, e: &Engagement, now: crate::time::When) -> bool
 
 fn details_text(details: &[Detail], format: Format, term: Term) -> String {
     match format {
-        Format::Json if details.len() == 1 => json(&details[0]),
-        Format::Json => json(&details),
         Format::Csv => {
             let rows: Vec<Row> = details.iter().map(|d| d.row.clone()).collect();
             render::report::rows_csv(&rows)

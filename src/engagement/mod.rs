@@ -178,6 +178,31 @@ impl Dibs {
     }
 }
 
+impl Dibs {
+    /// Set the field `key` from its text as an event records it; `None`
+    /// (or a date that does not parse) empties it.
+    fn set_text(&mut self, key: &str, text: Option<&str>) {
+        let text = text.map(ToString::to_string);
+        match key {
+            "date" => self.date = text.and_then(|t| t.parse().ok()),
+            "intent" => self.intent = text,
+            "business_reason" => self.business_reason = text,
+            "success_owner" => self.success_owner = text,
+            _ => {}
+        }
+    }
+
+    /// Undo the `dibs` events `newest_first`: each field goes back to the
+    /// value the change replaced (`was`), or empty when it had none.
+    fn rewind<'a>(&mut self, newest_first: impl Iterator<Item = &'a Event>) {
+        for ev in newest_first {
+            if let Some(field) = ev.value("field") {
+                self.set_text(field, ev.value("was"));
+            }
+        }
+    }
+}
+
 fn has_text(s: Option<&String>) -> bool {
     s.is_some_and(|s| !s.trim().is_empty())
 }
@@ -280,11 +305,44 @@ impl Engagement {
         for h in &mut e.holds {
             h.to = h.to.filter(|t| happened_by(*t, at));
         }
+        let later: Vec<&Event> = self
+            .dibs_events()
+            .into_iter()
+            .filter(|ev| !happened_by(ev.at, at))
+            .collect();
+        e.dibs.rewind(later.into_iter().rev());
         e.events.retain(|ev| happened_by(ev.at, at));
         if e.status == Status::Closed && !e.milestones.contains_key("end") {
             e.status = Status::Active;
         }
         e
+    }
+
+    /// The `dibs` events, oldest first.
+    fn dibs_events(&self) -> Vec<&Event> {
+        let mut events: Vec<&Event> = self.events.iter().filter(|ev| ev.op == "dibs").collect();
+        events.sort_by_key(|ev| ev.at.instant());
+        events
+    }
+
+    /// When the DIBS first had all four fields filled in, from the file's
+    /// own `dibs` events; a later edit does not move it. `None` while a
+    /// field is missing, and when they were complete before any recorded
+    /// change (written by hand, or before ft kept records).
+    pub fn dibs_completed_at(&self) -> Option<When> {
+        if !self.dibs.missing().is_empty() {
+            return None;
+        }
+        let events = self.dibs_events();
+        let mut dibs = self.dibs.clone();
+        dibs.rewind(events.iter().rev().copied());
+        if dibs.missing().is_empty() {
+            return None;
+        }
+        events.into_iter().find_map(|ev| {
+            dibs.set_text(ev.value("field")?, ev.value("value"));
+            dibs.missing().is_empty().then_some(ev.at)
+        })
     }
 
     /// The person holding a role (by alias).
@@ -418,5 +476,48 @@ pub(crate) mod tests {
         d.date = NaiveDate::from_ymd_opt(2027, 1, 1);
         let missing: Vec<&str> = d.missing().into_iter().map(|(k, _)| k).collect();
         assert_eq!(missing, ["intent", "business_reason", "success_owner"]);
+    }
+
+    fn dibs_event(at: &str, field: &str, value: &str, was: Option<&str>) -> Event {
+        let mut values = vec![
+            ("field".to_string(), field.to_string()),
+            ("value".to_string(), value.to_string()),
+        ];
+        values.extend(was.map(|w| ("was".to_string(), w.to_string())));
+        Event {
+            at: at.parse().unwrap(),
+            by: None,
+            op: "dibs".into(),
+            values,
+        }
+    }
+
+    #[test]
+    fn dibs_are_complete_when_the_last_missing_field_is_first_filled_in() {
+        let mut e = engagement("m");
+        e.dibs = Dibs {
+            date: NaiveDate::from_ymd_opt(2027, 1, 1),
+            intent: Some("I2".into()),
+            business_reason: Some("B".into()),
+            success_owner: Some("S".into()),
+        };
+        // Complete in the file, the only record an edit of a filled field.
+        e.events = vec![dibs_event("2026-11-20", "intent", "I2", Some("I"))];
+        assert_eq!(e.dibs_completed_at(), None, "complete before any record");
+        // The success owner was filled in on the 12th; the intent edited later.
+        e.events
+            .insert(0, dibs_event("2026-11-12", "success_owner", "S", None));
+        assert_eq!(e.dibs_completed_at(), Some("2026-11-12".parse().unwrap()));
+        // As of the 15th: the first intent; as of the 10th: no success owner.
+        assert_eq!(
+            e.as_of("2026-11-15".parse().unwrap())
+                .dibs
+                .intent
+                .as_deref(),
+            Some("I")
+        );
+        let before = e.as_of("2026-11-10".parse().unwrap());
+        assert_eq!(before.dibs.success_owner, None);
+        assert_eq!(before.dibs_completed_at(), None);
     }
 }

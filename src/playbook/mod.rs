@@ -289,6 +289,15 @@ pub const DIBS_FIELDS: [(&str, &str); 4] = [
     ("success_owner", "Success owner"),
 ];
 
+/// The name people read for a DIBS field key ("Business reason"); an
+/// unknown key as it is.
+pub fn dibs_label(key: &str) -> &str {
+    DIBS_FIELDS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or(key, |(_, label)| label)
+}
+
 impl Playbook {
     /// A role by alias or full name, case-insensitively.
     pub fn role(&self, alias_or_name: &str) -> Option<&Role> {

@@ -17,7 +17,7 @@ mod chart;
 
 use std::fmt::Write as _;
 
-use super::report::{rows_grid, sla_grid, summary_lines};
+use super::report::{figures_grid, goals_grid, rows_grid, since_title, sla_grid, summary_lines};
 use super::{Grid, Tone, show};
 use crate::escape;
 use crate::time::When;
@@ -132,11 +132,12 @@ fn page(title: &str, as_of: &str, zone: Option<&str>, body: &str) -> String {
 /// The portfolio page: the table, health, the summary, SLA compliance,
 /// then a timeline per engagement (`views`, in the order of the rows).
 pub fn portfolio(p: &Portfolio, views: &[View], now: When, zone: Option<&str>) -> String {
-    let sections: [fn(&Portfolio) -> String; 4] = [
+    let sections: [fn(&Portfolio) -> String; 5] = [
         portfolio_table,
         health_section,
         summary_section,
         sla_section,
+        compare_section,
     ];
     let mut body: String = sections.iter().map(|s| s(p)).collect();
     for v in views {
@@ -144,7 +145,7 @@ pub fn portfolio(p: &Portfolio, views: &[View], now: When, zone: Option<&str>) -
     }
     page(
         &format!("Health review: {}", p.scope),
-        &p.today,
+        &format!("{}{}", p.today, super::report::period(p)),
         zone,
         &body,
     )
@@ -182,16 +183,50 @@ fn summary_section(p: &Portfolio) -> String {
     out
 }
 
+/// SLA attainment: a bar per rule and its table, then the team goals
+/// measured over the same items, each against its target.
 fn sla_section(p: &Portfolio) -> String {
-    if p.summary.sla.is_empty() {
+    let s = &p.summary;
+    if s.sla.is_empty() && s.goals.is_empty() {
         return String::new();
     }
-    format!(
-        "<section class=\"sla\">\n<h2>SLA compliance</h2>\n{}{}{}</section>\n",
-        chart::sla(&p.summary.sla),
-        chart::sla_legend(),
-        grid(&sla_grid(&p.summary)),
-    )
+    let mut out = String::from("<section class=\"sla\">\n<h2>SLA compliance</h2>\n");
+    if !s.sla.is_empty() {
+        out.push_str(&chart::sla(&s.sla));
+        out.push_str(&chart::sla_legend());
+        out.push_str(&grid(&sla_grid(s)));
+    }
+    if !s.goals.is_empty() {
+        out.push_str("<h3>Team goals</h3>\n");
+        out.push_str(&chart::goals(&s.goals));
+        out.push_str(&chart::goals_legend());
+        out.push_str(&grid(&goals_grid(s)));
+    }
+    out.push_str("</section>\n");
+    out
+}
+
+/// `--compare DATE`: each figure then and now with its arrow, then what
+/// changed on each engagement.
+fn compare_section(p: &Portfolio) -> String {
+    let Some(c) = &p.compare else {
+        return String::new();
+    };
+    let mut out = format!(
+        "<section class=\"compare\">\n<h2>{}</h2>\n",
+        text(&since_title(c))
+    );
+    out.push_str(&grid(&figures_grid(c)));
+    if !c.changes.is_empty() {
+        out.push_str("<h3>Changes</h3>\n<ul class=\"summary\">\n");
+        for ch in &c.changes {
+            let line = format!("{}: {}", ch.engagement, ch.items.join("; "));
+            let _ = writeln!(out, "<li>{}</li>", text(&line));
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("</section>\n");
+    out
 }
 
 /// The heading of an engagement's page: id, customer, then playbook,

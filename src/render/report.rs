@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use super::{Fit, Format, Grid, Layout, Term, Tone, ellipsize, layout, markdown, paint, show};
+use super::{Fit, Format, Grid, Layout, Term, Tone, layout, markdown, paint, show};
 use crate::engagement::Health;
 use crate::sla::{self, Status};
 use crate::view::report::{Comparison, Portfolio, Row, STALE_DAYS, Summary, Trend};
@@ -134,12 +134,7 @@ fn dibs_cell(r: &Row) -> (String, Tone) {
 /// DIBS fields by the names people read ("Business reason").
 fn dibs_labels(keys: &[&str]) -> String {
     keys.iter()
-        .map(|k| {
-            crate::playbook::DIBS_FIELDS
-                .iter()
-                .find(|(key, _)| key == k)
-                .map_or(*k, |(_, label)| label)
-        })
+        .map(|k| crate::playbook::dibs_label(k))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -272,22 +267,34 @@ pub(crate) fn sla_grid(s: &Summary) -> Grid {
     g
 }
 
-/// The team goals: target, actual, met or missed.
-fn goals_grid(s: &Summary) -> Grid {
-    let mut g = Grid::new(&["Goal", "Target", "Actual", "Over", "Result"]).fit(0, Fit::Wrap(16));
+/// The team goals: target, actual, met or missed; with `--by person`, each
+/// goal's team line ("team") then a line per person.
+pub(crate) fn goals_grid(s: &Summary) -> Grid {
+    let by_person = s.goals.iter().any(|l| l.person.is_some());
+    let mut headers = vec!["Goal"];
+    if by_person {
+        headers.push("Person");
+    }
+    headers.extend(["Target", "Actual", "Over", "Result"]);
+    let mut g = Grid::new(&headers).fit(0, Fit::Wrap(16));
     for l in &s.goals {
         let tone = match l.result {
             "met" => Tone::Good,
             "missed" => Tone::Bad,
             _ => Tone::Dim,
         };
-        g.row(vec![
-            (l.name.clone(), Tone::Plain),
+        let mut row = vec![(l.name.clone(), Tone::Plain)];
+        if by_person {
+            let who = l.person.clone().unwrap_or_else(|| "team".into());
+            row.push((who, Tone::Plain));
+        }
+        row.extend([
             (l.target.clone(), Tone::Plain),
             (l.actual.clone().unwrap_or_else(|| "-".into()), Tone::Plain),
             (l.count.to_string(), Tone::Plain),
             (l.result.to_string(), tone),
         ]);
+        g.row(row);
     }
     g
 }
@@ -352,12 +359,21 @@ pub fn portfolio(p: &Portfolio, format: Format, term: Term) -> String {
     }
 }
 
+/// The period the SLA figures count, after the date: ", from 2026-11-16
+/// to 2026-11-23"; empty without `--since`.
+pub(crate) fn period(p: &Portfolio) -> String {
+    p.period
+        .map(|(from, to)| format!(", from {from} to {to}"))
+        .unwrap_or_default()
+}
+
 fn portfolio_table(p: &Portfolio, term: Term) -> String {
     let mut out = format!(
-        "{} {} on {}\n",
+        "{} {} on {}{}\n",
         paint("Health review:", Tone::Strong, term.color),
         crate::escape::terminal(&p.scope),
-        crate::escape::terminal(&p.today)
+        crate::escape::terminal(&p.today),
+        period(p)
     );
     out.push_str(&rows_layout(&p.rows).render(term.width, term.color));
     out.push('\n');
@@ -402,9 +418,18 @@ fn portfolio_table(p: &Portfolio, term: Term) -> String {
     out
 }
 
+/// "Since 2026-11-16", and with a period the one the earlier figures
+/// count: "Since 2026-11-16 (then from 2026-11-09 to 2026-11-16)".
+pub(crate) fn since_title(c: &Comparison) -> String {
+    match c.period {
+        Some((from, to)) => format!("Since {} (then from {from} to {to})", c.since),
+        None => format!("Since {}", c.since),
+    }
+}
+
 /// "Since DATE": each figure then and now, then each engagement's changes.
 fn comparison_table(c: &Comparison, term: Term) -> String {
-    let title = format!("Since {}", c.since);
+    let title = since_title(c);
     let mut out = format!("\n{}\n", paint(&title, Tone::Strong, term.color));
     out.push_str(&Layout::of(figures_grid(c)).render(term.width, term.color));
     let width = term.width.unwrap_or(usize::MAX).saturating_sub(2);
@@ -417,13 +442,14 @@ fn comparison_table(c: &Comparison, term: Term) -> String {
 }
 
 /// Each figure then and now, with an arrow coloured by whether it is better.
-fn figures_grid(c: &Comparison) -> Grid {
-    let mut g = Grid::new(&["Figure", "Then", "Now", ""]);
+pub(crate) fn figures_grid(c: &Comparison) -> Grid {
+    let mut g = Grid::new(&["Figure", "Then", "Now", ""]).fit(0, Fit::Wrap(20));
     for f in &c.figures {
         let arrow = match f.trend {
             "up" => "↑",
             "down" => "↓",
-            _ => "=",
+            "same" => "=",
+            _ => "-",
         };
         let tone = match f.better {
             Some(true) => Tone::Good,
@@ -442,7 +468,8 @@ fn figures_grid(c: &Comparison) -> Grid {
 
 fn portfolio_markdown(p: &Portfolio) -> String {
     let mut out = markdown::heading(1, &format!("Health review: {}", p.scope));
-    let _ = write!(out, "_As of {}._\n\n", markdown::text(&p.today));
+    let as_of = format!("{}{}", p.today, period(p));
+    let _ = write!(out, "_As of {}._\n\n", markdown::text(&as_of));
     out.push_str(&markdown::heading(2, "Portfolio"));
     out.push_str(&rows_grid(&p.rows).markdown());
     out.push_str(&health_pie(p));
@@ -463,7 +490,7 @@ fn portfolio_markdown(p: &Portfolio) -> String {
     }
     if let Some(c) = &p.compare {
         out.push('\n');
-        out.push_str(&markdown::heading(2, &format!("Since {}", c.since)));
+        out.push_str(&markdown::heading(2, &since_title(c)));
         out.push_str(&figures_grid(c).markdown());
         out.push('\n');
         for ch in &c.changes {
@@ -501,9 +528,9 @@ fn health_pie(p: &Portfolio) -> String {
     out
 }
 
-/// A Mermaid label of at most 60 characters.
+/// A Mermaid label, in full: Markdown has no width to fit.
 fn label(text: &str) -> String {
-    ellipsize(&markdown::mermaid(text), 60)
+    markdown::mermaid(text)
 }
 
 /// A Mermaid gantt of the stages and tasks: done, late, overdue, upcoming.
@@ -684,7 +711,7 @@ mod tests {
             "{chart}"
         );
         assert!(
-            chart.contains("    pm-intro Send the Primary Project Engineer introduction email to t... :done, t1, 2026-11-20, 1d\n"),
+            chart.contains("    pm-intro Send the Primary Project Engineer introduction email to the customer :done, t1, 2026-11-20, 1d\n"),
             "done the day the clock started: one day\n{chart}"
         );
         assert!(

@@ -220,10 +220,13 @@ fn dibs(v: &View) -> Option<(String, Tone)> {
         .as_deref()
         .map(|m| format!(" (due by {m})"))
         .unwrap_or_default();
-    Some((
-        format!("missing {}{by}", v.dibs.missing.join(", ")),
-        Tone::Bad,
-    ))
+    let names: Vec<&str> = v
+        .dibs
+        .missing
+        .iter()
+        .map(|k| crate::playbook::dibs_label(k))
+        .collect();
+    Some((format!("missing {}{by}", names.join(", ")), Tone::Bad))
 }
 
 fn ssat(v: &View) -> Option<String> {

@@ -15,8 +15,10 @@ use crate::sla::{self, Due, Status};
 use crate::time::When;
 use crate::view::show::View;
 
-/// The version of the JSON the report writes.
-pub const SCHEMA_VERSION: u32 = 2;
+/// The version of the JSON the report writes: 3 wraps the detail in
+/// `{schema_version, today, engagements}` and adds the goals' and the
+/// comparison's figures as numbers.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Days without a health update or note before an engagement counts as stale.
 pub const STALE_DAYS: i64 = 21;
@@ -139,10 +141,20 @@ impl SlaLine {
 pub struct GoalLine {
     pub playbook: String,
     pub name: String,
+    /// Who held the role of the goal's tasks, with `--by person`; the
+    /// team's line has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
     /// "mean <= 15m", "90% met on time".
     pub target: String,
+    /// The target as a number in `unit`: 15 (minutes), 90 (%).
+    pub target_value: f64,
     /// "12 min", "83.3%"; `None` when nothing counted yet.
     pub actual: Option<String>,
+    /// The actual figure as a number in `unit`.
+    pub actual_value: Option<f64>,
+    /// "%" for a share; "minutes", "hours", "days" for a mean.
+    pub unit: &'static str,
     /// How many items the figure is over.
     pub count: usize,
     /// "met", "missed" or "no data".
@@ -204,6 +216,10 @@ pub struct Portfolio {
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
     pub since: String,
+    /// The period the earlier SLA figures count: as long as the report's,
+    /// ending at `since`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<(NaiveDate, NaiveDate)>,
     pub figures: Vec<Figure>,
     pub changes: Vec<Changes>,
 }
@@ -211,9 +227,15 @@ pub struct Comparison {
 #[derive(Debug, Clone, Serialize)]
 pub struct Figure {
     pub name: String,
+    /// The figure for people: "3", "60%", "11 min"; "-" when there is none.
     pub then: String,
     pub now: String,
-    /// "up", "down" or "same".
+    /// The same as numbers in `unit`; `None` when there is none.
+    pub then_value: Option<f64>,
+    pub now_value: Option<f64>,
+    /// "count", "%", or a goal's unit ("minutes", "days").
+    pub unit: &'static str,
+    /// "up", "down", "same", or "n/a" when one side has no figure.
     pub trend: &'static str,
     /// Whether the move is for the better, worse, or neither.
     pub better: Option<bool>,
@@ -230,6 +252,25 @@ pub struct Changes {
 pub struct Detail {
     pub row: Row,
     pub engagement: View,
+}
+
+/// `ft report ID... --format json`: the detail of each engagement, one or
+/// many, under the schema version.
+#[derive(Serialize)]
+pub struct Details<'a> {
+    pub schema_version: u32,
+    pub today: String,
+    pub engagements: &'a [Detail],
+}
+
+impl<'a> Details<'a> {
+    pub fn new(engagements: &'a [Detail], now: When) -> Self {
+        Details {
+            schema_version: SCHEMA_VERSION,
+            today: now.to_string(),
+            engagements,
+        }
+    }
 }
 
 /// What the tasks and cadences of one engagement add up to.
@@ -578,28 +619,41 @@ pub fn portfolio(
     }
 }
 
+/// One side of a figure: its value, and how people read it.
+type Side = (Option<f64>, String);
+
+fn count(n: usize) -> Side {
+    (Some(n as f64), n.to_string())
+}
+
+fn pct(p: Option<f64>) -> Side {
+    (p, p.map_or_else(|| "-".to_string(), |p| format!("{p}%")))
+}
+
 /// A figure then and now; `higher_is_better` says which way is good.
 fn figure(
-    name: &str,
-    then: f64,
-    now: f64,
+    name: String,
+    (then_value, then): Side,
+    (now_value, now): Side,
+    unit: &'static str,
     higher_is_better: Option<bool>,
-    show: &dyn Fn(f64) -> String,
 ) -> Figure {
-    let trend = if now > then {
-        "up"
-    } else if now < then {
-        "down"
-    } else {
-        "same"
+    let trend = match (then_value, now_value) {
+        (Some(a), Some(b)) if b > a => "up",
+        (Some(a), Some(b)) if b < a => "down",
+        (Some(_), Some(_)) => "same",
+        _ => "n/a",
     };
     Figure {
-        name: name.to_string(),
-        then: show(then),
-        now: show(now),
+        name,
+        then,
+        now,
+        then_value,
+        now_value,
+        unit,
         trend,
         better: higher_is_better
-            .filter(|_| trend != "same")
+            .filter(|_| matches!(trend, "up" | "down"))
             .map(|h| h == (trend == "up")),
     }
 }
@@ -611,65 +665,120 @@ fn met_overall(s: &Summary) -> Option<f64> {
     crate::report::percent(on_time, due)
 }
 
-/// The summary figures then and now.
+/// A count of the summary: its name, how to take it, and whether higher is
+/// better.
+type Counted = (&'static str, fn(&Summary) -> usize, Option<bool>);
+
+/// The summary figures then and now, then each SLA rule's met share and
+/// each goal's actual figure.
 fn figures(a: &Summary, b: &Summary) -> Vec<Figure> {
-    let count = |n: f64| format!("{n}");
-    let pct = |n: f64| format!("{n}%");
-    let mut figures = vec![
-        figure(
-            "Engagements",
-            a.engagements as f64,
-            b.engagements as f64,
-            None,
-            &count,
-        ),
-        figure(
+    let counts: [Counted; 7] = [
+        ("Engagements", |s| s.engagements, None),
+        (
             "Overdue mandatory work",
-            a.overdue_mandatory.len() as f64,
-            b.overdue_mandatory.len() as f64,
+            |s| s.overdue_mandatory.len(),
             Some(false),
-            &count,
         ),
-        figure(
-            "Missing DIBS",
-            a.missing_dibs.len() as f64,
-            b.missing_dibs.len() as f64,
-            Some(false),
-            &count,
-        ),
-        figure(
-            "Work at risk",
-            a.at_risk.len() as f64,
-            b.at_risk.len() as f64,
-            Some(false),
-            &count,
-        ),
-        figure(
-            "Open blockers",
-            a.open_blockers as f64,
-            b.open_blockers as f64,
-            Some(false),
-            &count,
-        ),
-        figure(
-            "Health red",
-            a.health.red as f64,
-            b.health.red as f64,
-            Some(false),
-            &count,
-        ),
-        figure(
-            "Health green",
-            a.health.green as f64,
-            b.health.green as f64,
-            Some(true),
-            &count,
-        ),
+        ("Missing DIBS", |s| s.missing_dibs.len(), Some(false)),
+        ("Work at risk", |s| s.at_risk.len(), Some(false)),
+        ("Open blockers", |s| s.open_blockers, Some(false)),
+        ("Health red", |s| s.health.red, Some(false)),
+        ("Health green", |s| s.health.green, Some(true)),
     ];
-    if let (Some(x), Some(y)) = (met_overall(a), met_overall(b)) {
-        figures.push(figure("SLA items met on time", x, y, Some(true), &pct));
-    }
+    let mut figures: Vec<Figure> = counts
+        .into_iter()
+        .map(|(name, f, better)| figure(name.into(), count(f(a)), count(f(b)), "count", better))
+        .collect();
+    figures.push(figure(
+        "SLA items met on time".into(),
+        pct(met_overall(a)),
+        pct(met_overall(b)),
+        "%",
+        Some(true),
+    ));
+    figures.extend(sla_figures(a, b));
+    figures.extend(goal_figures(a, b));
     figures
+}
+
+/// The items of `now` then those only in `then`, each paired with its
+/// match on the other side (by `key`).
+fn paired<'a, T, K: PartialEq>(
+    then: &'a [T],
+    now: &'a [T],
+    key: impl Fn(&T) -> K,
+) -> Vec<(Option<&'a T>, Option<&'a T>)> {
+    let mut out: Vec<(Option<&T>, Option<&T>)> = now
+        .iter()
+        .map(|n| (then.iter().find(|t| key(t) == key(n)), Some(n)))
+        .collect();
+    out.extend(
+        then.iter()
+            .filter(|t| !now.iter().any(|n| key(n) == key(t)))
+            .map(|t| (Some(t), None)),
+    );
+    out
+}
+
+/// ", alice" with `--by person`.
+fn of_person(person: Option<&String>) -> String {
+    person.map(|p| format!(", {p}")).unwrap_or_default()
+}
+
+/// Each SLA rule's share met on time, then and now; rules with nothing
+/// due at either date are left out.
+fn sla_figures(a: &Summary, b: &Summary) -> Vec<Figure> {
+    let key = |l: &SlaLine| {
+        (
+            l.playbook.clone(),
+            l.task.clone(),
+            l.target.clone(),
+            l.person.clone(),
+        )
+    };
+    paired(&a.sla, &b.sla, key)
+        .into_iter()
+        .filter_map(|(then, now)| {
+            let l = now.or(then)?;
+            let (x, y) = (
+                then.and_then(|l| l.met_percent),
+                now.and_then(|l| l.met_percent),
+            );
+            (x.is_some() || y.is_some()).then(|| {
+                let name = format!(
+                    "{} met on time, {}{}",
+                    l.task,
+                    l.target,
+                    of_person(l.person.as_ref())
+                );
+                figure(name, pct(x), pct(y), "%", Some(true))
+            })
+        })
+        .collect()
+}
+
+/// Each goal's actual figure then and now (lower is better for a mean,
+/// higher for a share); goals with no figure at either date are left out.
+fn goal_figures(a: &Summary, b: &Summary) -> Vec<Figure> {
+    let key = |g: &GoalLine| (g.playbook.clone(), g.name.clone(), g.person.clone());
+    let side = |g: Option<&GoalLine>| -> Side {
+        let g = g.filter(|g| g.actual_value.is_some());
+        (
+            g.and_then(|g| g.actual_value),
+            g.and_then(|g| g.actual.clone())
+                .unwrap_or_else(|| "-".into()),
+        )
+    };
+    paired(&a.goals, &b.goals, key)
+        .into_iter()
+        .filter_map(|(then, now)| {
+            let g = now.or(then)?;
+            let (x, y) = (side(then), side(now));
+            let name = format!("Goal: {}{}", g.name, of_person(g.person.as_ref()));
+            (x.0.is_some() || y.0.is_some())
+                .then(|| figure(name, x, y, g.unit, Some(g.unit == "%")))
+        })
+        .collect()
 }
 
 /// Each figure of `then` beside `now`, and each engagement's changes.
@@ -694,6 +803,7 @@ pub fn compare(
         .collect();
     Comparison {
         since: since.to_string(),
+        period: then.period,
         figures,
         changes,
     }

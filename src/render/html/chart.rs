@@ -1,5 +1,5 @@
-//! Inline SVG charts for the HTML report: health, SLA compliance and an
-//! engagement's timeline. Every fill is a colour and a pattern, and every
+//! Inline SVG charts for the HTML report: health, SLA compliance, the
+//! team goals and an engagement's timeline. Every fill is a colour and a pattern, and every
 //! bar carries words, so the charts read in grey print too.
 
 use std::fmt::Write as _;
@@ -9,7 +9,7 @@ use chrono::{Days, NaiveDate};
 use super::text;
 use crate::render::ellipsize;
 use crate::render::report::{BarKind, opened_on, task_bar};
-use crate::view::report::{HealthCounts, SlaLine};
+use crate::view::report::{GoalLine, HealthCounts, SlaLine};
 use crate::view::show::{HoldView, View};
 
 /// The patterns the charts fill with, defined once per page.
@@ -169,18 +169,24 @@ pub fn sla(lines: &[SlaLine]) -> String {
         let y = 4.0 + ROW * i as f64;
         let name = ellipsize(&format!("{} {}", l.task, l.name), 48);
         out.push_str(&label(0.0, y + 15.0, "name", "start", &name));
+        let target = format!("{}{}", of(l.person.as_deref()), l.target);
         out.push_str(&label(
             0.0,
             y + 31.0,
             "sub",
             "start",
-            &ellipsize(&l.target, 56),
+            &ellipsize(&target, 56),
         ));
         out.push_str(&sla_bar(l, NAME, y + 6.0, BAR, ROW - 14.0));
         out.push('\n');
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// "alice, " before a line's target with `--by person`.
+fn of(person: Option<&str>) -> String {
+    person.map(|p| format!("{p}, ")).unwrap_or_default()
 }
 
 /// One SLA line's stacked bar at (x, y), `w` by `h`.
@@ -229,6 +235,92 @@ pub fn sla_legend() -> String {
         (Fill::Bad, "open and overdue"),
         (Fill::Open, "still open"),
     ])
+}
+
+/// A bar per team goal: its actual figure, green when met and red when
+/// missed, against the target marked by a dashed line; the words after the
+/// bar say the figure and the result, so it reads without colour.
+pub fn goals(lines: &[GoalLine]) -> String {
+    const NAME: f64 = 340.0;
+    const BAR: f64 = 460.0;
+    const WORDS: f64 = 150.0;
+    const ROW: f64 = 42.0;
+    let mut out = open_svg(
+        NAME + BAR + WORDS,
+        ROW * lines.len() as f64 + 6.0,
+        "Team goals",
+    );
+    for (i, g) in lines.iter().enumerate() {
+        let y = 4.0 + ROW * i as f64;
+        out.push_str(&label(
+            0.0,
+            y + 15.0,
+            "name",
+            "start",
+            &ellipsize(&g.name, 48),
+        ));
+        let target = format!("{}target: {}", of(g.person.as_deref()), g.target);
+        out.push_str(&label(
+            0.0,
+            y + 31.0,
+            "sub",
+            "start",
+            &ellipsize(&target, 56),
+        ));
+        out.push_str(&goal_bar(g, NAME, y + 6.0, BAR, ROW - 14.0));
+        out.push('\n');
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// One goal's bar at (x, y), `w` by `h`: a share on a scale to 100%, a
+/// mean on one to half again the larger of it and the target.
+fn goal_bar(g: &GoalLine, x: f64, y: f64, w: f64, h: f64) -> String {
+    let (Some(actual), Some(words)) = (g.actual_value, g.actual.as_deref()) else {
+        return label(x, y + h / 2.0 + 4.0, "sub", "start", "no data yet");
+    };
+    let full = if g.unit == "%" {
+        100.0
+    } else {
+        actual.max(g.target_value) * 1.5
+    };
+    let at = |v: f64| x + w * (v / full.max(f64::EPSILON)).clamp(0.0, 1.0);
+    let fill = if g.result == "met" {
+        Fill::Good
+    } else {
+        Fill::Bad
+    };
+    let said = format!("{words}, {}", g.result);
+    let mut out = String::new();
+    if at(actual) > x {
+        out.push_str(&rect(x, y, at(actual) - x, h, fill, &said));
+    }
+    let _ = write!(
+        out,
+        "<line x1=\"{t:.1}\" y1=\"{:.1}\" x2=\"{t:.1}\" y2=\"{:.1}\" stroke=\"#111\" stroke-width=\"2\" stroke-dasharray=\"4 2\"><title>{}</title></line>",
+        y - 3.0,
+        y + h + 3.0,
+        text(&format!("target: {}", g.target)),
+        t = at(g.target_value),
+    );
+    out.push_str(&label(
+        x + w + 8.0,
+        y + h / 2.0 + 4.0,
+        "lbl",
+        "start",
+        &said,
+    ));
+    out
+}
+
+pub fn goals_legend() -> String {
+    let mut out = legend(&[(Fill::Good, "goal met"), (Fill::Bad, "goal missed")]);
+    out.insert_str(
+        out.len() - "</ul>\n".len(),
+        "<li><svg width=\"14\" height=\"14\" aria-hidden=\"true\"><line x1=\"7\" y1=\"0\" x2=\"7\" y2=\"14\" stroke=\"#111\" stroke-width=\"2\" stroke-dasharray=\"4 2\"/></svg>target</li>\n",
+    );
+    out
 }
 
 /// A line of a timeline: a stage's heading, a task's bar, or a milestone.
