@@ -668,6 +668,63 @@ mod tests {
         );
     }
 
+    const HEADER: &str = "| Task ID | Task Name | (M)andatory / (O)ptional | FastTrack Role |";
+
+    fn ids(page: &Page) -> Vec<&str> {
+        page.stages
+            .iter()
+            .flat_map(|s| &s.tasks)
+            .map(|t| t.id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn front_matter_is_skipped_up_to_its_closing_line() {
+        let md = format!(
+            "---\ntitle: x\n# Wrong\nx: y\n---\n# Right\n\n{HEADER}\n| - | - | - | - |\n| 1 | One | M | FM |\n"
+        );
+        let page = parse_page(Path::new("p.md"), &md).unwrap();
+        assert_eq!(page.title.as_deref(), Some("Right"));
+        assert_eq!(page.stages[0].tasks[0].line, 10, "lines count from 1");
+    }
+
+    #[test]
+    fn a_table_without_a_separator_line_keeps_its_first_row() {
+        let md = format!("# T\n\n{HEADER}\n| 1 | One | M | FM |\n| 2 | Two | O | FM |\n");
+        let page = parse_page(Path::new("p.md"), &md).unwrap();
+        assert_eq!(ids(&page), ["1", "2"]);
+    }
+
+    #[test]
+    fn a_header_naming_only_the_mandatory_flag_is_read() {
+        let md = "# T\n\n| Task ID | Task Name | Mandatory | Role |\n| - | - | - | - |\n| 1 | One | M | FM |\n";
+        let page = parse_page(Path::new("p.md"), md).unwrap();
+        assert_eq!(ids(&page), ["1"]);
+    }
+
+    #[test]
+    fn a_header_on_the_last_line_is_not_a_crash() {
+        let md = format!("# T\n\n{HEADER}\n| - | - | - | - |\n| 1 | One | M | FM |\n\n{HEADER}");
+        let page = parse_page(Path::new("p.md"), &md).unwrap();
+        assert_eq!(ids(&page), ["1"]);
+    }
+
+    #[test]
+    fn a_row_with_any_empty_cell_is_named_and_skipped() {
+        let md = format!(
+            "# T\n\n{HEADER}\n| - | - | - | - |\n| 1 | One | M | FM |\n|  | No id | M | FM |\n| 7 |  | M | FM |\n| 8 | No role | M |  |\n|  |  |  |  |\n"
+        );
+        let page = parse_page(Path::new("p.md"), &md).unwrap();
+        assert_eq!(ids(&page), ["1"]);
+        let empty: Vec<&String> = page
+            .warnings
+            .iter()
+            .filter(|w| w.contains("a cell is empty"))
+            .collect();
+        assert_eq!(empty.len(), 3, "the fully empty row is not a problem: {:?}", page.warnings);
+        assert!(empty[0].starts_with("p.md:6:"), "{empty:?}");
+    }
+
     #[test]
     fn pages_without_tables_are_refused() {
         assert!(
