@@ -233,6 +233,11 @@ fn stakeholders_join_the_team_without_tasks() {
         !text.contains("assigned = 2026-11-23"),
         "a contact starts no clock"
     );
+    let r = ws
+        .ft(&["--as", "zed", "assign", "c", "--role", "AE"])
+        .code(2);
+    r.stderr_has("AE (Account Executive) is a stakeholder on the team, with no tasks to claim");
+    r.stderr_has("ft set c team.AE NAME");
     assert!(
         next(&ws, "Ann Lee").contains("nothing due"),
         "a contact has no work: {}",

@@ -52,6 +52,26 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     if ws.catalog.playbooks.iter().all(|p| p.role(&role).is_none()) {
         return Err(user(format!("no playbook has a role `{role}`")));
     }
+    if let Some(contact) = ws
+        .catalog
+        .playbooks
+        .iter()
+        .filter_map(|p| p.role(&role))
+        .find(|r| r.contact)
+    {
+        // A stakeholder holds no tasks, so there is no work to claim.
+        return Err(crate::error::user_hint(
+            format!(
+                "{} ({}) is a stakeholder on the team, with no tasks to claim",
+                contact.alias, contact.name
+            ),
+            format!(
+                "name them with: ft set {} team.{} NAME",
+                args.id.as_deref().unwrap_or("ID"),
+                contact.alias
+            ),
+        ));
+    }
     match &args.id {
         None => list(ctx, &ws, &me, &role),
         Some(id) => claim(ctx, &ws, &me, &role, id, args.force),

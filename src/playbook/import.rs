@@ -721,7 +721,12 @@ mod tests {
             .iter()
             .filter(|w| w.contains("a cell is empty"))
             .collect();
-        assert_eq!(empty.len(), 3, "the fully empty row is not a problem: {:?}", page.warnings);
+        assert_eq!(
+            empty.len(),
+            3,
+            "the fully empty row is not a problem: {:?}",
+            page.warnings
+        );
         assert!(empty[0].starts_with("p.md:6:"), "{empty:?}");
     }
 
