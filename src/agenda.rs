@@ -260,7 +260,7 @@ fn ssat_item(s: &Scope) -> Option<Item> {
     }
     let captured = s.p.ssat.len() - missing.len();
     let reason = format!(
-        "{captured} of {} captured; asked for since the {} on {}; no due date stated",
+        "{captured} of {} captured; asked for since the {} on {}",
         s.p.ssat.len(),
         sla::milestone_words(after, s.p),
         sla::when_words(since)
