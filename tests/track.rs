@@ -404,7 +404,7 @@ fn log_keeps_every_dated_record_once_beside_the_events() {
     assert_eq!(
         health,
         [
-            "2026-11-23  zed    health     green",
+            "2026-11-23  zed    health     green: fine",
             "2026-11-17  -      health     yellow: Pilot delayed by the proxy configuration",
             "2026-11-10  -      health     green",
         ],

@@ -174,6 +174,7 @@ pub fn history(e: &Engagement) -> Vec<Line> {
     let mut unclaimed: Vec<Option<(&'static str, String, NaiveDate)>> =
         e.events.iter().map(event_key_dated).collect();
     let mut out = Vec::new();
+    let mut used = vec![false; e.events.len()];
     for (line, subject) in records(e) {
         let date = line.at.date();
         let hit = unclaimed.iter().position(|k| {
@@ -181,11 +182,29 @@ pub fn history(e: &Engagement) -> Vec<Line> {
                 .is_some_and(|(w, s, d)| *w == line.what && *s == subject && *d == date)
         });
         match hit {
-            Some(i) => unclaimed[i] = None,
+            // The event's time and author with the record's words (a health
+            // entry's note, a blocker's text), which the event may not repeat.
+            Some(i) => {
+                unclaimed[i] = None;
+                used[i] = true;
+                let ev = event_line(e, &e.events[i]);
+                let was = e.events[i].value("was").map(|w| format!(" (was {w})"));
+                out.push(Line {
+                    detail: format!("{}{}", line.detail, was.unwrap_or_default()),
+                    by: ev.by.or(line.by),
+                    ..ev
+                });
+            }
             None => out.push(line),
         }
     }
-    out.extend(e.events.iter().map(|ev| event_line(e, ev)));
+    out.extend(
+        e.events
+            .iter()
+            .zip(used)
+            .filter(|(_, used)| !used)
+            .map(|(ev, _)| event_line(e, ev)),
+    );
     out
 }
 
