@@ -85,6 +85,10 @@ fn with_a_migration_target_the_migration_must_be_done_too() {
     );
     ws.ft(&["set", "c", "active_users", "85"]).ok();
     assert!(!next(&ws, "dana").contains("completion-discussion"));
+    ws.ft(&["set", "c", "migrated_users", "half"]).ok();
+    ws.ft(&["check"])
+        .ok()
+        .stdout_has("`migrated_users = half` is not a whole number of users");
     ws.ft(&["set", "c", "migrated_users", "500"]).ok();
     let out = next(&ws, "dana");
     let line = line_of(&out, "completion-discussion").expect("asked for");

@@ -839,6 +839,7 @@ impl Checker<'_> {
             self.problems.push(d);
         }
         self.without_rule(p, e);
+        self.completion_counts(p, e);
         if e.services.is_empty() {
             self.no_services(p, e);
         }
@@ -889,6 +890,31 @@ impl Checker<'_> {
                 escape::shell(&p.default_services.join(","))
             )));
             self.problems.push(d);
+        }
+    }
+
+    /// The fields completion counts users in must hold whole numbers, or
+    /// the completion discussion would never come due.
+    fn completion_counts(&mut self, p: &Playbook, e: &Engagement) {
+        let Some(m) = p.completion.as_ref().and_then(|c| c.migration.as_ref()) else {
+            return;
+        };
+        for field in [&m.users, &m.migrated] {
+            let Some(v) = e.fields.get(field) else {
+                continue;
+            };
+            if v.trim().parse::<u32>().is_err() {
+                let d = Diagnostic::warning(
+                    self.path,
+                    (1, 1),
+                    "not-a-number",
+                    format!(
+                        "`{field} = {v}` is not a whole number of users; completion cannot count it"
+                    ),
+                )
+                .with_hint(Some(format!("ft set {} {field} N", e.id)));
+                self.problems.push(d);
+            }
         }
     }
 
