@@ -731,6 +731,43 @@ mod tests {
     }
 
     #[test]
+    fn flag_and_role_are_split_only_where_the_role_follows_the_flag() {
+        // Role first, flag third: a short row is not read as flag and role.
+        let md = "# T\n\n| FastTrack Role | Task ID | (M)andatory / (O)ptional | Task Name |\n| - | - | - | - |\n| FM | 2 | M | Two |\n| FE | 1 | O FastTrack Engineer |\n";
+        let page = parse_page(Path::new("p.md"), md).unwrap();
+        assert!(
+            !page.warnings.iter().any(|w| w.contains("as flag")),
+            "{:?}",
+            page.warnings
+        );
+        assert!(
+            page.warnings[0].contains("no M or O flag"),
+            "{:?}",
+            page.warnings
+        );
+    }
+
+    #[test]
+    fn a_page_without_a_title_names_its_stage_after_the_file() {
+        let md = format!("{HEADER}\n| - | - | - | - |\n| 1 | One | M | FM |\n");
+        let page = parse_page(Path::new("dir/land-the-benefit.md"), &md).unwrap();
+        assert_eq!(page.stages[0].name, "land-the-benefit");
+    }
+
+    #[test]
+    fn the_output_names_the_pages_it_came_from() {
+        let md = format!("# T\n\n{HEADER}\n| - | - | - | - |\n| 1 | One | M | FM |\n");
+        let page = parse_page(Path::new("dir/kickoff.md"), &md).unwrap();
+        let out = to_yaml(&[page], "p", None);
+        assert!(
+            out.yaml
+                .contains("# Imported by `ft playbook import` from:\n#   kickoff.md\n"),
+            "{}",
+            out.yaml
+        );
+    }
+
+    #[test]
     fn pages_without_tables_are_refused() {
         assert!(
             parse_page(Path::new("a.md"), "just text\n")
