@@ -378,7 +378,7 @@ fn filters_and_the_empty_list() {
     assert!(
         nobody
             .stdout
-            .starts_with("zoe holds no role in any engagement. Unassigned work that fits you"),
+            .starts_with("zoe holds no role in any engagement. Unassigned work needs "),
         "{}",
         nobody.stdout
     );
