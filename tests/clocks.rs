@@ -438,3 +438,29 @@ fn severity_0_has_the_15_minute_acknowledgement() {
         .ok();
     r.stdout_has("Due: Mon 23 Nov 09:15Z");
 }
+
+#[test]
+fn show_names_the_day_an_ongoing_hold_is_expected_to_end() {
+    let ws = Ws::new();
+    ws.engagement("n", AZURE);
+    ws.ft(&[
+        "--as",
+        "alice",
+        "hold",
+        "n",
+        "--reason",
+        "customer freeze",
+        "--until",
+        "2026-12-01",
+    ])
+    .ok();
+    let show = ws.ft(&["show", "n"]).ok();
+    show.stdout_has("Mon 23 Nov ongoing, expected back Tue 1 Dec: customer freeze (alice)");
+    let json = ws.ft(&["show", "n", "--format", "json"]).ok();
+    json.stdout_has("\"until\": \"2026-12-01\"");
+    // Once it ended, there is no expected day to name.
+    ws.ft(&["--today", "2026-11-25", "resume", "n"]).ok();
+    let show = ws.ft(&["--today", "2026-11-25", "show", "n"]).ok();
+    show.stdout_has("Mon 23 Nov to Wed 25 Nov: customer freeze (alice)");
+    assert!(!show.stdout.contains("expected back"), "{}", show.stdout);
+}

@@ -146,9 +146,14 @@ pub(crate) fn facts(v: &View, headed: bool) -> Grid {
             .holds
             .iter()
             .map(|h| {
-                let to =
-                    h.to.as_deref()
-                        .map_or("ongoing".to_string(), |t| format!("to {t}"));
+                let to = match (&h.to, h.until) {
+                    (Some(t), _) => format!("to {t}"),
+                    (None, Some(d)) => format!(
+                        "ongoing, expected back {}",
+                        sla::due_words(sla::Due::Day(d))
+                    ),
+                    (None, None) => "ongoing".to_string(),
+                };
                 let by =
                     h.by.as_deref()
                         .map(|b| format!(" ({b})"))

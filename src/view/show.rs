@@ -52,6 +52,9 @@ pub struct HoldView {
     pub to: Option<String>,
     pub reason: String,
     pub by: Option<String>,
+    /// The day it is expected to end (`ft hold --until`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<NaiveDate>,
     /// The first day on hold, for charts.
     #[serde(skip)]
     pub from_on: NaiveDate,
@@ -201,6 +204,7 @@ pub fn build(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> View {
                 to: h.to.map(sla::when_words),
                 reason: h.reason.clone(),
                 by: h.by.clone(),
+                until: h.until,
                 from_on: h.from.date(),
                 to_on: h.to.map(|t| t.date()),
             })
