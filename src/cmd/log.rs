@@ -42,7 +42,7 @@ pub struct Args {
 #[derive(Debug, Clone, Serialize)]
 pub struct Line {
     pub engagement: String,
-    #[serde(serialize_with = "as_text")]
+    #[serde(with = "crate::time::text")]
     pub at: When,
     pub by: Option<String>,
     /// What happened: done, skipped, milestone, note, ..., or commit.
@@ -51,10 +51,6 @@ pub struct Line {
     /// Where it was read: "record" (the file's own dated entries),
     /// "event" (`[[events]]`) or "git".
     pub source: &'static str,
-}
-
-fn as_text<S: serde::Serializer>(w: &When, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(w)
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
