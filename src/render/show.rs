@@ -5,7 +5,7 @@
 //! The facts table is a terminal table unless the format is Markdown; the
 //! other tables follow the format (CSV included), as they always have.
 
-use super::{Fit, Format, Grid, Term, Tone, markdown, paint};
+use super::{Fit, Format, Grid, Term, Tone, layout, markdown, paint};
 use crate::sla::{self, Status};
 use crate::view::show::{CadenceView, StageView, View};
 
@@ -16,16 +16,21 @@ pub fn render(v: &View, format: Format, term: Term) -> String {
     out
 }
 
-/// The first line: id and customer (a level-2 heading in Markdown).
+/// The first line: id and customer (a level-2 heading in Markdown). On a
+/// narrow terminal the customer shortens with `…`; the id stays whole.
 pub fn title(v: &View, format: Format, term: Term) -> String {
     if format == Format::Markdown {
-        markdown::heading(2, &format!("{}: {}", v.id, v.customer))
-    } else {
-        format!(
-            "{} {}\n",
-            paint(&v.id, Tone::Strong, term.color),
-            crate::escape::terminal(&v.customer)
-        )
+        return markdown::heading(2, &format!("{}: {}", v.id, v.customer));
+    }
+    let id = paint(&v.id, Tone::Strong, term.color);
+    let customer = crate::escape::terminal(&v.customer);
+    let room = term
+        .width
+        .map(|w| w.saturating_sub(layout::width_of(&crate::escape::terminal(&v.id)) + 1));
+    match room {
+        Some(0) => format!("{id}\n"),
+        Some(room) => format!("{id} {}\n", layout::shorten(&customer, room)),
+        None => format!("{id} {customer}\n"),
     }
 }
 
