@@ -210,3 +210,78 @@ fn times_are_shown_in_the_readers_zone_and_utc_on_request() {
         la.stdout
     );
 }
+
+#[test]
+fn recorded_date_times_are_shown_in_the_readers_zone_with_the_zone_named_once() {
+    let ws = Ws::demo();
+    let la = [("TZ", "America/Los_Angeles")];
+    let legend = "Times are local, UTC-08:00 (America/Los_Angeles); --utc shows UTC";
+    let runs: [&[&str]; 4] = [
+        &["show", "litware-icm-4711"],
+        &["report", "litware-icm-4711"],
+        &["report", "litware-icm-4711", "--format", "markdown"],
+        &["show", "litware-icm-4711", "--format", "markdown"],
+    ];
+    for args in runs {
+        let local = ws.ft_env(args, &la).ok().stdout;
+        for want in [
+            "opened Sun 22 Nov 00:30, assigned Sun 22 Nov 00:38, end -",
+            "done Sun 22 Nov 00:41, on time",
+        ] {
+            assert!(local.contains(want), "ft {args:?}: no `{want}`:\n{local}");
+        }
+        assert!(!local.contains("2026-11-22T"), "ft {args:?}:\n{local}");
+        assert_eq!(local.matches(legend).count(), 1, "ft {args:?}:\n{local}");
+        let mut utc = vec!["--utc"];
+        utc.extend(args);
+        let utc = ws.ft_env(&utc, &la).ok().stdout;
+        assert!(
+            utc.contains("opened Sun 22 Nov 08:30Z") && utc.contains("done Sun 22 Nov 08:41Z"),
+            "ft --utc {args:?}:\n{utc}"
+        );
+        assert!(
+            !utc.contains("Times are local"),
+            "ft --utc {args:?}:\n{utc}"
+        );
+    }
+    // The page names the zone in its footer; JSON and CSV keep RFC 3339.
+    let html = ws
+        .ft_env(&["report", "litware-icm-4711", "--format", "html"], &la)
+        .ok()
+        .stdout;
+    assert!(html.contains("done Sun 22 Nov 00:41, on time"), "{html}");
+    assert!(
+        html.contains(&format!("<footer><p>{legend}</p></footer>")),
+        "{html}"
+    );
+    for format in ["json", "csv"] {
+        let out = ws
+            .ft_env(&["report", "litware-icm-4711", "--format", format], &la)
+            .ok()
+            .stdout;
+        assert!(!out.contains("Times are local"), "{format}:\n{out}");
+        if format == "json" {
+            assert!(out.contains("\"on\": \"2026-11-22T08:41:00Z\""), "{out}");
+        }
+    }
+    // The log, and the queue of unassigned work, in the same zone.
+    let log = ws.ft_env(&["log", "litware-icm-4711"], &la).ok().stdout;
+    assert!(log.contains("2026-11-22 00:41:00  "), "{log}");
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with("2026-11-22  ") && l.contains("health")),
+        "a date stays a date:\n{log}"
+    );
+    assert_eq!(log.matches(legend).count(), 1, "{log}");
+    let log = ws
+        .ft_env(&["--utc", "log", "litware-icm-4711"], &la)
+        .ok()
+        .stdout;
+    assert!(log.contains("2026-11-22 08:41:00Z  "), "{log}");
+    let assign = ws
+        .ft_env(&["--as", "zed", "assign", "--role", "PE"], &la)
+        .ok()
+        .stdout;
+    assert!(assign.contains("exit-critsit Mon 23 Nov 10:00"), "{assign}");
+    assert_eq!(assign.matches(legend).count(), 1, "{assign}");
+}

@@ -89,6 +89,12 @@ fn list(ctx: &Context, ws: &Workspace, me: &str, role: &str) -> Result<i32> {
         Format::Json => ctx.print(&json(&listing))?,
         Format::Table => {
             ctx.print(&render::assign::table(&listing, ctx.term))?;
+            ctx.zone_legend(
+                listing
+                    .candidates
+                    .iter()
+                    .any(|c| matches!(c.next_due, Some(crate::sla::Due::At(_)))),
+            )?;
             if listing.candidates.is_empty() {
                 ctx.say(&format!(
                     "No engagement needs {}.",

@@ -90,6 +90,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         ctx.print(&json(&lines))?;
     } else {
         ctx.print(&table(&lines, args.id.is_none()))?;
+        ctx.zone_legend(lines.iter().any(|l| matches!(l.at, When::At(_))))?;
     }
     Ok(0)
 }
@@ -133,7 +134,7 @@ fn table(lines: &[Line], with_id: bool) -> String {
         .iter()
         .map(|l| {
             [
-                l.at.to_string(),
+                crate::clock::stamp_words(l.at),
                 if with_id {
                     cell(&l.engagement)
                 } else {

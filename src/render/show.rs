@@ -211,7 +211,10 @@ fn team(v: &View) -> String {
 fn milestones(v: &View) -> String {
     v.milestones
         .iter()
-        .map(|m| format!("{} {}", m.id, m.on.as_deref().unwrap_or("-")))
+        .map(|m| {
+            let on = m.at.map_or("-".to_string(), sla::record_words);
+            format!("{} {on}", m.id)
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -329,8 +332,8 @@ fn cadences(v: &View) -> Grid {
             (c.role.clone(), Tone::Plain),
             (c.every.clone(), Tone::Plain),
             (
-                c.occurrences.last().map_or("never".to_string(), |l| {
-                    format!("{} (last {l})", c.occurrences.len())
+                c.last_held.map_or("never".to_string(), |l| {
+                    format!("{} (last {})", c.occurrences.len(), sla::record_words(l))
                 }),
                 Tone::Plain,
             ),
