@@ -315,7 +315,7 @@ fn without(text: &str, bad: &[Bad]) -> Option<(String, Vec<usize>)> {
         }
     }
     // Highest index first, so the others keep theirs.
-    elements.sort_by(|a, b| b.1.cmp(&a.1));
+    elements.sort_by_key(|e| std::cmp::Reverse(e.1));
     for (k, i) in elements {
         match root.get_mut(k) {
             Some(toml_edit::Item::ArrayOfTables(a)) => {
