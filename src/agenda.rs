@@ -166,8 +166,8 @@ fn hold_item(s: &Scope) -> Option<Item> {
         ..s.item(
             Kind::Hold,
             format!(
-                "Resume or extend the hold: ft resume {0}, or ft hold {0} --until DATE",
-                s.e.id
+                "Resume or extend the hold: `ft resume {0}`, or `ft hold {0} --until DATE`",
+                crate::escape::shell(&s.e.id)
             ),
             primary,
             status,

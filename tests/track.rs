@@ -524,7 +524,7 @@ fn undo_never_undoes_a_change_made_by_hand() {
     assert_eq!(ws.read(CONTOSO), hand);
     ws.ft(&["undo", "--dry-run"])
         .ok()
-        .stdout_has("ft undo would refuse");
+        .stdout_has("`ft undo` would refuse");
 }
 
 #[test]
