@@ -561,7 +561,9 @@ fn ft_within(ws: &Ws, args: &[&str], secs: u64) -> support::Run {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    team_support::wait(child)
+    let run = team_support::wait(child);
+    support::hints::check(ws.home(), &ws.root, &[], args, &run);
+    run
 }
 
 #[test]
