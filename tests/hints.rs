@@ -130,4 +130,8 @@ fn every_run_checks_the_hints_it_printed() {
     assert!(check("hint: ft show contoso-teams --bogus").is_err());
     assert!(check("hint: `ft assign --role`").is_err());
     assert!(check("hint: `ft frobnicate ID`").is_err());
+    // Hints ft used to print.
+    assert!(check("hint: to change the date: ft reopen x y, then ft done again").is_err());
+    assert!(check("No engagements match. `ft new` creates one").is_err());
+    assert!(check("hint: ft undo takes back changes ft made in this workspace").is_err());
 }
