@@ -166,8 +166,8 @@ fn hold_item(s: &Scope) -> Option<Item> {
         ..s.item(
             Kind::Hold,
             format!(
-                "Resume or extend the hold: ft resume {0}, or ft hold {0} --until DATE",
-                s.e.id
+                "Resume or extend the hold: `ft resume {0}`, or `ft hold {0} --until DATE`",
+                crate::escape::shell(&s.e.id)
             ),
             primary,
             status,
@@ -631,6 +631,37 @@ pub fn load_of(person: &str, engagements: &[Engagement]) -> u32 {
         .filter(|e| e.roles_of(person).next().is_some())
         .count();
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The roles that open engagements lack where they have open work their
+/// services need, the role lacked most often first: what `ft assign --role`
+/// would list work for.
+pub fn unfilled_roles(engagements: &[Engagement], catalog: &Catalog) -> Vec<String> {
+    let mut open: Vec<(String, usize)> = Vec::new();
+    for e in engagements.iter().filter(|e| e.status != EStatus::Closed) {
+        let Some(p) = catalog.get(&e.playbook) else {
+            continue;
+        };
+        let has_work = |alias: &str| {
+            p.tasks().any(|(_, t)| {
+                t.role == alias
+                    && applies(&t.services, &e.services)
+                    && e.task_state(&t.id).is_none()
+            })
+        };
+        for r in p
+            .roles
+            .iter()
+            .filter(|r| e.holder(&r.alias).is_none() && has_work(&r.alias))
+        {
+            match open.iter_mut().find(|(a, _)| *a == r.alias) {
+                Some((_, n)) => *n += 1,
+                None => open.push((r.alias.clone(), 1)),
+            }
+        }
+    }
+    open.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    open.into_iter().map(|(r, _)| r).collect()
 }
 
 #[cfg(test)]

@@ -404,6 +404,33 @@ pub fn when_words(w: When) -> String {
     }
 }
 
+/// A recorded point beside other records (a milestone, a task done): a
+/// date stays a date, "2026-11-20"; a date-time is [`when_words`], in the
+/// reader's zone.
+pub fn record_words(w: When) -> String {
+    match w {
+        When::Date(_) => w.to_string(),
+        When::At(_) => when_words(w),
+    }
+}
+
+/// A point in a column of dated lines (`ft log`), with its year: a date
+/// "2026-11-20", a date-time "2026-11-22 00:41:00" in the reader's zone or
+/// "2026-11-22 08:41:00Z" in UTC.
+pub fn stamp_words(w: When) -> String {
+    match w {
+        When::Date(_) => w.to_string(),
+        When::At(t) => {
+            let t = shown(t);
+            if t.offset().local_minus_utc() == 0 {
+                t.format("%Y-%m-%d %H:%M:%SZ").to_string()
+            } else {
+                t.format("%Y-%m-%d %H:%M:%S").to_string()
+            }
+        }
+    }
+}
+
 /// Where date-times are shown: 0 UTC (also when nothing said, as in unit
 /// tests), 1 the reader's time zone (`TZ` honoured). Set once at start by
 /// the command line (`--utc`); only words change, never what is stored or

@@ -174,8 +174,10 @@ pub fn did_you_mean<'a>(
 ) -> Option<&'a str> {
     let word_lower = word.to_lowercase();
     let limit = (word.chars().count() / 3).max(1);
+    // The word itself is no suggestion: it was typed, and it did not do.
     candidates
         .into_iter()
+        .filter(|c| *c != word)
         .map(|c| (edit_distance(&word_lower, &c.to_lowercase()), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)

@@ -247,6 +247,16 @@ impl Repo {
             .is_ok_and(|o| o.status.success())
     }
 
+    /// The names of the repository's remotes (`git remote`).
+    pub fn remotes(&self) -> Result<Vec<String>> {
+        Ok(self
+            .ok(&["remote"])?
+            .lines()
+            .map(str::to_string)
+            .filter(|l| !l.is_empty())
+            .collect())
+    }
+
     pub fn head(&self) -> Result<String> {
         self.ok(&["rev-parse", "HEAD"])
     }

@@ -137,17 +137,26 @@ impl Context {
         }
     }
 
-    /// Name the time zone once under table output that showed times of
-    /// day in it (nothing in UTC, where each time carries its `Z`).
+    /// Name the time zone once under table or Markdown output that showed
+    /// times of day in it (nothing in UTC, where each time carries its `Z`).
     pub fn zone_legend(&self, showed_times: bool) -> Result<()> {
-        if !showed_times || self.format != Format::Table {
-            return Ok(());
-        }
-        let tz = std::env::var("TZ").ok();
-        match clock::zone_legend(self.now, tz.as_deref()) {
+        match self.zone_line(showed_times) {
+            Some(line) if self.format == Format::Markdown => {
+                self.say(&format!("\n{}", render::markdown::text(&line)))
+            }
             Some(line) => self.say(&line),
             None => Ok(()),
         }
+    }
+
+    /// The line naming the time zone, for output that showed times of day
+    /// in it as a table or in Markdown (JSON and CSV keep their offsets).
+    pub fn zone_line(&self, showed_times: bool) -> Option<String> {
+        if !showed_times || !matches!(self.format, Format::Table | Format::Markdown) {
+            return None;
+        }
+        let tz = std::env::var("TZ").ok();
+        clock::zone_legend(self.now, tz.as_deref())
     }
 
     /// Print data to stdout.

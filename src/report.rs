@@ -94,9 +94,7 @@ fn outcome(t: &Task, e: &Engagement, unit: Unit, cal: &Calendar, now: When) -> O
         // Done before its anchor happened at all: met, in no time, and
         // counted in the period it was done in.
         (Some(done), None) if clock.is_some() => Outcome {
-            status: Status::DoneOnTime {
-                on: done.to_string(),
-            },
+            status: Status::DoneOnTime { on: done },
             due: Some(sla::Due::from_when(done)),
             elapsed: Some(0.0),
         },

@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use crate::calendar::Calendar;
 pub use crate::clock::{
-    Due, Lateness, Pause, SOON_DAYS, add, add_paused, due_words, is_past, lateness, when_words,
+    Due, Lateness, Pause, SOON_DAYS, add, add_paused, due_words, is_past, lateness, record_words,
+    when_words,
 };
 use crate::clock::{Timing, timing};
 use crate::duration::{Interval, Unit};
@@ -137,16 +138,20 @@ pub enum Status {
     },
     /// Open, and the engagement is on hold: nothing is due.
     Held {
-        since: String,
+        #[serde(with = "crate::time::text")]
+        since: When,
     },
     Done {
-        on: String,
+        #[serde(with = "crate::time::text")]
+        on: When,
     },
     DoneOnTime {
-        on: String,
+        #[serde(with = "crate::time::text")]
+        on: When,
     },
     DoneLate {
-        on: String,
+        #[serde(with = "crate::time::text")]
+        on: When,
         by: Lateness,
     },
     Skipped {
@@ -189,15 +194,13 @@ pub fn task_status(
             forced: *forced,
         },
         (Some(TaskState::Done(on)), Some(due)) if is_past(due, *on) => Status::DoneLate {
-            on: on.to_string(),
+            on: *on,
             by: lateness(due, *on, unit, cal),
         },
-        (Some(TaskState::Done(on)), Some(_)) => Status::DoneOnTime { on: on.to_string() },
-        (Some(TaskState::Done(on)), None) => Status::Done { on: on.to_string() },
+        (Some(TaskState::Done(on)), Some(_)) => Status::DoneOnTime { on: *on },
+        (Some(TaskState::Done(on)), None) => Status::Done { on: *on },
         (None, _) if e.open_hold().is_some() => Status::Held {
-            since: e
-                .open_hold()
-                .map_or_else(String::new, |h| h.from.to_string()),
+            since: e.open_hold().map_or(now, |h| h.from),
         },
         (None, None) if clock.is_some() => Status::Waiting,
         (None, None) => Status::Open,
@@ -269,9 +272,7 @@ pub fn cadence_state(c: &Cadence, e: &Engagement, cal: &Calendar, now: When) -> 
     let soon_at = add(from, soon, cal);
     let due_at = crate::clock::meeting_due(add(from, due, cal), cal);
     let status = match e.open_hold() {
-        Some(h) => Status::Held {
-            since: h.from.to_string(),
-        },
+        Some(h) => Status::Held { since: h.from },
         None => open_status(due_at, Some(soon_at), now, due.unit, cal),
     };
     CadenceState {
@@ -361,11 +362,13 @@ pub fn status_words(status: &Status, due: Option<Due>, now: When) -> String {
             due.map_or_else(|| "open".into(), |d| crate::clock::until_words(d, now))
         }
         Status::Open => "open, no SLA".into(),
-        Status::Held { since } => format!("on hold since {since}"),
+        Status::Held { since } => format!("on hold since {}", record_words(*since)),
         Status::Waiting => "not started".into(),
-        Status::Done { on } => format!("done {on}"),
-        Status::DoneOnTime { on } => format!("done {on}, on time"),
-        Status::DoneLate { on, by } => format!("done {on}, {} late", by.words()),
+        Status::Done { on } => format!("done {}", record_words(*on)),
+        Status::DoneOnTime { on } => format!("done {}, on time", record_words(*on)),
+        Status::DoneLate { on, by } => {
+            format!("done {}, {} late", record_words(*on), by.words())
+        }
         Status::Skipped { reason, forced } => {
             let forced = if *forced { " (mandatory, forced)" } else { "" };
             if reason.is_empty() {
@@ -508,7 +511,7 @@ mod tests {
         assert_eq!(
             status(&e, "2026-11-30"),
             Status::DoneOnTime {
-                on: "2026-11-24".into()
+                on: w("2026-11-24")
             }
         );
         e.tasks.insert("pm-intro".into(), done("2026-11-27"));
@@ -519,7 +522,7 @@ mod tests {
         assert_eq!(
             status(&e, "2026-11-30"),
             Status::DoneLate {
-                on: "2026-11-27".into(),
+                on: w("2026-11-27"),
                 by
             }
         );
@@ -587,7 +590,7 @@ mod tests {
         assert_eq!(
             status,
             Status::Held {
-                since: "2026-11-23".into()
+                since: w("2026-11-23")
             }
         );
         assert!(status.is_open() && !status.is_overdue());

@@ -173,6 +173,41 @@ impl<'de> serde::Deserialize<'de> for When {
     }
 }
 
+/// Serde for `When` as its RFC 3339 text ("2026-11-22T08:30:00Z", or a
+/// bare date), for JSON people and scripts read (the derive is the cache's).
+pub mod text {
+    use super::When;
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(w: &When, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(w)
+    }
+
+    pub mod opt {
+        use super::{Serializer, When};
+
+        pub fn serialize<S: Serializer>(w: &Option<When>, s: S) -> Result<S::Ok, S::Error> {
+            match w {
+                Some(w) => s.serialize_some(&w.to_string()),
+                None => s.serialize_none(),
+            }
+        }
+    }
+
+    pub mod list {
+        use super::{Serializer, When};
+        use serde::ser::SerializeSeq;
+
+        pub fn serialize<S: Serializer>(ws: &[When], s: S) -> Result<S::Ok, S::Error> {
+            let mut seq = s.serialize_seq(Some(ws.len()))?;
+            for w in ws {
+                seq.serialize_element(&w.to_string())?;
+            }
+            seq.end()
+        }
+    }
+}
+
 /// Serde for `NaiveDate` as a day number (compact, for the cache).
 pub mod day {
     use chrono::{Datelike, NaiveDate};

@@ -160,3 +160,34 @@ fn role_comes_from_the_flag_or_the_config() {
     let r = ws.ft(&["assign", "--role", "XYZ"]).code(2);
     r.stderr_has("no playbook has a role `XYZ`");
 }
+
+#[test]
+fn next_points_a_person_without_a_role_at_an_assign_that_works() {
+    let ws = Ws::demo();
+    let r = ws.ft(&["--as", "zed", "next"]).ok();
+    r.stdout_has("zed holds no role in any engagement.");
+    r.stdout_has("`ft assign --role FE`");
+    assert!(!r.stdout.contains("ft assign\n"), "{}", r.stdout);
+    // Each command it names lists work, where `ft assign` alone would ask.
+    ws.ft(&["--as", "zed", "assign"]).code(2);
+    for cmd in r.stdout.split('`').skip(1).step_by(2) {
+        let args: Vec<&str> = cmd.split(' ').skip(1).collect();
+        let mut argv = vec!["--as", "zed"];
+        argv.extend(args);
+        ws.ft(&argv).ok().stdout_has("Claim one with: ft assign ");
+    }
+    // With a role configured, plain `ft assign` is the command.
+    ws.config("role = \"FE\"\n");
+    let r = ws.ft(&["--as", "zed", "next"]).ok();
+    r.stdout_has("Unassigned work that fits you: ft assign\n");
+    ws.ft(&["--as", "zed", "assign"]).ok();
+}
+
+#[test]
+fn a_role_read_letter_by_letter_takes_its_article() {
+    let ws = Ws::demo();
+    let r = ws.ft(&["--as", "zed", "assign", "--role", "FM"]).ok();
+    r.stdout_has("No engagement needs an FM.");
+    let r = ws.ft(&["--as", "zed", "assign", "--role", "PM"]).ok();
+    r.stdout_has("No engagement needs a PM.");
+}

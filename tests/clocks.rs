@@ -438,3 +438,79 @@ fn severity_0_has_the_15_minute_acknowledgement() {
         .ok();
     r.stdout_has("Due: Mon 23 Nov 09:15Z");
 }
+
+#[test]
+fn show_names_the_day_an_ongoing_hold_is_expected_to_end() {
+    let ws = Ws::new();
+    ws.engagement("n", AZURE);
+    ws.ft(&[
+        "--as",
+        "alice",
+        "hold",
+        "n",
+        "--reason",
+        "customer freeze",
+        "--until",
+        "2026-12-01",
+    ])
+    .ok();
+    let show = ws.ft(&["show", "n"]).ok();
+    show.stdout_has("Mon 23 Nov ongoing, expected back Tue 1 Dec: customer freeze (alice)");
+    let json = ws.ft(&["show", "n", "--format", "json"]).ok();
+    json.stdout_has("\"until\": \"2026-12-01\"");
+    // Once it ended, there is no expected day to name.
+    ws.ft(&["--today", "2026-11-25", "resume", "n"]).ok();
+    let show = ws.ft(&["--today", "2026-11-25", "show", "n"]).ok();
+    show.stdout_has("Mon 23 Nov to Wed 25 Nov: customer freeze (alice)");
+    assert!(!show.stdout.contains("expected back"), "{}", show.stdout);
+}
+
+#[test]
+fn explain_reads_out_a_cadence_and_never_suggests_the_word_typed() {
+    let ws = Ws::demo();
+    let r = ws.ft(&["explain", "contoso-teams", "checkpoint"]).ok();
+    r.stdout_has("checkpoint Checkpoint meeting on remediation progress [FE] on contoso-teams\n");
+    r.stdout_has("Cadence: every week, from the kickoff meeting\n");
+    r.stdout_has("Held: 2 times, last Tue 17 Nov\n");
+    r.stdout_has("Interval: counted from the last meeting on Tue 17 Nov\n");
+    r.stdout_has("Due: Tue 24 Nov (2026-11-24)\nStatus: due tomorrow\n");
+    let json = ws
+        .ft(&["explain", "contoso-teams", "checkpoint", "--format", "json"])
+        .ok();
+    let v: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["held"], serde_json::json!(["2026-11-10", "2026-11-17"]));
+    assert_eq!(v["counts_from"]["at"], "2026-11-17");
+    assert_eq!(v["due"], "2026-11-24");
+    // A cadence for other services says so rather than naming a due date.
+    let r = ws
+        .ft(&["explain", "contoso-teams", "governance-review"])
+        .ok();
+    r.stdout_has("Status: n/a for these services");
+    assert!(!r.stdout.contains("Due:"), "{}", r.stdout);
+    // A typo gets the id it resembles; an id that is not there never itself.
+    let r = ws.ft(&["explain", "contoso-teams", "chekpoint"]).code(2);
+    r.stderr_has("hint: did you mean `checkpoint`?");
+    let r = ws.ft(&["explain", "northwind-aks", "checkpoint"]).code(2);
+    r.stderr_has("has no task or cadence `checkpoint`");
+    assert!(
+        !r.stderr.contains("did you mean `checkpoint`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn explain_json_keeps_date_times_as_rfc_3339() {
+    let ws = Ws::demo();
+    let json = ws
+        .ft(&[
+            "explain",
+            "litware-icm-4711",
+            "mitigate",
+            "--format",
+            "json",
+        ])
+        .ok();
+    let v: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["anchor"]["at"], "2026-11-22T08:30:00Z", "{}", json.stdout);
+}

@@ -1,14 +1,13 @@
 //! Every hint is a complete command that does what it says: the hints `ft`
 //! prints across a set of scenarios are collected and each one is run, in a
-//! fresh copy of the workspace it was printed for, and must succeed.
+//! fresh copy of the workspace it was printed for, and must succeed. (Every
+//! other run of the tests checks its hints are commands ft accepts: see
+//! `support/hints.rs`.)
 
 mod support;
 
 use support::Ws;
-
-/// Words that stand for a value the reader chooses; a hint holding one is
-/// a pattern, not a command, and is only checked to name a real command.
-const PLACEHOLDERS: [&str; 7] = ["VALUE", "ID", "TASK", "NAME", "DIR", "FILE", "PERSON"];
+use support::hints::{commands, is_placeholder, shell_words};
 
 /// A workspace with work that lacks what it needs, for the warnings' hints.
 fn gaps() -> Ws {
@@ -40,57 +39,6 @@ const SCENARIOS: [Scenario; 7] = [
     (gaps, &["--as", "alice", "report", "--all"]),
 ];
 
-/// The `ft ...` commands in a piece of output: after `hint:`, inside
-/// parentheses or backticks, or after "with:".
-fn commands(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let mut rest = line;
-        while let Some(at) = rest.find("ft ") {
-            let before = rest[..at].chars().last();
-            let tail = &rest[at..];
-            rest = &rest[at + 3..];
-            if !matches!(before, None | Some(' ' | '(' | '`' | ':')) {
-                continue;
-            }
-            let end = tail.find([')', '`', ';']).unwrap_or(tail.len());
-            let cmd = tail[..end].split("  #").next().unwrap_or("").trim();
-            let words = shell_words(cmd);
-            // "ft set x services" needs its value; "ft ..." in prose is not a command.
-            if words.len() >= 2 && words[1].chars().all(|c| c.is_ascii_lowercase() || c == '-') {
-                out.push(cmd.to_string());
-            }
-        }
-    }
-    out
-}
-
-/// Split a command line like a POSIX shell does for plain and single-quoted words.
-fn shell_words(cmd: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let (mut quoted, mut any) = (false, false);
-    for c in cmd.chars() {
-        match c {
-            '\'' => {
-                quoted = !quoted;
-                any = true;
-            }
-            ' ' if !quoted => {
-                if any || !word.is_empty() {
-                    words.push(std::mem::take(&mut word));
-                }
-                any = false;
-            }
-            c => word.push(c),
-        }
-    }
-    if any || !word.is_empty() {
-        words.push(word);
-    }
-    words
-}
-
 #[test]
 fn every_hint_is_a_command_that_works() {
     let (mut ran, mut patterns) = (Vec::new(), Vec::new());
@@ -99,7 +47,7 @@ fn every_hint_is_a_command_that_works() {
         let r = ws.ft(args);
         for cmd in commands(&format!("{}\n{}", r.stdout, r.stderr)) {
             let words = shell_words(&cmd);
-            if words.iter().any(|w| PLACEHOLDERS.contains(&w.as_str())) {
+            if words.iter().any(|w| is_placeholder(w)) {
                 patterns.push(cmd);
                 continue;
             }
@@ -136,18 +84,54 @@ fn every_hint_is_a_command_that_works() {
 
 #[test]
 fn hints_are_found_in_each_place_they_are_printed() {
-    let text = "hint: ft set x services 'Core Onboarding'\nnote: y (ft assign y --role PE)\nClaim one with: ft assign z --role FE\nhint: ft set r services ICM  # or DFM";
+    let text = "hint: ft set x services 'Core Onboarding'\nnote: y (ft assign y --role PE)\nClaim one with: ft assign z --role FE\nhint: ft set r services ICM  # or DFM\nread it now: ft man | man -l -\nrun ft check.\nft does not follow links\n# Imported by `ft playbook import`\n  ft -w ws next   (people: alice)";
     assert_eq!(
         commands(text),
         [
             "ft set x services 'Core Onboarding'",
             "ft assign y --role PE",
             "ft assign z --role FE",
-            "ft set r services ICM"
+            "ft set r services ICM",
+            "ft man",
+            "ft check",
+            "ft -w ws next"
         ]
     );
     assert_eq!(
         shell_words("ft set x services 'Core Onboarding'"),
         ["ft", "set", "x", "services", "Core Onboarding"]
     );
+    assert_eq!(
+        shell_words("ft note x \"it's done\" --by 'a b'"),
+        ["ft", "note", "x", "it's done", "--by", "a b"]
+    );
+    assert!(is_placeholder("ID") && is_placeholder("--on=DATE") && is_placeholder("..."));
+    assert!(!is_placeholder("FE") && !is_placeholder("contoso-teams"));
+}
+
+#[test]
+fn every_run_checks_the_hints_it_printed() {
+    let ws = Ws::demo();
+    let printed = |text: &str| support::Run {
+        code: 2,
+        stdout: String::new(),
+        stderr: text.to_string(),
+    };
+    let check = |text: &str| {
+        let run = printed(text);
+        std::panic::catch_unwind(|| {
+            support::hints::check(ws.home(), &ws.root, &[], &["check"], &run)
+        })
+    };
+    // Commands ft accepts pass, whatever they then find.
+    assert!(check("hint: ft show contoso-teams\nhint: `ft show no-such-id`").is_ok());
+    assert!(check("hint: `ft done ID TASK`").is_ok());
+    // Ones clap refuses, and patterns naming no command, fail the test.
+    assert!(check("hint: ft show contoso-teams --bogus").is_err());
+    assert!(check("hint: `ft assign --role`").is_err());
+    assert!(check("hint: `ft frobnicate ID`").is_err());
+    // Hints ft used to print.
+    assert!(check("hint: to change the date: ft reopen x y, then ft done again").is_err());
+    assert!(check("No engagements match. `ft new` creates one").is_err());
+    assert!(check("hint: ft undo takes back changes ft made in this workspace").is_err());
 }

@@ -148,7 +148,8 @@ fn closing_by_set_status_is_refused_and_points_to_close() {
     let ws = Ws::new();
     ws.engagement("n", AZURE);
     let r = ws.ft(&["set", "n", "status", "closed"]).code(2);
-    r.stderr_has("closing is `ft close`");
+    r.stderr_has("closing is a command of its own");
+    r.stderr_has("hint: `ft close n` records the end");
     ws.ft(&["set", "n", "seats", "0"])
         .code(2)
         .stderr_has("seats must be at least 1");
@@ -419,4 +420,20 @@ fn playbook_show_says_what_an_engagement_needs() {
     );
     assert_eq!(j["needs"]["primary_role"], "FM");
     assert_eq!(j["needs"]["contacts"]["AE"], "Account Executive");
+}
+
+#[test]
+fn without_an_end_milestone_close_points_to_the_status_and_setting_it_closes() {
+    let ws = Ws::new();
+    let pb = "id: one\nname: One\nroles: { FE: FastTrack Engineer }\nmilestones: [opened, assigned]\nstages:\n  - id: s\n    name: S\n    tasks:\n      - { id: a, name: A, mandatory: true, role: FE, due: { within: 2bd, after: assigned } }\n";
+    ws.write("playbooks/one.yaml", pb);
+    ws.ft(&["new", "o", "--customer", "O", "--playbook", "one"])
+        .ok();
+    let r = ws.ft(&["close", "o"]).code(2);
+    r.stderr_has("hint: set the status instead: `ft set o status closed`");
+    ws.ft(&["set", "o", "status", "closed"]).ok();
+    assert!(
+        ws.read("engagements/o.toml")
+            .contains("status = \"closed\"")
+    );
 }

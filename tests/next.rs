@@ -233,7 +233,7 @@ fn escalation_acknowledgement_follows_severity() {
     let show = ws
         .ft(&["--today", "2026-11-23T09:20:00Z", "show", "icm-sev2"])
         .ok();
-    show.stdout_has("done 2026-11-23T09:12:00Z, on time");
+    show.stdout_has("done Mon 23 Nov 09:12Z, on time");
 }
 
 #[test]
@@ -378,7 +378,7 @@ fn filters_and_the_empty_list() {
     assert!(
         nobody
             .stdout
-            .starts_with("zoe holds no role in any engagement. Unassigned work that fits you"),
+            .starts_with("zoe holds no role in any engagement. Unassigned work needs "),
         "{}",
         nobody.stdout
     );

@@ -53,11 +53,18 @@ fn ft_env(ws: &Ws, args: &[&str], env: &[(&str, &OsStr)]) -> Run {
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    Run {
+    let run = Run {
         code: status.code().unwrap_or(-1),
         stdout: out.join().unwrap(),
         stderr: err.join().unwrap(),
+    };
+    // Its hints are checked like every other run's, where the values are text.
+    let text: Option<Vec<(&str, &str)>> =
+        env.iter().map(|(k, v)| Some((*k, v.to_str()?))).collect();
+    if let Some(text) = text {
+        support::hints::check(ws.home(), &ws.root, &text, args, &run);
     }
+    run
 }
 
 fn ft(ws: &Ws, args: &[&str]) -> Run {

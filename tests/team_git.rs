@@ -382,3 +382,27 @@ fn merge_file_exits_as_git_expects_of_a_merge_driver() {
     let ours = std::fs::read_to_string(dir.join("ours")).unwrap();
     assert_eq!(ours, "customer = \"C\"\nseats = 3\n", "left as it was");
 }
+
+#[test]
+fn sync_without_an_upstream_names_the_remote_or_says_to_add_one() {
+    let team = Team::new();
+    let solo = team.home().join("solo");
+    git_in(
+        team.home(),
+        team.home(),
+        &["init", "--quiet", "-b", "main", "solo"],
+    );
+    team.ok(&solo, "alice", &["init", "."]);
+    team.git(&solo, &["add", "-A"]);
+    team.git(&solo, &["commit", "--quiet", "-m", "workspace"]);
+    let r = team.ft(&solo, "alice", &["sync"]).code(2);
+    r.stderr_has("the current branch has no upstream");
+    r.stderr_has("hint: the repository has no remote: add one with `git remote add origin URL`, then `git push -u origin HEAD`");
+    // With a remote, the hint pushes there, and doing so makes sync work.
+    let origin = team.origin.to_string_lossy().into_owned();
+    team.git(&solo, &["remote", "add", "team", &origin]);
+    let r = team.ft(&solo, "alice", &["sync"]).code(2);
+    r.stderr_has("hint: git push -u team HEAD\n");
+    team.git(&solo, &["push", "--quiet", "-u", "team", "HEAD:solo"]);
+    team.ok(&solo, "alice", &["sync"]);
+}

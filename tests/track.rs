@@ -524,7 +524,7 @@ fn undo_never_undoes_a_change_made_by_hand() {
     assert_eq!(ws.read(CONTOSO), hand);
     ws.ft(&["undo", "--dry-run"])
         .ok()
-        .stdout_has("ft undo would refuse");
+        .stdout_has("`ft undo` would refuse");
 }
 
 #[test]
@@ -561,7 +561,9 @@ fn ft_within(ws: &Ws, args: &[&str], secs: u64) -> support::Run {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    team_support::wait(child)
+    let run = team_support::wait(child);
+    support::hints::check(ws.home(), &ws.root, &[], args, &run);
+    run
 }
 
 #[test]

@@ -7,11 +7,12 @@
 mod support;
 
 use support::Ws;
+use unicode_width::UnicodeWidthStr;
 
 const WIDTHS: [usize; 4] = [60, 80, 120, 200];
 
 /// Each command with the person it runs as.
-const COMMANDS: [&[&str]; 7] = [
+const COMMANDS: [&[&str]; 11] = [
     &["--as", "alice", "next"],
     &["--as", "dana", "next"],
     &["--as", "alice", "list"],
@@ -19,7 +20,26 @@ const COMMANDS: [&[&str]; 7] = [
     &["--as", "alice", "report", "--all"],
     &["--as", "alice", "show", "contoso-teams"],
     &["--as", "alice", "show", "litware-icm-4711"],
+    &["--as", "alice", "show", "contoso-kyoto"],
+    &["--as", "alice", "report", "contoso-teams"],
+    &["--as", "alice", "report", "litware-icm-4711"],
+    &["--as", "alice", "report", "contoso-kyoto"],
 ];
+
+/// The demo workspace with one more engagement whose customer's name is
+/// longer than a narrow terminal, in characters that take two columns.
+fn workspace() -> Ws {
+    let ws = Ws::demo();
+    let text = ws
+        .read("engagements/contoso-teams.toml")
+        .replace("\"contoso-teams\"", "\"contoso-kyoto\"")
+        .replace(
+            "customer = \"Contoso Pharmaceuticals\"",
+            "customer = \"Contoso Pharmaceuticals 京都研究開発センター Research and Development\"",
+        );
+    ws.engagement("contoso-kyoto", &text);
+    ws
+}
 
 /// Words of the piped output that must never be cut: engagement and task
 /// ids (a hyphen, or all digits) and dates ("Mon 23 Nov").
@@ -63,7 +83,7 @@ fn whole_values(piped: &str) -> Vec<String> {
 
 #[test]
 fn every_width_fits_the_terminal_and_keeps_values_whole() {
-    let ws = Ws::demo();
+    let ws = workspace();
     for args in COMMANDS {
         let piped = ws.ft(args).ok().stdout;
         let values = whole_values(&piped);
@@ -73,9 +93,16 @@ fn every_width_fits_the_terminal_and_keeps_values_whole() {
             let out = ws.ft_env(args, &[("FT_WIDTH", &w)]).ok().stdout;
             for line in out.lines() {
                 assert!(
-                    line.chars().count() <= width,
+                    line.width() <= width,
                     "ft {args:?} at {width}: {} columns:\n{line}\n\n{out}",
-                    line.chars().count()
+                    line.width()
+                );
+            }
+            if args.contains(&"contoso-kyoto") {
+                // The title keeps the id whole and shortens the customer.
+                assert!(
+                    out.lines().any(|l| l.starts_with("contoso-kyoto Contoso")),
+                    "ft {args:?} at {width}: no title:\n{out}"
                 );
             }
             // Values may give way (a list says "+2"), but one that is shown is whole.
@@ -96,7 +123,8 @@ fn every_width_fits_the_terminal_and_keeps_values_whole() {
             }
             if args.contains(&"next") {
                 // Engagement and task are whole, side by side, for every item.
-                for line in piped.lines().skip(2) {
+                // (Not the "N more; --all shows everything" line.)
+                for line in piped.lines().skip(2).filter(|l| l.contains("  ")) {
                     let cells: Vec<&str> = line
                         .split("  ")
                         .map(str::trim)
@@ -181,4 +209,79 @@ fn times_are_shown_in_the_readers_zone_and_utc_on_request() {
         "{}",
         la.stdout
     );
+}
+
+#[test]
+fn recorded_date_times_are_shown_in_the_readers_zone_with_the_zone_named_once() {
+    let ws = Ws::demo();
+    let la = [("TZ", "America/Los_Angeles")];
+    let legend = "Times are local, UTC-08:00 (America/Los_Angeles); --utc shows UTC";
+    let runs: [&[&str]; 4] = [
+        &["show", "litware-icm-4711"],
+        &["report", "litware-icm-4711"],
+        &["report", "litware-icm-4711", "--format", "markdown"],
+        &["show", "litware-icm-4711", "--format", "markdown"],
+    ];
+    for args in runs {
+        let local = ws.ft_env(args, &la).ok().stdout;
+        for want in [
+            "opened Sun 22 Nov 00:30, assigned Sun 22 Nov 00:38, end -",
+            "done Sun 22 Nov 00:41, on time",
+        ] {
+            assert!(local.contains(want), "ft {args:?}: no `{want}`:\n{local}");
+        }
+        assert!(!local.contains("2026-11-22T"), "ft {args:?}:\n{local}");
+        assert_eq!(local.matches(legend).count(), 1, "ft {args:?}:\n{local}");
+        let mut utc = vec!["--utc"];
+        utc.extend(args);
+        let utc = ws.ft_env(&utc, &la).ok().stdout;
+        assert!(
+            utc.contains("opened Sun 22 Nov 08:30Z") && utc.contains("done Sun 22 Nov 08:41Z"),
+            "ft --utc {args:?}:\n{utc}"
+        );
+        assert!(
+            !utc.contains("Times are local"),
+            "ft --utc {args:?}:\n{utc}"
+        );
+    }
+    // The page names the zone in its footer; JSON and CSV keep RFC 3339.
+    let html = ws
+        .ft_env(&["report", "litware-icm-4711", "--format", "html"], &la)
+        .ok()
+        .stdout;
+    assert!(html.contains("done Sun 22 Nov 00:41, on time"), "{html}");
+    assert!(
+        html.contains(&format!("<footer><p>{legend}</p></footer>")),
+        "{html}"
+    );
+    for format in ["json", "csv"] {
+        let out = ws
+            .ft_env(&["report", "litware-icm-4711", "--format", format], &la)
+            .ok()
+            .stdout;
+        assert!(!out.contains("Times are local"), "{format}:\n{out}");
+        if format == "json" {
+            assert!(out.contains("\"on\": \"2026-11-22T08:41:00Z\""), "{out}");
+        }
+    }
+    // The log, and the queue of unassigned work, in the same zone.
+    let log = ws.ft_env(&["log", "litware-icm-4711"], &la).ok().stdout;
+    assert!(log.contains("2026-11-22 00:41:00  "), "{log}");
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with("2026-11-22  ") && l.contains("health")),
+        "a date stays a date:\n{log}"
+    );
+    assert_eq!(log.matches(legend).count(), 1, "{log}");
+    let log = ws
+        .ft_env(&["--utc", "log", "litware-icm-4711"], &la)
+        .ok()
+        .stdout;
+    assert!(log.contains("2026-11-22 08:41:00Z  "), "{log}");
+    let assign = ws
+        .ft_env(&["--as", "zed", "assign", "--role", "PE"], &la)
+        .ok()
+        .stdout;
+    assert!(assign.contains("exit-critsit Mon 23 Nov 10:00"), "{assign}");
+    assert_eq!(assign.matches(legend).count(), 1, "{assign}");
 }

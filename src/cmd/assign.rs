@@ -81,42 +81,14 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
 /// "Which role do you fill?", with the roles that open engagements lack
 /// most often, so the hint is a command that lists real work.
 fn which_role(ctx: &Context, ws: &Workspace) -> anyhow::Error {
-    let mut open: Vec<(String, usize)> = Vec::new();
-    for e in ctx.engagements(ws).unwrap_or_default() {
-        if e.status == crate::engagement::Status::Closed {
-            continue;
-        }
-        let p = playbook_of(&ws.catalog, &e);
-        // A role counts where it has open work the engagement's services need.
-        let has_work = |alias: &str| {
-            p.tasks().any(|(_, t)| {
-                t.role == alias
-                    && crate::playbook::applies(&t.services, &e.services)
-                    && e.task_state(&t.id).is_none()
-            })
-        };
-        for r in p
-            .roles
-            .iter()
-            .filter(|r| e.holder(&r.alias).is_none() && has_work(&r.alias))
-        {
-            match open.iter_mut().find(|(a, _)| *a == r.alias) {
-                Some((_, n)) => *n += 1,
-                None => open.push((r.alias.clone(), 1)),
-            }
-        }
-    }
-    open.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let open = agenda::unfilled_roles(&ctx.engagements(ws).unwrap_or_default(), &ws.catalog);
     let hint = match open.first() {
-        Some((role, _)) => {
-            let all: Vec<&str> = open.iter().map(|(r, _)| r.as_str()).collect();
-            format!(
-                "`ft assign --role {}` lists the engagements that need one (roles unfilled: {}); or add `role = \"{}\"` to your personal config",
-                escape::shell(role),
-                all.join(", "),
-                role
-            )
-        }
+        Some(role) => format!(
+            "`ft assign --role {}` lists the engagements that need one (roles unfilled: {}); or add `role = \"{}\"` to your personal config",
+            escape::shell(role),
+            open.join(", "),
+            role
+        ),
         None => "every role of every open engagement is filled; add `role = \"FE\"` (your role) to your personal config".to_string(),
     };
     user_hint("which role do you fill?", hint)
@@ -137,14 +109,24 @@ fn list(ctx: &Context, ws: &Workspace, me: &str, role: &str) -> Result<i32> {
         Format::Json => ctx.print(&json(&listing))?,
         Format::Table => {
             ctx.print(&render::assign::table(&listing, ctx.term))?;
+            ctx.zone_legend(
+                listing
+                    .candidates
+                    .iter()
+                    .any(|c| matches!(c.next_due, Some(crate::sla::Due::At(_)))),
+            )?;
             if listing.candidates.is_empty() {
-                ctx.say(&format!("No engagement needs a {role}."))?;
+                ctx.say(&format!(
+                    "No engagement needs {}.",
+                    crate::words::with_article(role)
+                ))?;
             } else {
                 // A complete command: the best fit, with the role listed.
                 let first = &listing.candidates[0].engagement;
                 ctx.say(&format!(
-                    "Claim one with: ft assign {} --role {role}",
-                    escape::shell(first)
+                    "Claim one with: ft assign {} --role {}",
+                    escape::shell(first),
+                    escape::shell(role)
                 ))?;
             }
         }

@@ -34,7 +34,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         if !p.has_milestone("end") {
             return Err(user_hint(
                 format!("playbook `{}` has no `end` milestone", p.id),
-                "set the status instead: ft set ID status closed",
+                format!(
+                    "set the status instead: `ft set {} status closed`",
+                    crate::escape::shell(&e.id)
+                ),
             ));
         }
         let w = when(ctx, args.on.as_deref(), p.counts_time_of_day())?;

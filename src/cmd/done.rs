@@ -51,8 +51,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                     return Err(user_hint(
                         format!("task {id} of {} is already done ({on})", e.id),
                         format!(
-                            "to change the date: ft reopen {} {id}, then ft done again",
-                            e.id
+                            "to change the date: `ft reopen {0} {1}`, then `ft done {0} {1} --on DATE`",
+                            crate::escape::shell(&e.id),
+                            crate::escape::shell(id)
                         ),
                     ));
                 }

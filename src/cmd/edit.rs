@@ -40,7 +40,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let original = current(&ws, id)?.ok_or_else(|| {
         user_hint(
             format!("no engagement `{id}`"),
-            "`ft list` shows the engagements; `ft new` creates one",
+            format!(
+                "`ft list` shows the engagements; `ft new {} --customer NAME` creates one",
+                crate::escape::shell(id)
+            ),
         )
     })?;
     let editor = editor(args.editor.as_deref());

@@ -43,7 +43,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         return ctx.print(&json(&rows)).map(|()| 0);
     }
     if rows.is_empty() && ctx.format == Format::Table {
-        ctx.say("No engagements match. `ft new` creates one; --all includes closed ones.")?;
+        ctx.say("No engagements match. `ft new ID --customer NAME` creates one; --all includes closed ones.")?;
         return Ok(0);
     }
     match ctx.format {

@@ -42,7 +42,7 @@ pub struct Args {
 #[derive(Debug, Clone, Serialize)]
 pub struct Line {
     pub engagement: String,
-    #[serde(serialize_with = "as_text")]
+    #[serde(with = "crate::time::text")]
     pub at: When,
     pub by: Option<String>,
     /// What happened: done, skipped, milestone, note, ..., or commit.
@@ -51,10 +51,6 @@ pub struct Line {
     /// Where it was read: "record" (the file's own dated entries),
     /// "event" (`[[events]]`) or "git".
     pub source: &'static str,
-}
-
-fn as_text<S: serde::Serializer>(w: &When, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(w)
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
@@ -94,6 +90,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         ctx.print(&json(&lines))?;
     } else {
         ctx.print(&table(&lines, args.id.is_none()))?;
+        ctx.zone_legend(lines.iter().any(|l| matches!(l.at, When::At(_))))?;
     }
     Ok(0)
 }
@@ -137,7 +134,7 @@ fn table(lines: &[Line], with_id: bool) -> String {
         .iter()
         .map(|l| {
             [
-                l.at.to_string(),
+                crate::clock::stamp_words(l.at),
                 if with_id {
                     cell(&l.engagement)
                 } else {

@@ -6,9 +6,13 @@ use super::split_list;
 use crate::Context;
 use crate::agenda;
 use crate::duration::Period;
+use crate::engagement::Engagement;
 use crate::error::user;
+use crate::escape;
+use crate::playbook::Catalog;
 use crate::render::{self, Format, json};
 use crate::sla;
+use crate::words;
 
 /// What to do next: open tasks, due cadences and missing DIBS across my engagements, most urgent first
 ///
@@ -45,6 +49,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ws = ctx.workspace()?;
     let only = split_list(&args.engagement);
     let mut engagements = ctx.engagements(&ws)?;
+    // Before `-e` narrows the list: unassigned work anywhere is worth naming.
+    let assign = assign_hint(ctx.config.role.is_some(), &engagements, &ws.catalog);
     if !only.is_empty() {
         for id in &only {
             if !engagements.iter().any(|e| &e.id == id) {
@@ -94,7 +100,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         return Ok(0);
     }
     if items.is_empty() {
-        ctx.say(&nothing_due(&me, &engagements, args.within.as_deref()))?;
+        ctx.say(&format!(
+            "{} {assign}",
+            nothing_due(&me, &engagements, args.within.as_deref())
+        ))?;
         return Ok(0);
     }
     match ctx.format {
@@ -115,11 +124,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
 
 /// What an empty list looked at: "3 engagements where alice holds FE, PM;
 /// nothing due", or that the person holds no role at all.
-fn nothing_due(
-    me: &str,
-    engagements: &[crate::engagement::Engagement],
-    within: Option<&str>,
-) -> String {
+fn nothing_due(me: &str, engagements: &[Engagement], within: Option<&str>) -> String {
     let mut roles: Vec<&str> = Vec::new();
     let mut count = 0;
     for e in engagements {
@@ -134,14 +139,35 @@ fn nothing_due(
         }
     }
     if count == 0 {
-        return format!(
-            "{me} holds no role in any engagement. Unassigned work that fits you: ft assign"
-        );
+        return format!("{me} holds no role in any engagement.");
     }
     let horizon = within.map(|w| format!(" within {w}")).unwrap_or_default();
     format!(
-        "{count} engagement{} where {me} holds {}; nothing due{horizon}. Unassigned work that fits you: ft assign",
-        if count == 1 { "" } else { "s" },
+        "{} where {me} holds {}; nothing due{horizon}.",
+        words::count(count, "engagement", "engagements"),
         roles.join(", ")
+    )
+}
+
+/// Where to find more work: `ft assign` with my configured role, else with
+/// each role that open engagements lack (`ft assign` alone would ask which).
+fn assign_hint(has_role: bool, engagements: &[Engagement], catalog: &Catalog) -> String {
+    if has_role {
+        return "Unassigned work that fits you: ft assign".into();
+    }
+    let roles = agenda::unfilled_roles(engagements, catalog);
+    if roles.is_empty() {
+        return "Every role of every open engagement is filled.".into();
+    }
+    let roles = &roles[..roles.len().min(3)];
+    let needs: Vec<String> = roles.iter().map(|r| words::with_article(r)).collect();
+    let commands: Vec<String> = roles
+        .iter()
+        .map(|r| format!("`ft assign --role {}`", escape::shell(r)))
+        .collect();
+    format!(
+        "Unassigned work needs {}: {}",
+        words::or_list(&needs),
+        commands.join(", ")
     )
 }

@@ -129,11 +129,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let times;
     let text = if args.ids.is_empty() {
         let portfolio = portfolio(ctx, &ws, &args)?;
-        times = portfolio.rows.iter().any(|r| {
-            r.next_due
-                .as_ref()
-                .is_some_and(|n| matches!(n.due, Due::At(_)))
-        });
+        // The heading's "on ..." is a time of day when no --today pins a date.
+        times = matches!(ctx.now, When::At(_))
+            || portfolio.rows.iter().any(|r| {
+                r.next_due
+                    .as_ref()
+                    .is_some_and(|n| matches!(n.due, Due::At(_)))
+            });
         let all = if portfolio.rows.is_empty() && ctx.format == Format::Table && !args.all {
             ctx.engagements(&ws)?
         } else {
@@ -171,25 +173,45 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         }
         times = details.iter().any(|d| d.engagement.shows_times());
         match ctx.format {
-            Format::Html => render::html::details(&details, ctx.now, zone(ctx, times).as_deref()),
+            Format::Html => {
+                // The page says when it was made ("As of ...").
+                let at = times || matches!(ctx.now, When::At(_));
+                render::html::details(&details, ctx.now, zone(ctx, at).as_deref())
+            }
             Format::Json => json(&view::Details::new(&details, ctx.now)),
             f => details_text(&details, f, term),
         }
     };
-    match &args.output {
+    emit(ctx, args.output.as_deref(), text, times)?;
+    Ok(0)
+}
+
+/// Print the report, or write it to `output`, with the line naming the
+/// time zone when it showed times of day: it goes with the text, so a
+/// report written to a file names it too.
+fn emit(
+    ctx: &Context,
+    output: Option<&std::path::Path>,
+    mut text: String,
+    times: bool,
+) -> Result<()> {
+    match ctx.zone_line(times) {
+        Some(line) if ctx.format == Format::Markdown => {
+            text.push_str(&format!("\n{}\n", crate::render::markdown::text(&line)));
+        }
+        Some(line) => text.push_str(&format!("{}\n", crate::escape::terminal(&line))),
+        None => {}
+    }
+    match output {
         Some(path) => {
             write_atomic(path, text.as_bytes())?;
             ctx.say(&format!(
                 "Wrote {}",
                 crate::escape::terminal(&path.display().to_string())
-            ))?;
+            ))
         }
-        None => {
-            ctx.print(&text)?;
-            ctx.zone_legend(times)?;
-        }
+        None => ctx.print(&text),
     }
-    Ok(0)
 }
 
 /// The portfolio of the engagements the options choose.

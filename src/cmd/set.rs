@@ -69,7 +69,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             }
         } else if key == "status" {
             return Ok(Change {
-                ops: status(ctx, e, v)?,
+                ops: status(ctx, e, p.has_milestone("end"), v)?,
                 line: format!("{}: {key} = {v}", label(e)),
             });
         } else {
@@ -84,15 +84,17 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     Ok(0)
 }
 
-/// A status: `on-hold` is a hold (the clocks pause), and leaving it a resume.
-fn status(ctx: &Context, e: &Engagement, v: &str) -> Result<Vec<Op>> {
+/// A status: `on-hold` is a hold (the clocks pause), and leaving it a
+/// resume. Closing is `ft close` where the playbook has an `end` milestone
+/// for it to record; without one, the status is all there is to set.
+fn status(ctx: &Context, e: &Engagement, has_end: bool, v: &str) -> Result<Vec<Op>> {
     let st: Status = v.parse().map_err(user)?;
-    if st == Status::Closed && e.status != Status::Closed {
+    if st == Status::Closed && e.status != Status::Closed && has_end {
         return Err(user_hint(
-            "closing is `ft close`",
+            "closing is a command of its own",
             format!(
-                "ft close {} records the end, starts the closing SLAs and checks for open mandatory tasks",
-                e.id
+                "`ft close {}` records the end, starts the closing SLAs and checks for open mandatory tasks",
+                crate::escape::shell(&e.id)
             ),
         ));
     }

@@ -100,7 +100,7 @@ fn ready(repo: Option<&Repo>) -> Result<&Repo> {
     if !repo.has_upstream() {
         return Err(user_hint(
             "the current branch has no upstream",
-            "git push -u origin HEAD",
+            push_hint(&repo.remotes()?),
         ));
     }
     let dirty = repo.dirty()?;
@@ -114,6 +114,19 @@ fn ready(repo: Option<&Repo>) -> Result<&Repo> {
         ));
     }
     Ok(repo)
+}
+
+/// How to give the branch an upstream: push it to the remote there is
+/// (`origin` among several), or add one first.
+fn push_hint(remotes: &[String]) -> String {
+    let Some(first) = remotes.iter().find(|r| *r == "origin").or(remotes.first()) else {
+        return "the repository has no remote: add one with `git remote add origin URL`, then `git push -u origin HEAD`".into();
+    };
+    let push = format!("git push -u {} HEAD", crate::escape::shell(first));
+    match remotes {
+        [_] => push,
+        _ => format!("{push} (remotes: {})", remotes.join(", ")),
+    }
 }
 
 fn conflict_message(files: &[String], detail: &str) -> String {

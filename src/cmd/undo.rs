@@ -41,7 +41,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         }
         // A dry run says why it would refuse, and changes nothing either way.
         Err(e) if args.dry_run => {
-            ctx.say(&format!("ft undo would refuse: {e:#}"))?;
+            ctx.say(&format!("`ft undo` would refuse: {e:#}"))?;
             Ok(0)
         }
         Err(e) => Err(e),
@@ -81,7 +81,7 @@ fn undo_journal(ws: &Workspace, dry_run: bool) -> Result<String> {
         }
         return Err(user_hint(
             format!(
-                "engagements/{}.toml was changed after ft's last change to it (\"{}\"), by hand or by another program; ft undo takes back only what ft did",
+                "engagements/{}.toml was changed after ft's last change to it (\"{}\"), by hand or by another program; `ft undo` takes back only what ft did",
                 entry.id, entry.line
             ),
             format!(
@@ -95,7 +95,7 @@ fn undo_journal(ws: &Workspace, dry_run: bool) -> Result<String> {
 fn nothing(notes: &str) -> anyhow::Error {
     user_hint(
         format!("{notes}nothing to undo: ft has no record of a change here"),
-        "ft undo takes back changes ft made in this workspace (the last 50, without git)",
+        "`ft undo` takes back changes ft made in this workspace (the last 50, without git)",
     )
 }
 
@@ -144,7 +144,7 @@ fn undo_commit(ws: &Workspace, repo: &Repo, dry_run: bool) -> Result<String> {
     if by != "ft" {
         return Err(user_hint(
             format!(
-                "the last commit, {hash} \"{subject}\", was not made by ft; ft undo takes back only ft's own changes"
+                "the last commit, {hash} \"{subject}\", was not made by ft; `ft undo` takes back only ft's own changes"
             ),
             format!("undo it with git if you mean to (`git revert {hash}`)"),
         ));
@@ -176,7 +176,7 @@ fn undo_commit(ws: &Workspace, repo: &Repo, dry_run: bool) -> Result<String> {
     if let Some(f) = files.iter().find(|f| dirty.iter().any(|d| d == *f)) {
         return Err(user_hint(
             format!(
-                "`{f}` was changed by hand since ft's last change (\"{subject}\"); ft undo does not overwrite it"
+                "`{f}` was changed by hand since ft's last change (\"{subject}\"); `ft undo` does not overwrite it"
             ),
             "commit or discard that edit first (`git diff` shows it)",
         ));

@@ -108,7 +108,10 @@ impl Store {
         let no_engagement = || {
             user_hint(
                 format!("no engagement `{id}`"),
-                "`ft list` shows the engagements; `ft new` creates one",
+                format!(
+                    "`ft list` shows the engagements; `ft new {} --customer NAME` creates one",
+                    crate::escape::shell(id)
+                ),
             )
         };
         let dir = self.open_dir()?.ok_or_else(no_engagement)?;

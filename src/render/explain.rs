@@ -2,7 +2,7 @@
 
 use crate::escape;
 use crate::sla;
-use crate::view::explain::Explain;
+use crate::view::explain::{CadenceExplain, Explain};
 
 pub fn text(x: &Explain) -> String {
     let mut lines = vec![format!(
@@ -38,9 +38,14 @@ pub fn text(x: &Explain) -> String {
         }
     }
     for h in &x.holds {
-        let to =
-            h.to.map_or(", still on hold".to_string(), |t| format!(" to {t}"));
-        lines.push(format!("On hold from {}{to}: {}", h.from, h.reason));
+        let to = h.to.map_or(", still on hold".to_string(), |t| {
+            format!(" to {}", sla::when_words(t))
+        });
+        lines.push(format!(
+            "On hold from {}{to}: {}",
+            sla::when_words(h.from),
+            h.reason
+        ));
     }
     if let Some(by) = &x.extended {
         lines.push(format!("Extended by {by} on hold"));
@@ -49,6 +54,47 @@ pub fn text(x: &Explain) -> String {
         lines.push(format!("Due: {} ({due})", sla::due_words(due)));
     }
     lines.push(format!("Status: {}", x.status));
+    joined(&lines)
+}
+
+/// A cadence: how often, what it counts from, the meetings held, the next due.
+pub fn cadence(x: &CadenceExplain) -> String {
+    let mut lines = vec![
+        format!("{} {} [{}] on {}", x.cadence, x.name, x.role, x.engagement),
+        format!("Cadence: {}, from the {}", x.every, x.after),
+    ];
+    if !x.applies {
+        lines.push("Applies: not to this engagement's services".into());
+    }
+    lines.push(match x.held.last() {
+        Some(last) => format!(
+            "Held: {}, last {}",
+            crate::words::count(x.held.len(), "time", "times"),
+            sla::when_words(*last)
+        ),
+        None => "Held: never".into(),
+    });
+    match (&x.counts_from, x.running) {
+        (_, false) => lines.push("Interval: none; the engagement has ended".into()),
+        (Some(f), true) => lines.push(format!(
+            "Interval: counted from {} on {}",
+            f.what,
+            sla::when_words(f.at)
+        )),
+        (None, true) => lines.push(format!(
+            "Interval: not started; it starts at the {}",
+            x.after
+        )),
+    }
+    if let Some(due) = x.due {
+        lines.push(format!("Due: {} ({due})", sla::due_words(due)));
+    }
+    lines.push(format!("Status: {}", x.status));
+    joined(&lines)
+}
+
+/// The lines, each escaped for the terminal.
+fn joined(lines: &[String]) -> String {
     let mut out: String = lines
         .iter()
         .map(|l| escape::terminal(l))

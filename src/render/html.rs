@@ -145,7 +145,7 @@ pub fn portfolio(p: &Portfolio, views: &[View], now: When, zone: Option<&str>) -
     }
     page(
         &format!("Health review: {}", p.scope),
-        &format!("{}{}", p.today, super::report::period(p)),
+        &format!("{}{}", p.as_of, super::report::period(p)),
         zone,
         &body,
     )
@@ -263,7 +263,7 @@ pub fn details(ds: &[Detail], now: When, zone: Option<&str>) -> String {
     let body: String = ds.iter().map(|d| detail(d, now)).collect();
     page(
         &format!("Health review: {}", ids.join(", ")),
-        &now.to_string(),
+        &crate::clock::stamp_words(now),
         zone,
         &body,
     )

@@ -372,7 +372,7 @@ fn portfolio_table(p: &Portfolio, term: Term) -> String {
         "{} {} on {}{}\n",
         paint("Health review:", Tone::Strong, term.color),
         crate::escape::terminal(&p.scope),
-        crate::escape::terminal(&p.today),
+        crate::escape::terminal(&p.as_of),
         period(p)
     );
     out.push_str(&rows_layout(&p.rows).render(term.width, term.color));
@@ -468,7 +468,7 @@ pub(crate) fn figures_grid(c: &Comparison) -> Grid {
 
 fn portfolio_markdown(p: &Portfolio) -> String {
     let mut out = markdown::heading(1, &format!("Health review: {}", p.scope));
-    let as_of = format!("{}{}", p.today, period(p));
+    let as_of = format!("{}{}", p.as_of, period(p));
     let _ = write!(out, "_As of {}._\n\n", markdown::text(&as_of));
     out.push_str(&markdown::heading(2, "Portfolio"));
     out.push_str(&rows_grid(&p.rows).markdown());

@@ -5,7 +5,7 @@
 //! The facts table is a terminal table unless the format is Markdown; the
 //! other tables follow the format (CSV included), as they always have.
 
-use super::{Fit, Format, Grid, Term, Tone, markdown, paint};
+use super::{Fit, Format, Grid, Term, Tone, layout, markdown, paint};
 use crate::sla::{self, Status};
 use crate::view::show::{CadenceView, StageView, View};
 
@@ -16,16 +16,21 @@ pub fn render(v: &View, format: Format, term: Term) -> String {
     out
 }
 
-/// The first line: id and customer (a level-2 heading in Markdown).
+/// The first line: id and customer (a level-2 heading in Markdown). On a
+/// narrow terminal the customer shortens with `…`; the id stays whole.
 pub fn title(v: &View, format: Format, term: Term) -> String {
     if format == Format::Markdown {
-        markdown::heading(2, &format!("{}: {}", v.id, v.customer))
-    } else {
-        format!(
-            "{} {}\n",
-            paint(&v.id, Tone::Strong, term.color),
-            crate::escape::terminal(&v.customer)
-        )
+        return markdown::heading(2, &format!("{}: {}", v.id, v.customer));
+    }
+    let id = paint(&v.id, Tone::Strong, term.color);
+    let customer = crate::escape::terminal(&v.customer);
+    let room = term
+        .width
+        .map(|w| w.saturating_sub(layout::width_of(&crate::escape::terminal(&v.id)) + 1));
+    match room {
+        Some(0) => format!("{id}\n"),
+        Some(room) => format!("{id} {}\n", layout::shorten(&customer, room)),
+        None => format!("{id} {customer}\n"),
     }
 }
 
@@ -146,9 +151,14 @@ pub(crate) fn facts(v: &View, headed: bool) -> Grid {
             .holds
             .iter()
             .map(|h| {
-                let to =
-                    h.to.as_deref()
-                        .map_or("ongoing".to_string(), |t| format!("to {t}"));
+                let to = match (&h.to, h.until) {
+                    (Some(t), _) => format!("to {t}"),
+                    (None, Some(d)) => format!(
+                        "ongoing, expected back {}",
+                        sla::due_words(sla::Due::Day(d))
+                    ),
+                    (None, None) => "ongoing".to_string(),
+                };
                 let by =
                     h.by.as_deref()
                         .map(|b| format!(" ({b})"))
@@ -201,7 +211,10 @@ fn team(v: &View) -> String {
 fn milestones(v: &View) -> String {
     v.milestones
         .iter()
-        .map(|m| format!("{} {}", m.id, m.on.as_deref().unwrap_or("-")))
+        .map(|m| {
+            let on = m.at.map_or("-".to_string(), sla::record_words);
+            format!("{} {on}", m.id)
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -319,8 +332,8 @@ fn cadences(v: &View) -> Grid {
             (c.role.clone(), Tone::Plain),
             (c.every.clone(), Tone::Plain),
             (
-                c.occurrences.last().map_or("never".to_string(), |l| {
-                    format!("{} (last {l})", c.occurrences.len())
+                c.last_held.map_or("never".to_string(), |l| {
+                    format!("{} (last {})", c.occurrences.len(), sla::record_words(l))
                 }),
                 Tone::Plain,
             ),

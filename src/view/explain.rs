@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::calendar::Calendar;
 use crate::duration::Unit;
 use crate::engagement::Engagement;
-use crate::playbook::{Playbook, Task};
+use crate::playbook::{Cadence, Playbook, Task, applies};
 use crate::sla::{self, Due};
 use crate::time::When;
 
@@ -42,6 +42,7 @@ pub struct RuleView {
 pub struct AnchorView {
     /// As people say it: "incident opening", "pm-intro (Send the ...)".
     pub what: String,
+    #[serde(with = "crate::time::text::opt")]
     pub at: Option<When>,
     pub planned: bool,
     /// The clock starts when another task is done (not at a milestone).
@@ -50,7 +51,9 @@ pub struct AnchorView {
 
 #[derive(Serialize)]
 pub struct HoldView {
+    #[serde(with = "crate::time::text")]
     pub from: When,
+    #[serde(with = "crate::time::text::opt")]
     pub to: Option<When>,
     pub reason: String,
 }
@@ -100,6 +103,81 @@ pub fn explain(p: &Playbook, t: &Task, e: &Engagement, cal: &Calendar, now: When
         extended: clock.as_ref().and_then(|c| c.extended).map(|x| x.words()),
         due: clock.as_ref().and_then(|c| c.due),
         status: sla::status_words(&status, clock.as_ref().and_then(|c| c.due), now),
+    }
+}
+
+/// How a cadence's next meeting was reached; the JSON of `ft explain ID CADENCE`.
+#[derive(Serialize)]
+pub struct CadenceExplain {
+    pub engagement: String,
+    pub cadence: String,
+    pub name: String,
+    pub role: String,
+    /// "every 1-2 weeks".
+    pub every: String,
+    /// What the first meeting is counted from: "kickoff meeting".
+    pub after: String,
+    /// The meetings held, oldest first.
+    #[serde(with = "crate::time::text::list")]
+    pub held: Vec<When>,
+    /// What the interval now counts from, and when that was.
+    pub counts_from: Option<CountsFrom>,
+    pub applies: bool,
+    /// False once the engagement ended: no meeting is due.
+    pub running: bool,
+    pub due: Option<Due>,
+    pub status: String,
+}
+
+#[derive(Serialize)]
+pub struct CountsFrom {
+    /// "the last meeting", "the kickoff meeting" or "the end of the hold".
+    pub what: String,
+    #[serde(with = "crate::time::text")]
+    pub at: When,
+}
+
+pub fn cadence(
+    p: &Playbook,
+    c: &Cadence,
+    e: &Engagement,
+    cal: &Calendar,
+    now: When,
+) -> CadenceExplain {
+    let running = sla::cadence_active(e);
+    let st = sla::cadence_state(c, e, cal, now);
+    let after = sla::anchor_words(&c.after, p);
+    let counts_from = st.from.map(|at| CountsFrom {
+        what: if st.last == Some(at) {
+            "the last meeting".into()
+        } else if e.holds.iter().any(|h| h.to == Some(at)) {
+            "the end of the hold".into()
+        } else {
+            format!("the {after}")
+        },
+        at,
+    });
+    let mut held = e.cadences.get(&c.id).cloned().unwrap_or_default();
+    held.sort();
+    let applies = applies(&c.services, &e.services);
+    let status = match (applies, running) {
+        (false, _) => "n/a for these services".into(),
+        (true, false) => "ended".into(),
+        (true, true) => sla::status_words(&st.status, st.due, now),
+    };
+    CadenceExplain {
+        engagement: e.id.clone(),
+        cadence: c.id.clone(),
+        name: c.name.clone(),
+        role: c.role.clone(),
+        every: c.every.words(),
+        after,
+        held,
+        counts_from,
+        applies,
+        running,
+        due: st.due.filter(|_| applies && running),
+        status,
     }
 }
 

@@ -200,6 +200,9 @@ pub struct Portfolio {
     /// Bumped when a field changes meaning or goes away.
     pub schema_version: u32,
     pub today: String,
+    /// `today` as people read it: a date, or the time of day in their zone.
+    #[serde(skip)]
+    pub as_of: String,
     pub scope: String,
     /// The days the SLA figures count what fell due in (`--since`, `--until`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -611,6 +614,7 @@ pub fn portfolio(
     Portfolio {
         schema_version: SCHEMA_VERSION,
         today: now.to_string(),
+        as_of: crate::clock::stamp_words(now),
         scope: scope.to_string(),
         period: counting.window,
         compare: None,

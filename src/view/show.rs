@@ -52,12 +52,18 @@ pub struct HoldView {
     pub to: Option<String>,
     pub reason: String,
     pub by: Option<String>,
+    /// The day it is expected to end (`ft hold --until`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<NaiveDate>,
     /// The first day on hold, for charts.
     #[serde(skip)]
     pub from_on: NaiveDate,
     /// The day it ended (`None` while it lasts), for charts.
     #[serde(skip)]
     pub to_on: Option<NaiveDate>,
+    /// It started or ended at a time of day, shown in the reader's zone.
+    #[serde(skip)]
+    pub timed: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -88,6 +94,9 @@ pub struct MilestoneView {
     pub id: String,
     pub name: String,
     pub on: Option<String>,
+    /// When it was recorded, for the words people read.
+    #[serde(skip)]
+    pub at: Option<When>,
     /// The day it was recorded, for charts.
     #[serde(skip)]
     pub date: Option<NaiveDate>,
@@ -146,6 +155,9 @@ pub struct CadenceView {
     pub every: String,
     pub applies: bool,
     pub occurrences: Vec<String>,
+    /// The latest occurrence, for the words people read.
+    #[serde(skip)]
+    pub last_held: Option<When>,
     pub due: Option<Due>,
     pub status: Option<Status>,
     pub status_text: String,
@@ -201,8 +213,12 @@ pub fn build(p: &Playbook, e: &Engagement, cal: &Calendar, now: When) -> View {
                 to: h.to.map(sla::when_words),
                 reason: h.reason.clone(),
                 by: h.by.clone(),
+                until: h.until,
                 from_on: h.from.date(),
                 to_on: h.to.map(|t| t.date()),
+                timed: [Some(h.from), h.to]
+                    .iter()
+                    .any(|w| matches!(w, Some(When::At(_)))),
             })
             .collect(),
         milestones: milestones(p, e),
@@ -290,6 +306,7 @@ fn cadence(c: &Cadence, p: &Playbook, e: &Engagement, cal: &Calendar, now: When)
             .get(&c.id)
             .map(|v| v.iter().map(ToString::to_string).collect())
             .unwrap_or_default(),
+        last_held: e.cadences.get(&c.id).and_then(|v| v.iter().max()).copied(),
         due: st.as_ref().and_then(|s| s.due),
         status_text: match &st {
             None => "ended".into(),
@@ -335,6 +352,7 @@ fn milestones(p: &Playbook, e: &Engagement) -> Vec<MilestoneView> {
                 id: m.id.clone(),
                 name: m.name.clone(),
                 on: on.map(ToString::to_string),
+                at: on.copied(),
                 date: on.map(When::date),
             }
         })
@@ -390,13 +408,27 @@ fn notes(e: &Engagement) -> Vec<NoteView> {
 
 impl View {
     /// Does the view show any time of day (an SLA counted in minutes or
-    /// hours)? Then its output names the time zone once.
+    /// hours, a milestone, task, meeting or hold recorded with one)? Then
+    /// its output names the time zone once.
     pub fn shows_times(&self) -> bool {
         let at = |d: &Option<Due>| matches!(d, Some(Due::At(_)));
+        let timed = |w: &Option<When>| matches!(w, Some(When::At(_)));
+        let recorded = |s: &Status| match s {
+            Status::Done { on } | Status::DoneOnTime { on } | Status::DoneLate { on, .. } => {
+                timed(&Some(*on))
+            }
+            Status::Held { since } => timed(&Some(*since)),
+            _ => false,
+        };
         self.stages
             .iter()
             .flat_map(|s| &s.tasks)
-            .any(|t| at(&t.due))
-            || self.cadences.iter().any(|c| at(&c.due))
+            .any(|t| at(&t.due) || recorded(&t.status))
+            || self
+                .cadences
+                .iter()
+                .any(|c| at(&c.due) || timed(&c.last_held))
+            || self.milestones.iter().any(|m| timed(&m.at))
+            || self.holds.iter().any(|h| h.timed)
     }
 }

@@ -1,7 +1,10 @@
 //! A small builder for running the real `ft` binary in a temporary workspace,
 //! with a cleared environment, a temporary HOME, NO_COLOR, TZ=UTC and a pinned today.
+//! Every hint a run prints is checked to be a command ft accepts ([`hints`]).
 
 #![allow(dead_code)]
+
+pub mod hints;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -138,27 +141,32 @@ impl Ws {
     }
 
     /// Run ft with the workspace as the current directory.
+    #[track_caller]
     pub fn ft(&self, args: &[&str]) -> Run {
         self.ft_in(&self.root, args)
     }
 
+    #[track_caller]
     pub fn ft_in(&self, dir: &Path, args: &[&str]) -> Run {
-        into_run(
-            command(self.home())
-                .current_dir(dir)
-                .args(args)
-                .output()
-                .unwrap(),
-        )
+        self.ft_in_env(dir, args, &[])
     }
 
+    #[track_caller]
     pub fn ft_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        self.ft_in_env(&self.root, args, env)
+    }
+
+    /// Run ft in `dir` with extra environment, then check the hints it printed.
+    #[track_caller]
+    pub fn ft_in_env(&self, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = command(self.home());
-        cmd.current_dir(&self.root).args(args);
+        cmd.current_dir(dir).args(args);
         for (k, v) in env {
             cmd.env(k, v);
         }
-        into_run(cmd.output().unwrap())
+        let run = into_run(cmd.output().unwrap());
+        hints::check(self.home(), dir, env, args, &run);
+        run
     }
 }
 
