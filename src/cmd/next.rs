@@ -6,6 +6,7 @@ use super::split_list;
 use crate::Context;
 use crate::agenda;
 use crate::duration::Period;
+use crate::engagement::Summary;
 use crate::error::user;
 use crate::render::{self, Format, json};
 use crate::sla;
@@ -44,20 +45,21 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let me = ctx.me()?.to_string();
     let ws = ctx.workspace()?;
     let only = split_list(&args.engagement);
-    let mut engagements = ctx.engagements(&ws)?;
-    if !only.is_empty() {
-        for id in &only {
-            if !engagements.iter().any(|e| &e.id == id) {
-                return Err(user(format!("no engagement `{id}`")));
-            }
-        }
-        engagements.retain(|e| only.contains(&e.id));
-    }
     let ask = agenda::Ask {
         person: &me,
         queue_role: ctx.config.role.as_deref(),
         at_risk: ws.settings.at_risk,
     };
+    // Only the engagements that can list something are decoded in full.
+    let want = |s: &Summary| {
+        (only.is_empty() || only.contains(&s.id)) && agenda::concerns(&ask, &ws.catalog, s)
+    };
+    let (summaries, engagements) = ctx.engagements_where(&ws, &want)?;
+    for id in &only {
+        if !summaries.iter().any(|e| &e.id == id) {
+            return Err(user(format!("no engagement `{id}`")));
+        }
+    }
     let mut items = agenda::items_for(
         &ask,
         &engagements,
@@ -94,7 +96,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         return Ok(0);
     }
     if items.is_empty() {
-        ctx.say(&nothing_due(&me, &engagements, args.within.as_deref()))?;
+        let mine: Vec<&Summary> = summaries
+            .iter()
+            .filter(|s| only.is_empty() || only.contains(&s.id))
+            .collect();
+        ctx.say(&nothing_due(&me, &mine, args.within.as_deref()))?;
         return Ok(0);
     }
     match ctx.format {
@@ -115,11 +121,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
 
 /// What an empty list looked at: "3 engagements where alice holds FE, PM;
 /// nothing due", or that the person holds no role at all.
-fn nothing_due(
-    me: &str,
-    engagements: &[crate::engagement::Engagement],
-    within: Option<&str>,
-) -> String {
+fn nothing_due(me: &str, engagements: &[&Summary], within: Option<&str>) -> String {
     let mut roles: Vec<&str> = Vec::new();
     let mut count = 0;
     for e in engagements {
