@@ -195,6 +195,9 @@ impl Context {
         want: &dyn Fn(&engagement::Summary) -> bool,
     ) -> Result<(Vec<engagement::Summary>, Vec<engagement::Engagement>)> {
         let selection = ws.load_where(true, want)?;
+        if selection.problems.is_empty() {
+            return Ok((selection.summaries, selection.engagements));
+        }
         let usable: std::collections::HashSet<&Path> = selection
             .summaries
             .iter()
