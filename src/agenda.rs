@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::calendar::Calendar;
 use crate::clock;
-use crate::engagement::{Engagement, Status as EStatus};
+use crate::engagement::{Engagement, Status as EStatus, Summary};
 use crate::playbook::{Anchor, Catalog, Playbook, applies};
 use crate::sla::{self, Due, Status};
 use crate::time::When;
@@ -112,6 +112,25 @@ pub fn items_for(
     }
     sort(&mut items);
     items
+}
+
+/// Could [`items_for`] list anything for `ask` on this engagement? Decided
+/// from its summary alone, by the same tests `items_for` makes before it
+/// looks further, so that a warm `ft next` decodes only these engagements.
+/// A property test checks that the answer never leaves out an item.
+pub fn concerns(ask: &Ask, catalog: &Catalog, s: &Summary) -> bool {
+    let Some(p) = catalog.get(&s.playbook) else {
+        return false;
+    };
+    if s.roles_of(ask.person).next().is_some() {
+        return true;
+    }
+    // On hold, only a role holder is asked about the hold; see `queue_items`.
+    !matches!(s.status, EStatus::OnHold | EStatus::Closed)
+        && ask
+            .queue_role
+            .and_then(|r| p.role(r))
+            .is_some_and(|role| !s.holds_role(&role.alias))
 }
 
 /// Work whose clock runs on an engagement where nobody holds the role: for
@@ -625,10 +644,26 @@ pub fn fit(
 
 /// Active or unassigned engagements where `person` holds a role.
 pub fn load_of(person: &str, engagements: &[Engagement]) -> u32 {
-    let n = engagements
-        .iter()
-        .filter(|e| matches!(e.status, EStatus::Active | EStatus::Unassigned))
-        .filter(|e| e.roles_of(person).next().is_some())
+    open_count(
+        engagements
+            .iter()
+            .map(|e| (e.status, e.roles_of(person).next().is_some())),
+    )
+}
+
+/// [`load_of`] from the engagements' summaries.
+pub fn load_in(person: &str, summaries: &[Summary]) -> u32 {
+    open_count(
+        summaries
+            .iter()
+            .map(|s| (s.status, s.roles_of(person).next().is_some())),
+    )
+}
+
+/// How many of (status, holds a role) are open and held.
+fn open_count(list: impl Iterator<Item = (EStatus, bool)>) -> u32 {
+    let n = list
+        .filter(|(status, held)| *held && matches!(status, EStatus::Active | EStatus::Unassigned))
         .count();
     u32::try_from(n).unwrap_or(u32::MAX)
 }

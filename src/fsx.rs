@@ -192,24 +192,30 @@ impl Dir {
         Ok(out)
     }
 
-    /// Open the regular file `name` for reading: a link, device, FIFO or
-    /// socket is refused before it is opened, and the open never blocks.
-    pub fn open_file(&self, name: &str) -> Result<Regular> {
+    /// The status of the regular file `name`, without opening it (a warm
+    /// run only compares it with the cache): a link, device, FIFO or socket
+    /// is refused as [`Dir::open_file`] refuses it.
+    pub fn stat_file(&self, name: &str) -> Result<rustix::fs::Stat> {
         let path = self.join(name);
         let st = rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW)
             .map_err(io_err)
             .with_context(|| format!("cannot read `{}`", path.display()))?;
         match FileType::from_raw_mode(st.st_mode as _) {
-            FileType::RegularFile => {}
-            FileType::Symlink => return Err(link_refused("read", &path)),
-            FileType::Directory => {
-                return Err(user(format!(
-                    "`{}` is a directory, not a file",
-                    path.display()
-                )));
-            }
-            t => return Err(not_regular(&path, t)),
+            FileType::RegularFile => Ok(st),
+            FileType::Symlink => Err(link_refused("read", &path)),
+            FileType::Directory => Err(user(format!(
+                "`{}` is a directory, not a file",
+                path.display()
+            ))),
+            t => Err(not_regular(&path, t)),
         }
+    }
+
+    /// Open the regular file `name` for reading: a link, device, FIFO or
+    /// socket is refused before it is opened, and the open never blocks.
+    pub fn open_file(&self, name: &str) -> Result<Regular> {
+        let path = self.join(name);
+        self.stat_file(name)?;
         let flags =
             OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
         let fd = rustix::fs::openat(&self.fd, name, flags, Mode::empty())

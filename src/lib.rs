@@ -192,16 +192,34 @@ impl Context {
     /// Load every engagement, naming unusable files on stderr, and the
     /// values that were left out of usable ones.
     pub fn engagements(&self, ws: &Workspace) -> Result<Vec<engagement::Engagement>> {
-        let (list, problems) = ws.load_all()?;
-        let usable: std::collections::HashSet<&Path> =
-            list.iter().map(|e| e.path.as_path()).collect();
-        let (in_usable, broken): (Vec<Diagnostic>, Vec<Diagnostic>) = problems
+        Ok(self.engagements_where(ws, &|_| true)?.1)
+    }
+
+    /// [`Context::engagements`] in full only where `want` accepts the
+    /// summary, with every engagement's summary (see
+    /// [`Workspace::load_where`]).
+    pub fn engagements_where(
+        &self,
+        ws: &Workspace,
+        want: &dyn Fn(&engagement::Summary) -> bool,
+    ) -> Result<(Vec<engagement::Summary>, Vec<engagement::Engagement>)> {
+        let selection = ws.load_where(true, want)?;
+        if selection.problems.is_empty() {
+            return Ok((selection.summaries, selection.engagements));
+        }
+        let usable: std::collections::HashSet<&Path> = selection
+            .summaries
+            .iter()
+            .map(|e| e.path.as_path())
+            .collect();
+        let (in_usable, broken): (Vec<Diagnostic>, Vec<Diagnostic>) = selection
+            .problems
             .into_iter()
             .partition(|d| usable.contains(d.path.as_path()));
         let broken: Vec<Diagnostic> = broken.into_iter().filter(|d| d.is_error()).collect();
         self.warn_all(ws, &broken);
         warn_problems(&ws.root, &in_usable);
-        Ok(list)
+        Ok((selection.summaries, selection.engagements))
     }
 }
 

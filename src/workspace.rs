@@ -13,12 +13,12 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::calendar::{Calendar, parse_weekday};
-use crate::engagement::Engagement;
-use crate::engagement::cache::{Cache, Stamp};
+use crate::engagement::cache::{Cache, Hit, Record, Stamp};
 use crate::engagement::load::{self as eload, Loaded};
 use crate::engagement::ops::Actor;
 use crate::engagement::store::{self, Store};
 use crate::engagement::store::{Applied, Change};
+use crate::engagement::{Engagement, Summary};
 use crate::error::{Diagnostic, line_col, user_hint};
 use crate::fsx::Dir;
 use crate::git::{Found as GitFound, Pull, Push, Repo};
@@ -376,74 +376,59 @@ impl Workspace {
     /// Load every engagement file, through the cache. Unusable files are
     /// returned as diagnostics.
     pub fn load_all(&self) -> Result<(Vec<Engagement>, Vec<Diagnostic>)> {
-        self.load(true)
+        let s = self.load_where(true, &|_| true)?;
+        Ok((s.engagements, s.problems))
     }
 
     /// [`Workspace::load_all`] without writing the cache: for shell
     /// completion, which writes nothing.
     pub fn peek_all(&self) -> Result<(Vec<Engagement>, Vec<Diagnostic>)> {
-        self.load(false)
+        let s = self.load_where(false, &|_| true)?;
+        Ok((s.engagements, s.problems))
     }
 
-    fn load(&self, save: bool) -> Result<(Vec<Engagement>, Vec<Diagnostic>)> {
+    /// The summary of every engagement, and in full only those `want`
+    /// accepts: a cached engagement that is not wanted is never decoded.
+    pub fn load_where(&self, save: bool, want: &dyn Fn(&Summary) -> bool) -> Result<Selection> {
         let mut cache = Cache::open(&self.root.join(".ft").join("cache"), self.fingerprint);
         let files = self.store.files()?;
         let dir = self.store.open_dir()?;
-        let mut results: Vec<(String, Stamp, Loaded)> = Vec::with_capacity(files.len());
-        let mut problems = Vec::new();
-        let mut must_save = false;
-        let mut racy = Vec::new();
+        let mut pass = Pass::new(files.len());
         for (id, path) in files {
             let (Some(dir), Ok(id)) = (&dir, id.as_ref()) else {
                 let e = id.err().unwrap_or_default();
-                problems.push(
-                    Diagnostic::error(&path, (1, 1), "file-name", e).with_hint(Some(
-                        "rename the file to a plain name such as `contoso-teams.toml`".into(),
-                    )),
-                );
+                pass.problems
+                    .push(
+                        Diagnostic::error(&path, (1, 1), "file-name", e).with_hint(Some(
+                            "rename the file to a plain name such as `contoso-teams.toml`".into(),
+                        )),
+                    );
                 continue;
             };
-            let read =
-                |e: anyhow::Error| Diagnostic::error(&path, (1, 1), "read", format!("{e:#}"));
-            // Opened without following links and refused unless a regular file.
-            let file = match dir.open_file(&format!("{id}.toml")) {
-                Ok(f) => f,
-                Err(e) => {
-                    problems.push(read(e));
-                    continue;
+            // Never through a link, and refused unless a regular file. A file
+            // the cache answers for is only stat'ed, never opened.
+            let name = format!("{id}.toml");
+            match dir.stat_file(&name) {
+                Ok(st) => {
+                    let read = || {
+                        let file = dir.open_file(&name)?;
+                        Ok((Stamp::of(&file.meta), file.read_text(eload::MAX_BYTES)?))
+                    };
+                    let stamp = Stamp::of_stat(&st);
+                    pass.file(&mut cache, id, &path, stamp, read, &self.catalog, want);
                 }
-            };
-            let stamp = Stamp::of(&file.meta);
-            let loaded = match cache.take(id, &stamp, &path) {
-                Ok(hit) => hit,
-                Err(same_stamp) => {
-                    if same_stamp {
-                        racy.push(stamp);
-                    } else {
-                        must_save = true;
-                    }
-                    match file.read_text(eload::MAX_BYTES) {
-                        Ok(text) => eload::parse(&path, id, &text, &self.catalog),
-                        Err(e) => {
-                            problems.push(read(e));
-                            continue;
-                        }
-                    }
-                }
-            };
-            results.push((id.clone(), stamp, loaded));
+                Err(e) => pass.problems.push(read_problem(&path, &e)),
+            }
         }
-        if save && (must_save || cache.leftovers() > 0 || cache.worth_saving(&racy)) {
-            let refs: Vec<(String, Stamp, &Loaded)> =
-                results.iter().map(|(i, s, l)| (i.clone(), *s, l)).collect();
-            cache.save(&refs);
+        if save && (pass.must_save || cache.leftovers() > 0 || cache.worth_saving(&pass.racy)) {
+            let records: Vec<(&str, Stamp, Record)> = pass
+                .results
+                .iter()
+                .map(|(id, stamp, r)| (id.as_str(), *stamp, r.record()))
+                .collect();
+            cache.save_records(&records);
         }
-        let mut engagements = Vec::with_capacity(results.len());
-        for (_, _, loaded) in results {
-            problems.extend(loaded.problems);
-            engagements.extend(loaded.engagement);
-        }
-        Ok((engagements, problems))
+        Ok(pass.finish(want))
     }
 
     /// Change one engagement under the workspace lock (see
@@ -523,6 +508,139 @@ impl Workspace {
     /// Path relative to the workspace root, for display.
     pub fn rel<'a>(&self, path: &'a Path) -> &'a Path {
         path.strip_prefix(&self.root).unwrap_or(path)
+    }
+}
+
+/// Every engagement's summary, the wanted ones in full, and the problems of
+/// every file (see [`Workspace::load_where`]).
+pub struct Selection {
+    pub summaries: Vec<Summary>,
+    pub engagements: Vec<Engagement>,
+    pub problems: Vec<Diagnostic>,
+}
+
+fn read_problem(path: &Path, e: &anyhow::Error) -> Diagnostic {
+    Diagnostic::error(path, (1, 1), "read", format!("{e:#}"))
+}
+
+/// One file's result, as the cache will keep it. A fresh result is boxed:
+/// on a warm run nearly every file is a (small) hit.
+enum Outcome {
+    Fresh(Box<Loaded>),
+    Cached(Hit),
+}
+
+impl Outcome {
+    fn record(&self) -> Record<'_> {
+        match self {
+            Outcome::Fresh(l) => Record::Fresh(l),
+            Outcome::Cached(h) => Record::Cached(h),
+        }
+    }
+}
+
+/// One pass over the engagement files: what [`Workspace::load_where`]
+/// gathers file by file.
+struct Pass {
+    results: Vec<(String, Stamp, Outcome)>,
+    /// Wanted engagements, by their index in `results`.
+    wanted: Vec<(usize, Engagement)>,
+    problems: Vec<Diagnostic>,
+    must_save: bool,
+    racy: Vec<Stamp>,
+}
+
+impl Pass {
+    fn new(files: usize) -> Pass {
+        Pass {
+            results: Vec::with_capacity(files),
+            wanted: Vec::new(),
+            problems: Vec::new(),
+            must_save: false,
+            racy: Vec::new(),
+        }
+    }
+
+    /// Take one file from the cache when its entry for `stamp` can be
+    /// trusted (decoding the engagement only when wanted), else `read` it
+    /// (its stamp then, and its text) and parse it.
+    #[allow(clippy::too_many_arguments)]
+    fn file(
+        &mut self,
+        cache: &mut Cache,
+        id: &str,
+        path: &Path,
+        stamp: Stamp,
+        read: impl FnOnce() -> Result<(Stamp, String)>,
+        catalog: &Catalog,
+        want: &dyn Fn(&Summary) -> bool,
+    ) {
+        match cache.hit(id, &stamp, path) {
+            Ok(hit) => {
+                let wanted = hit.summary.as_ref().is_some_and(want);
+                match wanted.then(|| cache.engagement(&hit, path)) {
+                    Some(None) => self.must_save = true, // does not decode: read the file
+                    Some(Some(e)) => {
+                        self.wanted.push((self.results.len(), e));
+                        self.results
+                            .push((id.to_string(), stamp, Outcome::Cached(hit)));
+                        return;
+                    }
+                    None => {
+                        self.results
+                            .push((id.to_string(), stamp, Outcome::Cached(hit)));
+                        return;
+                    }
+                }
+            }
+            Err(true) => self.racy.push(stamp),
+            Err(false) => self.must_save = true,
+        }
+        // The stamp of what was read: the file may have changed since the stat.
+        match read() {
+            Ok((stamp, text)) => {
+                let loaded = eload::parse(path, id, &text, catalog);
+                self.results
+                    .push((id.to_string(), stamp, Outcome::Fresh(Box::new(loaded))));
+            }
+            Err(e) => self.problems.push(read_problem(path, &e)),
+        }
+    }
+
+    fn finish(self, want: &dyn Fn(&Summary) -> bool) -> Selection {
+        let Pass {
+            results,
+            wanted,
+            mut problems,
+            ..
+        } = self;
+        let mut wanted = wanted.into_iter().peekable();
+        let mut summaries = Vec::with_capacity(results.len());
+        let mut engagements = Vec::with_capacity(wanted.len());
+        for (i, (_, _, outcome)) in results.into_iter().enumerate() {
+            match outcome {
+                Outcome::Fresh(loaded) => {
+                    problems.extend(loaded.problems);
+                    if let Some(e) = loaded.engagement {
+                        let summary = Summary::of(&e);
+                        if want(&summary) {
+                            engagements.push(e);
+                        }
+                        summaries.push(summary);
+                    }
+                }
+                Outcome::Cached(hit) => {
+                    problems.extend(hit.problems);
+                    summaries.extend(hit.summary);
+                    engagements.extend(wanted.next_if(|(w, _)| *w == i).map(|(_, e)| e));
+                }
+            }
+        }
+        Selection {
+            summaries,
+            engagements,
+            problems,
+        }
     }
 }
 
@@ -734,5 +852,218 @@ mod tests {
         assert_eq!(s.git_push, PushMode::Manual);
         let bad = parse_settings(p, "[git]\ncommit = false\npush = \"later\"\n").unwrap_err();
         assert_eq!((bad[0].line, bad[0].column), (3, 8));
+    }
+}
+
+/// The index answer (who holds which role, and so which engagements `ft
+/// next` decodes) against a full parse, over random workspaces and edits.
+#[cfg(test)]
+mod index_tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::agenda;
+    use crate::engagement::load::parse;
+
+    const PEOPLE: [&str; 4] = ["alice", "Alice", "bob", "carol"];
+    const ROLES: [&str; 7] = ["FE", "PM", "FM", "FTA", "PE", "PEM", "CLE"];
+    const STATUSES: [&str; 4] = ["unassigned", "active", "on-hold", "closed"];
+    const PLAYBOOKS: [&str; 4] = [
+        "azure-fasttrack-engineer",
+        "m365-general-engagement",
+        "mcs-escalation",
+        "no-such-playbook",
+    ];
+
+    /// One engagement file: a demo template with its status, playbook and
+    /// team changed.
+    #[derive(Debug, Clone)]
+    struct Spec {
+        template: usize,
+        status: Option<usize>,
+        playbook: Option<usize>,
+        team: Vec<(usize, Option<usize>)>,
+    }
+
+    fn spec() -> impl Strategy<Value = Spec> {
+        (
+            0..crate::demo::ENGAGEMENTS.len(),
+            proptest::option::of(0..STATUSES.len()),
+            proptest::option::weighted(0.2, 0..PLAYBOOKS.len()),
+            proptest::collection::vec(
+                (0..ROLES.len(), proptest::option::of(0..PEOPLE.len())),
+                0..4,
+            ),
+        )
+            .prop_map(|(template, status, playbook, team)| Spec {
+                template,
+                status,
+                playbook,
+                team,
+            })
+    }
+
+    fn text(id: &str, s: &Spec) -> String {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let template = crate::demo::ENGAGEMENTS[s.template].1;
+        let mut doc: toml_edit::DocumentMut = crate::demo::expand(template, today).parse().unwrap();
+        doc["id"] = toml_edit::value(id);
+        if let Some(st) = s.status {
+            doc["status"] = toml_edit::value(STATUSES[st]);
+        }
+        if let Some(p) = s.playbook {
+            doc["playbook"] = toml_edit::value(PLAYBOOKS[p]);
+        }
+        if !doc.contains_table("team") {
+            doc["team"] = toml_edit::table();
+        }
+        let team = doc["team"].as_table_mut().unwrap();
+        for (role, person) in &s.team {
+            match person {
+                Some(p) => {
+                    let mut member = toml_edit::InlineTable::new();
+                    member.insert("person", PEOPLE[*p].into());
+                    team.insert(ROLES[*role], toml_edit::value(member));
+                }
+                None => {
+                    team.remove(ROLES[*role]);
+                }
+            }
+        }
+        doc.to_string()
+    }
+
+    fn catalog() -> Catalog {
+        let mut catalog = Catalog::default();
+        for p in builtin::all() {
+            catalog.insert(p);
+        }
+        catalog
+    }
+
+    /// A settled stamp, different for each version of a file.
+    fn stamp(text: &str, i: usize, version: i128) -> Stamp {
+        let now = i128::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos(),
+        )
+        .unwrap();
+        let t = now - 600_000_000_000 + version;
+        Stamp {
+            size: text.len() as u64,
+            mtime_ns: t,
+            ctime_ns: t,
+            ino: i as u64,
+            dev: 1,
+        }
+    }
+
+    /// One pass over `files` (id, text, version) through the cache at `path`, saved after.
+    fn pass(
+        path: &Path,
+        files: &[(String, String, i128)],
+        want: &dyn Fn(&Summary) -> bool,
+    ) -> Selection {
+        let catalog = catalog();
+        let mut cache = Cache::open(path, 7);
+        let mut pass = Pass::new(files.len());
+        for (i, (id, text, version)) in files.iter().enumerate() {
+            let file = Path::new("/ws/engagements").join(format!("{id}.toml"));
+            let stamp = stamp(text, i, *version);
+            let read = || Ok((stamp, text.clone()));
+            pass.file(&mut cache, id, &file, stamp, read, &catalog, want);
+        }
+        let records: Vec<(&str, Stamp, Record)> = pass
+            .results
+            .iter()
+            .map(|(id, stamp, r)| (id.as_str(), *stamp, r.record()))
+            .collect();
+        cache.save_records(&records);
+        pass.finish(want)
+    }
+
+    fn files(specs: &[Spec], version: i128) -> Vec<(String, String, i128)> {
+        specs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let id = format!("e{i:02}");
+                let text = text(&id, s);
+                (id, text, version)
+            })
+            .collect()
+    }
+
+    /// The items of `ft next`, comparable.
+    fn items(ask: &agenda::Ask, engagements: &[Engagement]) -> Vec<String> {
+        let now: When = "2026-11-23T10:00:00Z".parse().unwrap();
+        let cal = crate::calendar::Calendar::default();
+        agenda::items_for(ask, engagements, &catalog(), &cal, now)
+            .iter()
+            .map(|i| format!("{} {}", serde_json::to_string(i).unwrap(), i.brief))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn the_index_answers_as_a_full_parse_does(
+            before in proptest::collection::vec(spec(), 1..8),
+            edits in proptest::collection::vec((0..8usize, proptest::option::of(spec())), 0..5),
+            person in 0..PEOPLE.len(),
+            queue in proptest::option::of(0..ROLES.len() + 1),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let cache = dir.path().join("cache");
+            pass(&cache, &files(&before, 0), &|_| true);
+            // Edit: change a file (a new stamp) or delete it; indexes past the end add one.
+            let mut after: Vec<Option<Spec>> = before.iter().cloned().map(Some).collect();
+            let mut changed = [false; 8];
+            for (i, edit) in edits {
+                if i >= after.len() {
+                    after.resize(i + 1, None);
+                }
+                after[i] = edit;
+                changed[i] = true;
+            }
+            let now: Vec<(String, String, i128)> = after
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| {
+                    let id = format!("e{i:02}");
+                    let s = s.as_ref()?;
+                    Some((id.clone(), text(&id, s), i128::from(changed[i])))
+                })
+                .collect();
+            let ask = agenda::Ask {
+                person: PEOPLE[person],
+                queue_role: queue.map(|q| ROLES.get(q).copied().unwrap_or("bogus")),
+                at_risk: 0.75,
+            };
+            let want = |s: &Summary| agenda::concerns(&ask, &catalog(), s);
+            let index = pass(&cache, &now, &want);
+            // The full parse, without the cache.
+            let full: Vec<Engagement> = now
+                .iter()
+                .filter_map(|(id, text, _)| {
+                    let file = Path::new("/ws/engagements").join(format!("{id}.toml"));
+                    parse(&file, id, text, &catalog()).engagement
+                })
+                .collect();
+            let summaries: Vec<Summary> = full.iter().map(Summary::of).collect();
+            prop_assert_eq!(&index.summaries, &summaries, "who holds which role");
+            prop_assert_eq!(items(&ask, &index.engagements), items(&ask, &full));
+            // Wanted engagements come back decoded exactly as parsed.
+            for e in &index.engagements {
+                let f = full.iter().find(|f| f.id == e.id).unwrap();
+                prop_assert_eq!(format!("{e:?}"), format!("{f:?}"));
+            }
+            // A second warm pass answers the same.
+            let again = pass(&cache, &now, &want);
+            prop_assert_eq!(&again.summaries, &summaries);
+            prop_assert_eq!(items(&ask, &again.engagements), items(&ask, &full));
+        }
     }
 }

@@ -149,7 +149,8 @@ fn claim(
     if let Some(repo) = session.shared() {
         bring_in(repo)?;
     }
-    let load = agenda::load_of(me, &ctx.engagements(ws)?);
+    // The count needs only statuses and teams: no engagement is decoded.
+    let load = agenda::load_in(me, &ctx.engagements_where(ws, &|_| false)?.0);
     let mut alias = String::new();
     let mut starts_clock = false;
     let applied = session.apply(id, &ctx.actor(), |e, p| {

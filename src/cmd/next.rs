@@ -6,7 +6,7 @@ use super::split_list;
 use crate::Context;
 use crate::agenda;
 use crate::duration::Period;
-use crate::engagement::Engagement;
+use crate::engagement::{Engagement, Summary};
 use crate::error::user;
 use crate::escape;
 use crate::playbook::Catalog;
@@ -48,22 +48,21 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let me = ctx.me()?.to_string();
     let ws = ctx.workspace()?;
     let only = split_list(&args.engagement);
-    let mut engagements = ctx.engagements(&ws)?;
-    // Before `-e` narrows the list: unassigned work anywhere is worth naming.
-    let assign = assign_hint(ctx.config.role.is_some(), &engagements, &ws.catalog);
-    if !only.is_empty() {
-        for id in &only {
-            if !engagements.iter().any(|e| &e.id == id) {
-                return Err(user(format!("no engagement `{id}`")));
-            }
-        }
-        engagements.retain(|e| only.contains(&e.id));
-    }
     let ask = agenda::Ask {
         person: &me,
         queue_role: ctx.config.role.as_deref(),
         at_risk: ws.settings.at_risk,
     };
+    // Only the engagements that can list something are decoded in full.
+    let want = |s: &Summary| {
+        (only.is_empty() || only.contains(&s.id)) && agenda::concerns(&ask, &ws.catalog, s)
+    };
+    let (summaries, engagements) = ctx.engagements_where(&ws, &want)?;
+    for id in &only {
+        if !summaries.iter().any(|e| &e.id == id) {
+            return Err(user(format!("no engagement `{id}`")));
+        }
+    }
     let mut items = agenda::items_for(
         &ask,
         &engagements,
@@ -100,10 +99,14 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         return Ok(0);
     }
     if items.is_empty() {
-        ctx.say(&format!(
-            "{} {assign}",
-            nothing_due(&me, &engagements, args.within.as_deref())
-        ))?;
+        ctx.say(&empty(
+            ctx,
+            &ws,
+            &me,
+            &summaries,
+            &only,
+            args.within.as_deref(),
+        )?)?;
         return Ok(0);
     }
     match ctx.format {
@@ -122,9 +125,29 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     Ok(0)
 }
 
+/// The line for an empty list: what it looked at, and where more work is.
+fn empty(
+    ctx: &Context,
+    ws: &crate::workspace::Workspace,
+    me: &str,
+    summaries: &[Summary],
+    only: &[String],
+    within: Option<&str>,
+) -> Result<String> {
+    let mine: Vec<&Summary> = summaries
+        .iter()
+        .filter(|s| only.is_empty() || only.contains(&s.id))
+        .collect();
+    // Unassigned work anywhere is worth naming; only an empty list pays
+    // for reading every engagement in full.
+    let all = ctx.engagements(ws)?;
+    let assign = assign_hint(ctx.config.role.is_some(), &all, &ws.catalog);
+    Ok(format!("{} {assign}", nothing_due(me, &mine, within)))
+}
+
 /// What an empty list looked at: "3 engagements where alice holds FE, PM;
 /// nothing due", or that the person holds no role at all.
-fn nothing_due(me: &str, engagements: &[Engagement], within: Option<&str>) -> String {
+fn nothing_due(me: &str, engagements: &[&Summary], within: Option<&str>) -> String {
     let mut roles: Vec<&str> = Vec::new();
     let mut count = 0;
     for e in engagements {

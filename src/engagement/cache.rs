@@ -11,6 +11,13 @@
 //! the whole body is checked before anything in it is used, so a damaged
 //! cache (a flipped bit that still decodes) is discarded and rebuilt rather
 //! than misread.
+//!
+//! The file holds an index, then the entries' engagements one after another.
+//! The index gives each entry its stamp, its problems, a [`Summary`] (id,
+//! playbook, status, who holds which role) and where its engagement lies, so
+//! a command that needs a few engagements (`ft next` needs those where the
+//! person holds a role) decodes the index and those few only, and a save
+//! copies the others' bytes unchanged.
 
 use std::fs::Metadata;
 use std::path::{Path, PathBuf};
@@ -18,11 +25,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use super::Engagement;
 use super::load::Loaded;
+use super::{Engagement, Summary};
 use crate::error::Diagnostic;
 
-const MAGIC: &[u8; 8] = b"ftcache3";
+const MAGIC: &[u8; 8] = b"ftcache4";
 /// A larger cache is ignored (and rewritten): reads are bounded.
 const MAX_BYTES: usize = 1 << 30;
 
@@ -102,6 +109,19 @@ impl Stamp {
         }
     }
 
+    /// The stamp from a `stat` of the file, as [`Stamp::of`] has it.
+    #[allow(clippy::useless_conversion)] // the field types differ between platforms
+    pub fn of_stat(st: &rustix::fs::Stat) -> Stamp {
+        const NS: i128 = 1_000_000_000;
+        Stamp {
+            size: u64::try_from(st.st_size).unwrap_or(0),
+            mtime_ns: i128::from(st.st_mtime) * NS + i128::from(st.st_mtime_nsec),
+            ctime_ns: i128::from(st.st_ctime) * NS + i128::from(st.st_ctime_nsec),
+            ino: st.st_ino.into(),
+            dev: st.st_dev.into(),
+        }
+    }
+
     fn settled_before(&self, built_ns: i128) -> bool {
         self.mtime_ns.max(self.ctime_ns) + RACY_NS < built_ns
     }
@@ -111,18 +131,37 @@ impl Stamp {
 struct EntryRef<'a> {
     name: &'a str,
     stamp: Stamp,
-    engagement: Option<&'a Engagement>,
+    summary: Option<&'a Summary>,
     #[serde(serialize_with = "problems::serialize")]
     problems: &'a [Diagnostic],
+    /// Where the engagement lies among the bodies: start and length.
+    body: (usize, usize),
 }
 
 #[derive(Deserialize)]
 struct Entry {
     name: String,
     stamp: Stamp,
-    engagement: Option<Engagement>,
+    summary: Option<Summary>,
     #[serde(deserialize_with = "problems::deserialize")]
     problems: Vec<Diagnostic>,
+    body: (usize, usize),
+}
+
+/// A cached entry whose file is unchanged: its summary and problems, and
+/// where its engagement lies, decoded by [`Cache::engagement`] only when
+/// it is wanted.
+pub struct Hit {
+    pub summary: Option<Summary>,
+    pub problems: Vec<Diagnostic>,
+    body: (usize, usize),
+}
+
+/// What [`Cache::save_records`] writes for one file: a fresh result, or a
+/// hit whose engagement's bytes are copied as they are.
+pub enum Record<'a> {
+    Fresh(&'a Loaded),
+    Cached(&'a Hit),
 }
 
 /// Diagnostics with every field written. `Diagnostic` leaves out an absent
@@ -173,14 +212,14 @@ mod problems {
 }
 
 #[derive(Serialize)]
-struct FileRef<'a> {
+struct IndexRef<'a> {
     fingerprint: u64,
     built_ns: i128,
     entries: Vec<EntryRef<'a>>,
 }
 
 #[derive(Deserialize)]
-struct File {
+struct Index {
     fingerprint: u64,
     built_ns: i128,
     entries: Vec<Entry>,
@@ -190,7 +229,10 @@ pub struct Cache {
     path: PathBuf,
     fingerprint: u64,
     built_ns: i128,
-    /// Entries sorted by name, consumed in order by [`Cache::take`].
+    /// The whole cache file, verified; engagements lie from `bodies_at` on.
+    bytes: Vec<u8>,
+    bodies_at: usize,
+    /// Entries sorted by name, consumed in order by [`Cache::hit`].
     entries: std::iter::Peekable<std::vec::IntoIter<Entry>>,
     leftovers: usize,
 }
@@ -204,44 +246,58 @@ fn now_ns() -> i128 {
 impl Cache {
     /// Open the cache; a missing, unreadable, foreign or outdated one is empty.
     pub fn open(path: &Path, fingerprint: u64) -> Cache {
-        Cache::from_bytes(path, fingerprint, &read(path).unwrap_or_default())
+        Cache::empty(path, fingerprint).load(read(path).unwrap_or_default())
     }
 
     /// The cache held in `bytes` (what `.ft/cache` holds); anything
     /// damaged, foreign or outdated is an empty cache.
     pub fn from_bytes(path: &Path, fingerprint: u64, bytes: &[u8]) -> Cache {
+        Cache::empty(path, fingerprint).load(bytes.to_vec())
+    }
+
+    fn empty(path: &Path, fingerprint: u64) -> Cache {
         Cache {
             path: path.to_path_buf(),
             fingerprint,
             built_ns: 0,
+            bytes: Vec::new(),
+            bodies_at: 0,
             entries: Vec::new().into_iter().peekable(),
             leftovers: 0,
         }
-        .load(bytes)
     }
 
-    fn load(mut self, bytes: &[u8]) -> Cache {
-        let Some(body) = verified(bytes) else {
+    fn load(mut self, bytes: Vec<u8>) -> Cache {
+        let Some(body) = verified(&bytes) else {
             return self;
         };
-        let Ok(file) = postcard::from_bytes::<File>(body) else {
+        let Ok((index, bodies)) = postcard::take_from_bytes::<Index>(body) else {
             return self;
         };
-        if file.fingerprint != self.fingerprint {
+        let inside = |e: &Entry| {
+            e.body
+                .0
+                .checked_add(e.body.1)
+                .is_some_and(|end| end <= bodies.len())
+        };
+        if index.fingerprint != self.fingerprint || !index.entries.iter().all(inside) {
             return self;
         }
-        self.built_ns = file.built_ns;
-        let mut entries = file.entries;
+        self.built_ns = index.built_ns;
+        self.bodies_at = bytes.len() - bodies.len();
+        let mut entries = index.entries;
         if !entries.is_sorted_by(|a, b| a.name <= b.name) {
             entries.sort_by(|a, b| a.name.cmp(&b.name));
         }
         self.entries = entries.into_iter().peekable();
+        self.bytes = bytes;
         self
     }
 
-    /// The cached result for a file, if its stamp matches and it was settled
-    /// when cached. `Err(true)`: same stamp, but too recent to trust.
-    pub fn take(&mut self, name: &str, stamp: &Stamp, path: &Path) -> Result<Loaded, bool> {
+    /// The cached entry for a file, if its stamp matches and it was settled
+    /// when cached, with paths set to `path`. `Err(true)`: same stamp, but
+    /// too recent to trust.
+    pub fn hit(&mut self, name: &str, stamp: &Stamp, path: &Path) -> Result<Hit, bool> {
         // Files are asked for in name order, so walk the sorted entries alongside.
         while self.entries.peek().is_some_and(|e| e.name.as_str() < name) {
             self.entries.next();
@@ -254,17 +310,45 @@ impl Cache {
         if !entry.stamp.settled_before(self.built_ns) {
             return Err(true);
         }
-        let mut engagement = entry.engagement;
-        if let Some(e) = &mut engagement {
-            e.path = path.to_path_buf();
+        let mut summary = entry.summary;
+        if let Some(s) = &mut summary {
+            s.path = path.to_path_buf();
         }
         let mut problems = entry.problems;
         for d in &mut problems {
             d.path = path.to_path_buf();
         }
+        Ok(Hit {
+            summary,
+            problems,
+            body: entry.body,
+        })
+    }
+
+    fn body(&self, hit: &Hit) -> &[u8] {
+        let start = self.bodies_at + hit.body.0;
+        &self.bytes[start..start + hit.body.1]
+    }
+
+    /// Decode a hit's engagement, at `path`; `None` when it has none or it
+    /// does not decode (then the file must be read).
+    pub fn engagement(&self, hit: &Hit, path: &Path) -> Option<Engagement> {
+        hit.summary.as_ref()?;
+        let mut e: Engagement = postcard::from_bytes(self.body(hit)).ok()?;
+        e.path = path.to_path_buf();
+        Some(e)
+    }
+
+    /// The cached result for a file, decoded in full (see [`Cache::hit`]).
+    pub fn take(&mut self, name: &str, stamp: &Stamp, path: &Path) -> Result<Loaded, bool> {
+        let hit = self.hit(name, stamp, path)?;
+        let engagement = self.engagement(&hit, path);
+        if hit.summary.is_some() && engagement.is_none() {
+            return Err(false);
+        }
         Ok(Loaded {
             engagement,
-            problems,
+            problems: hit.problems,
         })
     }
 
@@ -276,28 +360,18 @@ impl Cache {
     /// Write the cache for these results, atomically; failures are ignored
     /// (a read-only workspace simply has no cache).
     pub fn save(&self, results: &[(String, Stamp, &Loaded)]) {
-        let built_ns = now_ns();
-        let file = FileRef {
-            fingerprint: self.fingerprint,
-            built_ns,
-            entries: results
-                .iter()
-                .map(|(name, stamp, loaded)| EntryRef {
-                    name,
-                    stamp: *stamp,
-                    engagement: loaded.engagement.as_ref(),
-                    problems: &loaded.problems,
-                })
-                .collect(),
-        };
-        let Ok(body) = postcard::to_stdvec(&file) else {
+        let records: Vec<(&str, Stamp, Record)> = results
+            .iter()
+            .map(|(n, s, l)| (n.as_str(), *s, Record::Fresh(l)))
+            .collect();
+        self.save_records(&records);
+    }
+
+    /// [`Cache::save`] for fresh results and hits alike.
+    pub fn save_records(&self, results: &[(&str, Stamp, Record)]) {
+        let Some(bytes) = self.encode(results) else {
             return;
         };
-        let bytes = framed(&body);
-        if bytes.len() > MAX_BYTES {
-            // It would not be read back.
-            return;
-        }
         let (Some(dir), Some(name)) = (
             self.path.parent(),
             self.path.file_name().and_then(|n| n.to_str()),
@@ -307,6 +381,52 @@ impl Cache {
         if let Ok(ft) = crate::engagement::store::private_dir(dir) {
             let _ = ft.write_atomic(name, &bytes);
         }
+    }
+
+    /// The cache file for these results: magic, checksum, index, bodies.
+    fn encode(&self, results: &[(&str, Stamp, Record)]) -> Option<Vec<u8>> {
+        let mut bodies = Vec::new();
+        let mut summaries = Vec::with_capacity(results.len());
+        let mut spans = Vec::with_capacity(results.len());
+        for (_, _, record) in results {
+            let start = bodies.len();
+            let summary = match record {
+                Record::Fresh(l) => l.engagement.as_ref().map(|e| {
+                    bodies.extend(postcard::to_stdvec(e).ok().unwrap_or_default());
+                    std::borrow::Cow::Owned(Summary::of(e))
+                }),
+                Record::Cached(hit) => {
+                    bodies.extend_from_slice(self.body(hit));
+                    hit.summary.as_ref().map(std::borrow::Cow::Borrowed)
+                }
+            };
+            summaries.push(summary);
+            spans.push((start, bodies.len() - start));
+        }
+        let index = IndexRef {
+            fingerprint: self.fingerprint,
+            built_ns: now_ns(),
+            entries: results
+                .iter()
+                .zip(&summaries)
+                .zip(spans)
+                .map(|(((name, stamp, record), summary), body)| EntryRef {
+                    name,
+                    stamp: *stamp,
+                    summary: summary.as_deref(),
+                    problems: match record {
+                        Record::Fresh(l) => &l.problems,
+                        Record::Cached(hit) => &hit.problems,
+                    },
+                    body,
+                })
+                .collect(),
+        };
+        let mut body = postcard::to_stdvec(&index).ok()?;
+        body.extend_from_slice(&bodies);
+        let bytes = framed(&body);
+        // A larger cache would not be read back.
+        (bytes.len() <= MAX_BYTES).then_some(bytes)
     }
 
     /// Would writing the cache now make an entry trusted that is not yet?
@@ -441,6 +561,18 @@ mod tests {
             s.ctime_ns, s.mtime_ns,
             "ctime in nanoseconds, equal to the mtime of a file just written"
         );
+    }
+
+    /// A warm run stats files without opening them, a cold one stamps what
+    /// it opened: both must give the same stamp, or no entry would ever hit.
+    #[test]
+    fn a_stat_and_an_open_file_give_the_same_stamp() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("c.toml"), "customer = \"C\"\n").unwrap();
+        let ws = crate::fsx::Dir::open(dir.path()).unwrap();
+        let st = ws.stat_file("c.toml").unwrap();
+        let file = ws.open_file("c.toml").unwrap();
+        assert_eq!(Stamp::of_stat(&st), Stamp::of(&file.meta));
     }
 
     #[test]

@@ -384,6 +384,50 @@ impl Engagement {
     }
 }
 
+/// What commands ask of an engagement before they need the rest of it: its
+/// id, playbook, status and who holds which role. The cache keeps one per
+/// entry beside the full engagement, so a command can choose the few
+/// engagements it needs without decoding the others (see [`cache`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Summary {
+    pub id: String,
+    /// Set when loaded; not kept in the cache.
+    #[serde(skip)]
+    pub path: PathBuf,
+    pub playbook: String,
+    pub status: Status,
+    /// Role alias -> person, in the file's order.
+    pub team: Vec<(String, String)>,
+}
+
+impl Summary {
+    pub fn of(e: &Engagement) -> Summary {
+        Summary {
+            id: e.id.clone(),
+            path: e.path.clone(),
+            playbook: e.playbook.clone(),
+            status: e.status,
+            team: e
+                .team
+                .iter()
+                .map(|(r, m)| (r.clone(), m.person.clone()))
+                .collect(),
+        }
+    }
+
+    /// Role aliases `person` holds, as [`Engagement::roles_of`] has them.
+    pub fn roles_of<'a>(&'a self, person: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.team
+            .iter()
+            .filter(move |(_, p)| p.eq_ignore_ascii_case(person))
+            .map(|(r, _)| r.as_str())
+    }
+
+    pub fn holds_role(&self, role: &str) -> bool {
+        self.team.iter().any(|(r, _)| r == role)
+    }
+}
+
 /// Engagement (and playbook) ids are plain names: ASCII letters, digits, `-`,
 /// `_` and `.`, not starting with `.`, so they are always safe as file names.
 pub fn check_id(id: &str) -> Result<(), String> {

@@ -88,12 +88,11 @@ impl Store {
             out.push((check_id(stem).map(|()| stem.to_string()), dir.join(name)));
         }
         // By id (the file stem): the order the cache keeps its entries in.
-        let stem = |p: &Path| {
-            p.file_stem()
-                .map(std::ffi::OsStr::to_os_string)
-                .unwrap_or_default()
-        };
-        out.sort_by_cached_key(|(_, p)| stem(p));
+        // Sorted by name already, unless a name such as `a-b` sorts before `a`.
+        let stem = |p: &Path| p.file_stem().unwrap_or_default().to_os_string();
+        if !out.is_sorted_by(|(_, a), (_, b)| a.file_stem() <= b.file_stem()) {
+            out.sort_by_cached_key(|(_, p)| stem(p));
+        }
         Ok(out)
     }
 

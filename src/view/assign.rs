@@ -76,11 +76,10 @@ pub fn listing(
     let mut candidates: Vec<Candidate> = engagements
         .iter()
         .filter(|e| !matches!(e.status, Status::Closed | Status::OnHold))
-        .filter_map(|e| candidate(e, catalog, role, config, load, today))
-        .map(|mut c| {
-            if let Some(e) = engagements.iter().find(|e| e.id == c.engagement) {
-                (c.next_task, c.next_due) = next_sla(e, catalog, &c.role, cal, now);
-            }
+        .filter_map(|e| Some((e, candidate(e, catalog, role, config, load, today)?)))
+        .map(|(e, mut c)| {
+            // The candidate's own engagement: no search (quadratic at 50,000).
+            (c.next_task, c.next_due) = next_sla(e, catalog, &c.role, cal, now);
             c
         })
         .collect();
