@@ -689,6 +689,12 @@ mod tests {
     }
 
     #[test]
+    fn front_matter_that_never_closes_is_all_front_matter() {
+        let e = parse_page(Path::new("p.md"), "---\ntitle: x\n# Title").unwrap_err();
+        assert!(e.contains("is this a playbook page"), "{e}");
+    }
+
+    #[test]
     fn a_table_without_a_separator_line_keeps_its_first_row() {
         let md = format!("# T\n\n{HEADER}\n| 1 | One | M | FM |\n| 2 | Two | O | FM |\n");
         let page = parse_page(Path::new("p.md"), &md).unwrap();
