@@ -383,8 +383,12 @@ fn task_item(
         None => format!("{} stage; no SLA", stage.name),
     };
     let mut bonus = stage_bonus;
-    if let Some(p) = crate::completion::progress(s.p, s.e)
-        .filter(|_| s.p.completion.as_ref().is_some_and(|c| c.task == t.id))
+    // `listed` has already found the completion criteria met for this task.
+    if let Some(p) =
+        s.p.completion
+            .as_ref()
+            .filter(|c| c.task == t.id)
+            .and_then(|_| crate::completion::progress(s.p, s.e))
     {
         reason = format!("{}: hold the engagement completion discussion", p.words());
         bonus += 10.0;

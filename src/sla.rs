@@ -33,11 +33,10 @@ pub struct Clock {
 /// The due rule of a task that applies to this engagement (first match
 /// wins), with its position among the task's rules.
 pub fn rule_for<'a>(task: &'a Task, e: &Engagement) -> Option<(usize, &'a DueRule)> {
-    task.due.iter().enumerate().find(|(_, r)| {
-        r.when
-            .iter()
-            .all(|(field, values)| e.fields.get(field).is_some_and(|v| values.contains(v)))
-    })
+    task.due
+        .iter()
+        .enumerate()
+        .find(|(_, r)| crate::playbook::fields_match(&r.when, e))
 }
 
 /// Tasks of the engagement's services that have due rules but none that

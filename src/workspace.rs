@@ -421,12 +421,7 @@ impl Workspace {
             }
         }
         if save && (pass.must_save || cache.leftovers() > 0 || cache.worth_saving(&pass.racy)) {
-            let records: Vec<(&str, Stamp, Record)> = pass
-                .results
-                .iter()
-                .map(|(id, stamp, r)| (id.as_str(), *stamp, r.record()))
-                .collect();
-            cache.save_records(&records);
+            cache.save_records(&pass.records());
         }
         Ok(pass.finish(want))
     }
@@ -551,6 +546,14 @@ struct Pass {
 }
 
 impl Pass {
+    /// What the cache saves of this pass: each file's stamp and record.
+    fn records(&self) -> Vec<(&str, Stamp, Record<'_>)> {
+        self.results
+            .iter()
+            .map(|(id, stamp, r)| (id.as_str(), *stamp, r.record()))
+            .collect()
+    }
+
     fn new(files: usize) -> Pass {
         Pass {
             results: Vec::with_capacity(files),
@@ -975,12 +978,7 @@ mod index_tests {
             let read = || Ok((stamp, text.clone()));
             pass.file(&mut cache, id, &file, stamp, read, &catalog, want);
         }
-        let records: Vec<(&str, Stamp, Record)> = pass
-            .results
-            .iter()
-            .map(|(id, stamp, r)| (id.as_str(), *stamp, r.record()))
-            .collect();
-        cache.save_records(&records);
+        cache.save_records(&pass.records());
         pass.finish(want)
     }
 

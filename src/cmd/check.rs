@@ -101,10 +101,9 @@ fn unfilled_notes(
             out.push_str(&escape::terminal(&line));
             out.push('\n');
         }
-        for short in crate::engagement::load::short_roles(p, e) {
-            let role = short.split(' ').next().unwrap_or_default();
+        for (role, why) in crate::engagement::load::short_roles(p, e) {
             let line = format!(
-                "note: {}: the playbook expects {short} on the team and nobody holds it (ft set {} team.{role} NAME)",
+                "note: {}: the playbook expects {role} for {why} on the team and nobody holds it (ft set {} team.{role} NAME)",
                 e.id, e.id
             );
             out.push_str(&escape::terminal(&line));

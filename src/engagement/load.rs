@@ -141,8 +141,8 @@ pub fn unfilled<'a>(p: &'a Playbook, e: &Engagement) -> Vec<(&'a str, &'a str)> 
 }
 
 /// Roles the playbook expects on this engagement's team (`expect:`, an FTA
-/// on an S500 account) that nobody holds, as "FTA for segment S500".
-pub fn short_roles(p: &Playbook, e: &Engagement) -> Vec<String> {
+/// on an S500 account) that nobody holds, with why: ("FTA", "segment S500").
+pub fn short_roles<'a>(p: &'a Playbook, e: &Engagement) -> Vec<(&'a str, String)> {
     if e.status == Status::Closed {
         return Vec::new();
     }
@@ -155,7 +155,7 @@ pub fn short_roles(p: &Playbook, e: &Engagement) -> Vec<String> {
                 .iter()
                 .filter_map(|(f, _)| e.fields.get(f).map(|v| format!("{f} {v}")))
                 .collect();
-            format!("{} for {}", x.role, why.join(", "))
+            (x.role.as_str(), why.join(", "))
         })
         .collect()
 }

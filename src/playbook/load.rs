@@ -16,7 +16,7 @@ use serde_saphyr::Spanned;
 use super::Required;
 use super::{
     ALL_SERVICES, Anchor, Cadence, DibsRule, DueRule, Enablement, Goal, Milestone, Playbook, Role,
-    Source, Stage, Target, Task, field_value,
+    Source, Stage, Target, Task,
 };
 use crate::duration::{Interval, Period};
 use crate::error::{Diagnostic, suggest};
@@ -729,7 +729,7 @@ impl Validator<'_> {
     fn task(&mut self, ctx: &Names, rt: RawTask) -> Option<Task> {
         let role = self.role(ctx, &rt.role);
         let accountable = self.roles_of(ctx, &rt.accountable);
-        let mandatory_when = self.when_fields(ctx, &rt.id, &rt.mandatory_when);
+        let mandatory_when = self.when_fields(ctx, pos(&rt.id), &rt.mandatory_when);
         let after = match &rt.after {
             None => Some(None),
             Some(a) => self.anchor(ctx, a).map(Some),
@@ -800,31 +800,10 @@ impl Validator<'_> {
                 return None;
             }
         };
-        let mut when = Vec::new();
-        if let Some(w) = rd.when {
-            for (field, values) in &w.value {
-                match ctx.fields.get(field) {
-                    None => {
-                        let hint = suggest(field, ctx.fields.keys().map(String::as_str))
-                            .or_else(|| Some("declare it under `fields:`".to_string()));
-                        self.error(
-                            pos(&w),
-                            "unknown-field",
-                            format!("`when` uses field `{field}`, which is not declared"),
-                            hint,
-                        );
-                    }
-                    Some(allowed) => {
-                        for v in values {
-                            if let Err(e) = field_value(field, allowed, v) {
-                                self.error(pos(&w), "field-value", e, None);
-                            }
-                        }
-                    }
-                }
-                when.push((field.clone(), values.clone()));
-            }
-        }
+        let when = match &rd.when {
+            Some(w) => self.when_fields(ctx, pos(w), &w.value),
+            None => Vec::new(),
+        };
         Some(DueRule {
             when,
             within: within.ok()?,
@@ -961,7 +940,7 @@ cadences:
             .collect();
         for needle in [
             "role `AE` is not declared",
-            "`tier` is not a field",
+            "uses field `tier`, which is not declared",
             "names no task of this playbook",
             "undeclared field `seats`",
         ] {

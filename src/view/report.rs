@@ -440,7 +440,10 @@ pub fn row(p: &Playbook, e: &Engagement, cal: &Calendar, now: When, at_risk: f64
             roles.dedup();
             roles
         },
-        short: crate::engagement::load::short_roles(p, e),
+        short: crate::engagement::load::short_roles(p, e)
+            .into_iter()
+            .map(|(role, why)| format!("{role} for {why}"))
+            .collect(),
         closed_open: if e.status == EStatus::Closed {
             open_mandatory(p, e)
         } else {

@@ -29,7 +29,7 @@ impl Validator<'_> {
             .iter()
             .filter_map(|x| {
                 let role = self.role(ctx, &x.value.role);
-                let when = self.when_fields(ctx, &x.value.role, &x.value.when);
+                let when = self.when_fields(ctx, pos(&x.value.role), &x.value.when);
                 Some(Expectation {
                     role: role?,
                     when,
@@ -131,25 +131,30 @@ impl Validator<'_> {
         raw.iter().filter_map(|r| self.role(ctx, r)).collect()
     }
 
-    /// A `field: [values]` condition: declared fields and their values.
+    /// A `field: [values]` condition (`when:`, `mandatory_when:`): each
+    /// field declared, each value one of its values.
     pub(super) fn when_fields(
         &mut self,
         ctx: &Names,
-        at: &Spanned<String>,
+        at: (usize, usize),
         when: &IndexMap<String, Vec<String>>,
     ) -> Vec<(String, Vec<String>)> {
         for (field, values) in when {
             match ctx.fields.get(field) {
-                None => self.error(
-                    pos(at),
-                    "unknown-field",
-                    format!("`{field}` is not a field declared under `fields:`"),
-                    suggest(field, ctx.fields.keys().map(String::as_str)),
-                ),
+                None => {
+                    let hint = suggest(field, ctx.fields.keys().map(String::as_str))
+                        .or_else(|| Some("declare it under `fields:`".to_string()));
+                    self.error(
+                        at,
+                        "unknown-field",
+                        format!("`when` uses field `{field}`, which is not declared"),
+                        hint,
+                    );
+                }
                 Some(allowed) => {
                     for v in values {
                         if let Err(e) = crate::playbook::field_value(field, allowed, v) {
-                            self.error(pos(at), "field-value", e, None);
+                            self.error(at, "field-value", e, None);
                         }
                     }
                 }
