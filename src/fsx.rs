@@ -196,18 +196,19 @@ impl Dir {
     /// run only compares it with the cache): a link, device, FIFO or socket
     /// is refused as [`Dir::open_file`] refuses it.
     pub fn stat_file(&self, name: &str) -> Result<rustix::fs::Stat> {
-        let path = self.join(name);
         let st = rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW)
             .map_err(io_err)
-            .with_context(|| format!("cannot read `{}`", path.display()))?;
+            .with_context(|| format!("cannot read `{}`", self.join(name).display()))?;
+        // The path is made only for a message: this runs once per file.
+        let path = || self.join(name);
         match FileType::from_raw_mode(st.st_mode as _) {
             FileType::RegularFile => Ok(st),
-            FileType::Symlink => Err(link_refused("read", &path)),
+            FileType::Symlink => Err(link_refused("read", &path())),
             FileType::Directory => Err(user(format!(
                 "`{}` is a directory, not a file",
-                path.display()
+                path().display()
             ))),
-            t => Err(not_regular(&path, t)),
+            t => Err(not_regular(&path(), t)),
         }
     }
 
@@ -332,6 +333,23 @@ impl Dir {
         bytes: &[u8],
         before_rename: impl FnOnce(&Path) -> io::Result<()>,
     ) -> Result<()> {
+        self.replace(name, bytes, true, before_rename)
+    }
+
+    /// [`Dir::write_atomic`] without waiting for the disk: for a file that
+    /// checks itself (the cache), where a crash may lose it but never
+    /// leaves a half-written file in its place.
+    pub fn write_atomic_unsynced(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        self.replace(name, bytes, false, |_| Ok(()))
+    }
+
+    fn replace(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        sync: bool,
+        before_rename: impl FnOnce(&Path) -> io::Result<()>,
+    ) -> Result<()> {
         self.expect_file_or_nothing(name)?;
         let path = self.join(name);
         let mode = match rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW) {
@@ -346,7 +364,7 @@ impl Dir {
         };
         let mut file = file;
         file.write_all(bytes)
-            .and_then(|()| file.sync_all())
+            .and_then(|()| if sync { file.sync_all() } else { Ok(()) })
             .and_then(|()| before_rename(&self.join(&tmp.name)))
             .with_context(|| format!("cannot write `{}`", path.display()))?;
         drop(file);
@@ -354,7 +372,9 @@ impl Dir {
             .map_err(io_err)
             .with_context(|| format!("cannot replace `{}`", path.display()))?;
         tmp.disarm();
-        let _ = rustix::fs::fsync(&self.fd);
+        if sync {
+            let _ = rustix::fs::fsync(&self.fd);
+        }
         Ok(())
     }
 
@@ -431,6 +451,14 @@ impl Regular {
             )));
         }
         Ok(Regular { file, meta, path })
+    }
+
+    /// Exactly `len` bytes from `offset` (an error when the file is shorter).
+    pub fn read_at(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+        use std::os::unix::fs::FileExt as _;
+        let mut bytes = vec![0; len];
+        self.file.read_exact_at(&mut bytes, offset)?;
+        Ok(bytes)
     }
 
     /// The bytes, refusing more than `max` by what is actually read.

@@ -201,7 +201,7 @@ impl Context {
     pub fn engagements_where(
         &self,
         ws: &Workspace,
-        want: &dyn Fn(&engagement::Summary) -> bool,
+        want: &crate::workspace::Want<'_>,
     ) -> Result<(Vec<engagement::Summary>, Vec<engagement::Engagement>)> {
         let selection = ws.load_where(true, want)?;
         if selection.problems.is_empty() {

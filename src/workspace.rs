@@ -13,8 +13,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::calendar::{Calendar, parse_weekday};
-use crate::engagement::cache::{Cache, Hit, Record, Stamp};
-use crate::engagement::load::{self as eload, Loaded};
+use crate::engagement::cache::{self, Cache, Hit, Record, Stamp};
+use crate::engagement::load as eload;
 use crate::engagement::ops::Actor;
 use crate::engagement::store::{self, Store};
 use crate::engagement::store::{Applied, Change};
@@ -24,6 +24,7 @@ use crate::fsx::Dir;
 use crate::git::{Found as GitFound, Pull, Push, Repo};
 use crate::playbook::{Catalog, Playbook, Source, builtin, load as pload};
 use crate::time::When;
+use rustix::fs::Stat;
 
 pub const FILE: &str = "ft.toml";
 pub const PLAYBOOK_DIR: &str = "playbooks";
@@ -388,42 +389,42 @@ impl Workspace {
     }
 
     /// The summary of every engagement, and in full only those `want`
-    /// accepts: a cached engagement that is not wanted is never decoded.
-    pub fn load_where(&self, save: bool, want: &dyn Fn(&Summary) -> bool) -> Result<Selection> {
+    /// accepts: a cached engagement that is not wanted is never read. The
+    /// files the cache cannot answer for are read and parsed on every core.
+    pub fn load_where(&self, save: bool, want: &Want<'_>) -> Result<Selection> {
         let mut cache = Cache::open(&self.root.join(".ft").join("cache"), self.fingerprint);
         let files = self.store.files()?;
-        let dir = self.store.open_dir()?;
+        let Some(dir) = self.store.open_dir()? else {
+            return Ok(Pass::new(0).finish());
+        };
+        // Never through a link, and refused unless a regular file. A file
+        // the cache answers for is only stat'ed, never opened.
+        let stats = stat_all(&dir, &files);
         let mut pass = Pass::new(files.len());
-        for (id, path) in files {
-            let (Some(dir), Ok(id)) = (&dir, id.as_ref()) else {
-                let e = id.err().unwrap_or_default();
-                pass.problems
-                    .push(
-                        Diagnostic::error(&path, (1, 1), "file-name", e).with_hint(Some(
+        let mut misses = Vec::new();
+        for ((id, path), stat) in files.into_iter().zip(stats) {
+            match (id, stat) {
+                (Ok(id), Some(Ok(st))) => {
+                    let stamp = Stamp::of_stat(&st);
+                    if let Some(miss) = pass.lookup(&mut cache, id, path, stamp, want) {
+                        misses.push(miss);
+                    }
+                }
+                (_, Some(Err(e))) => pass.problems.push(read_problem(&path, &e)),
+                (id, _) => pass.problems.push(
+                    Diagnostic::error(&path, (1, 1), "file-name", id.err().unwrap_or_default())
+                        .with_hint(Some(
                             "rename the file to a plain name such as `contoso-teams.toml`".into(),
                         )),
-                    );
-                continue;
-            };
-            // Never through a link, and refused unless a regular file. A file
-            // the cache answers for is only stat'ed, never opened.
-            let name = format!("{id}.toml");
-            match dir.stat_file(&name) {
-                Ok(st) => {
-                    let read = || {
-                        let file = dir.open_file(&name)?;
-                        Ok((Stamp::of(&file.meta), file.read_text(eload::MAX_BYTES)?))
-                    };
-                    let stamp = Stamp::of_stat(&st);
-                    pass.file(&mut cache, id, &path, stamp, read, &self.catalog, want);
-                }
-                Err(e) => pass.problems.push(read_problem(&path, &e)),
+                ),
             }
         }
+        let parsed = parse_all(&dir, &pass, &misses, &self.catalog, want);
+        pass.fill(misses, parsed);
         if save && (pass.must_save || cache.leftovers() > 0 || cache.worth_saving(&pass.racy)) {
             cache.save_records(&pass.records());
         }
-        Ok(pass.finish(want))
+        Ok(pass.finish())
     }
 
     /// Change one engagement under the workspace lock (see
@@ -518,18 +519,156 @@ fn read_problem(path: &Path, e: &anyhow::Error) -> Diagnostic {
     Diagnostic::error(path, (1, 1), "read", format!("{e:#}"))
 }
 
-/// One file's result, as the cache will keep it. A fresh result is boxed:
-/// on a warm run nearly every file is a (small) hit.
+/// Which engagements a command wants in full, from their summaries.
+pub type Want<'a> = dyn Fn(&Summary) -> bool + Sync + 'a;
+
+/// One file's result, as the cache will keep it.
 enum Outcome {
-    Fresh(Box<Loaded>),
+    /// Parsed in this pass: the engagement's summary and encoded bytes.
+    Fresh {
+        summary: Option<Summary>,
+        problems: Vec<Diagnostic>,
+        body: Vec<u8>,
+    },
     Cached(Hit),
+    /// To be read and parsed (see [`Pass::fill`]).
+    Pending,
+}
+
+/// A file the cache could not answer for: where its result goes in the
+/// pass, its id and path.
+struct Miss {
+    slot: usize,
+    path: PathBuf,
+}
+
+/// A file read and parsed: its stamp when read, its result as the cache
+/// keeps it, and the engagement itself when wanted.
+struct Parsed {
+    stamp: Stamp,
+    outcome: Outcome,
+    wanted: Option<Engagement>,
+}
+
+/// Read and parse one file the cache could not answer for.
+fn parse_one(
+    dir: &Dir,
+    id: &str,
+    path: &Path,
+    catalog: &Catalog,
+    want: &Want<'_>,
+) -> Result<Parsed> {
+    let file = dir.open_file(&format!("{id}.toml"))?;
+    // The stamp of what was read: the file may have changed since the stat.
+    let stamp = Stamp::of(&file.meta);
+    let text = file.read_text(eload::MAX_BYTES)?;
+    Ok(parsed(path, id, stamp, &text, catalog, want))
+}
+
+/// A file's text parsed, its engagement encoded for the cache.
+fn parsed(
+    path: &Path,
+    id: &str,
+    stamp: Stamp,
+    text: &str,
+    catalog: &Catalog,
+    want: &Want<'_>,
+) -> Parsed {
+    let loaded = eload::parse(path, id, text, catalog);
+    let mut body = Vec::new();
+    let summary = loaded.engagement.as_ref().map(|e| {
+        cache::encode(e, &mut body);
+        Summary::of(e)
+    });
+    let wanted = loaded
+        .engagement
+        .filter(|_| summary.as_ref().is_some_and(want));
+    Parsed {
+        stamp,
+        outcome: Outcome::Fresh {
+            summary,
+            problems: loaded.problems,
+            body,
+        },
+        wanted,
+    }
+}
+
+/// [`parse_one`] for every miss, in order, on every core for many.
+fn parse_all(
+    dir: &Dir,
+    pass: &Pass,
+    misses: &[Miss],
+    catalog: &Catalog,
+    want: &Want<'_>,
+) -> Vec<Result<Parsed>> {
+    on_threads(misses, 256, |part| {
+        part.iter()
+            .map(|m| parse_one(dir, &pass.results[m.slot].0, &m.path, catalog, want))
+            .collect()
+    })
+}
+
+/// The status of every file with a usable name, in order, on every core
+/// for many files: as git preloads its index, the `stat`s of a warm run
+/// are most of its time, and the kernel answers them side by side.
+fn stat_all(dir: &Dir, files: &[(Result<String, String>, PathBuf)]) -> Vec<Option<Result<Stat>>> {
+    on_threads(files, 1_000, |part| {
+        let mut name = String::new();
+        part.iter()
+            .map(|(id, _)| {
+                let id = id.as_ref().ok()?;
+                name.clear();
+                name.push_str(id);
+                name.push_str(".toml");
+                Some(dir.stat_file(&name))
+            })
+            .collect()
+    })
+}
+
+/// `work` over `items` in order: on one thread, or split over as many as
+/// the machine has cores when there are at least two `per_thread` each.
+fn on_threads<T: Sync, R: Send>(
+    items: &[T],
+    per_thread: usize,
+    work: impl Fn(&[T]) -> Vec<R> + Sync,
+) -> Vec<R> {
+    let threads = match items.len() / per_thread {
+        0 | 1 => 1,
+        most => std::thread::available_parallelism().map_or(1, |n| n.get().min(most)),
+    };
+    if threads == 1 {
+        return work(items);
+    }
+    let chunk = items.len().div_ceil(threads);
+    let work = &work;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || work(part)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }
 
 impl Outcome {
-    fn record(&self) -> Record<'_> {
+    fn record(&self) -> Option<Record<'_>> {
         match self {
-            Outcome::Fresh(l) => Record::Fresh(l),
-            Outcome::Cached(h) => Record::Cached(h),
+            Outcome::Fresh {
+                summary,
+                problems,
+                body,
+            } => Some(Record::Fresh {
+                summary: summary.as_ref(),
+                problems,
+                body,
+            }),
+            Outcome::Cached(h) => Some(Record::Cached(h)),
+            Outcome::Pending => None,
         }
     }
 }
@@ -550,7 +689,7 @@ impl Pass {
     fn records(&self) -> Vec<(&str, Stamp, Record<'_>)> {
         self.results
             .iter()
-            .map(|(id, stamp, r)| (id.as_str(), *stamp, r.record()))
+            .filter_map(|(id, stamp, r)| Some((id.as_str(), *stamp, r.record()?)))
             .collect()
     }
 
@@ -565,78 +704,82 @@ impl Pass {
     }
 
     /// Take one file from the cache when its entry for `stamp` can be
-    /// trusted (decoding the engagement only when wanted), else `read` it
-    /// (its stamp then, and its text) and parse it.
-    #[allow(clippy::too_many_arguments)]
-    fn file(
+    /// trusted (reading the engagement only when wanted); otherwise the
+    /// file is a miss, to be read and parsed.
+    fn lookup(
         &mut self,
         cache: &mut Cache,
-        id: &str,
-        path: &Path,
+        id: String,
+        path: PathBuf,
         stamp: Stamp,
-        read: impl FnOnce() -> Result<(Stamp, String)>,
-        catalog: &Catalog,
-        want: &dyn Fn(&Summary) -> bool,
-    ) {
-        match cache.hit(id, &stamp, path) {
+        want: &Want<'_>,
+    ) -> Option<Miss> {
+        match cache.hit(&id, &stamp, &path) {
             Ok(hit) => {
                 let wanted = hit.summary.as_ref().is_some_and(want);
-                match wanted.then(|| cache.engagement(&hit, path)) {
-                    Some(None) => self.must_save = true, // does not decode: read the file
-                    Some(Some(e)) => {
-                        self.wanted.push((self.results.len(), e));
-                        self.results
-                            .push((id.to_string(), stamp, Outcome::Cached(hit)));
-                        return;
-                    }
-                    None => {
-                        self.results
-                            .push((id.to_string(), stamp, Outcome::Cached(hit)));
-                        return;
+                match wanted.then(|| cache.engagement(&hit, &path)) {
+                    Some(None) => self.must_save = true, // damaged: read the file
+                    found => {
+                        if let Some(Some(e)) = found {
+                            self.wanted.push((self.results.len(), e));
+                        }
+                        self.results.push((id, stamp, Outcome::Cached(hit)));
+                        return None;
                     }
                 }
             }
             Err(true) => self.racy.push(stamp),
             Err(false) => self.must_save = true,
         }
-        // The stamp of what was read: the file may have changed since the stat.
-        match read() {
-            Ok((stamp, text)) => {
-                let loaded = eload::parse(path, id, &text, catalog);
-                self.results
-                    .push((id.to_string(), stamp, Outcome::Fresh(Box::new(loaded))));
+        let slot = self.results.len();
+        self.results.push((id, stamp, Outcome::Pending));
+        Some(Miss { slot, path })
+    }
+
+    /// Put the misses' results in their places.
+    fn fill(&mut self, misses: Vec<Miss>, parsed: Vec<Result<Parsed>>) {
+        let mut wanted = Vec::new();
+        for (miss, parsed) in misses.into_iter().zip(parsed) {
+            match parsed {
+                Ok(p) => {
+                    let (_, stamp, outcome) = &mut self.results[miss.slot];
+                    (*stamp, *outcome) = (p.stamp, p.outcome);
+                    wanted.extend(p.wanted.map(|e| (miss.slot, e)));
+                }
+                Err(e) => self.problems.push(read_problem(&miss.path, &e)),
             }
-            Err(e) => self.problems.push(read_problem(path, &e)),
+        }
+        if !wanted.is_empty() {
+            self.wanted.extend(wanted);
+            self.wanted.sort_by_key(|(slot, _)| *slot);
         }
     }
 
-    fn finish(self, want: &dyn Fn(&Summary) -> bool) -> Selection {
+    fn finish(self) -> Selection {
         let Pass {
             results,
             wanted,
             mut problems,
             ..
         } = self;
-        let mut wanted = wanted.into_iter().peekable();
         let mut summaries = Vec::with_capacity(results.len());
         let mut engagements = Vec::with_capacity(wanted.len());
-        for (i, (_, _, outcome)) in results.into_iter().enumerate() {
+        engagements.extend(wanted.into_iter().map(|(_, e)| e));
+        for (_, _, outcome) in results {
             match outcome {
-                Outcome::Fresh(loaded) => {
-                    problems.extend(loaded.problems);
-                    if let Some(e) = loaded.engagement {
-                        let summary = Summary::of(&e);
-                        if want(&summary) {
-                            engagements.push(e);
-                        }
-                        summaries.push(summary);
-                    }
+                Outcome::Fresh {
+                    summary,
+                    problems: p,
+                    ..
+                } => {
+                    problems.extend(p);
+                    summaries.extend(summary);
                 }
                 Outcome::Cached(hit) => {
                     problems.extend(hit.problems);
                     summaries.extend(hit.summary);
-                    engagements.extend(wanted.next_if(|(w, _)| *w == i).map(|(_, e)| e));
                 }
+                Outcome::Pending => {}
             }
         }
         Selection {
@@ -964,22 +1107,22 @@ mod index_tests {
     }
 
     /// One pass over `files` (id, text, version) through the cache at `path`, saved after.
-    fn pass(
-        path: &Path,
-        files: &[(String, String, i128)],
-        want: &dyn Fn(&Summary) -> bool,
-    ) -> Selection {
+    fn pass(path: &Path, files: &[(String, String, i128)], want: &Want<'_>) -> Selection {
         let catalog = catalog();
         let mut cache = Cache::open(path, 7);
         let mut pass = Pass::new(files.len());
+        let (mut misses, mut parsed) = (Vec::new(), Vec::new());
         for (i, (id, text, version)) in files.iter().enumerate() {
             let file = Path::new("/ws/engagements").join(format!("{id}.toml"));
             let stamp = stamp(text, i, *version);
-            let read = || Ok((stamp, text.clone()));
-            pass.file(&mut cache, id, &file, stamp, read, &catalog, want);
+            if let Some(miss) = pass.lookup(&mut cache, id.clone(), file.clone(), stamp, want) {
+                misses.push(miss);
+                parsed.push(Ok(super::parsed(&file, id, stamp, text, &catalog, want)));
+            }
         }
+        pass.fill(misses, parsed);
         cache.save_records(&pass.records());
-        pass.finish(want)
+        pass.finish()
     }
 
     fn files(specs: &[Spec], version: i128) -> Vec<(String, String, i128)> {

@@ -394,6 +394,17 @@ fn a_damaged_cache_is_discarded_and_rebuilt() {
         let got = ft(&ws, &["list", "--all", "--format", "json"]).ok().stdout;
         assert_eq!(got, want, "byte {at} flipped: the answer must not change");
     }
+    // A damaged engagement is read from its file again, and the cache rebuilt.
+    let mut bytes = good.clone();
+    bytes[at] ^= 1;
+    std::fs::write(&cache, &bytes).unwrap();
+    ft(&ws, &["list", "--all", "--format", "json"]).ok();
+    let rebuilt = std::fs::read(&cache).unwrap();
+    assert_ne!(rebuilt, bytes, "the damaged cache is rewritten");
+    assert!(
+        rebuilt.windows(name.len()).any(|w| w == name),
+        "with the engagement as its file has it"
+    );
 }
 
 /// Finding: SIGKILL left `engagements/.ft-*.tmp` files that were never removed.

@@ -7,17 +7,20 @@
 //! whose file changed within [`RACY_NS`] of the cache being written is never
 //! trusted, so an edit inside the file system's timestamp granularity is
 //! always seen. The cache is written atomically, may be deleted at any time,
-//! and any problem reading it just means parsing the files. A checksum of
-//! the whole body is checked before anything in it is used, so a damaged
-//! cache (a flipped bit that still decodes) is discarded and rebuilt rather
-//! than misread.
+//! and any problem reading it just means parsing the files.
 //!
-//! The file holds an index, then the entries' engagements one after another.
-//! The index gives each entry its stamp, its problems, a [`Summary`] (id,
-//! playbook, status, who holds which role) and where its engagement lies, so
-//! a command that needs a few engagements (`ft next` needs those where the
-//! person holds a role) decodes the index and those few only, and a save
-//! copies the others' bytes unchanged.
+//! The file holds a header (magic, the index's length and checksum), the
+//! index, then the entries' engagements one after another. The index gives
+//! each entry its stamp, its problems, a [`Summary`] (id, playbook, status,
+//! who holds which role) and where its engagement lies with that
+//! engagement's own checksum. A run reads the header and the index only,
+//! checks the index's checksum before using anything in it, and reads an
+//! engagement from the file when it is wanted (`ft next` needs those where
+//! the person holds a role), checking it against its checksum: a damaged
+//! index means no cache at all, a damaged engagement means that file is
+//! parsed again, and either way the cache is rewritten. Nothing damaged is
+//! ever misread as an answer. A save copies the kept engagements' bytes
+//! unchanged.
 
 use std::fs::Metadata;
 use std::path::{Path, PathBuf};
@@ -28,45 +31,29 @@ use serde::{Deserialize, Serialize};
 use super::load::Loaded;
 use super::{Engagement, Summary};
 use crate::error::Diagnostic;
+use crate::fsx::Regular;
 
-const MAGIC: &[u8; 8] = b"ftcache4";
+const MAGIC: &[u8; 8] = b"ftcache5";
+/// Magic, index length (u64) and index checksum (u32), little-endian.
+const HEADER: usize = 20;
 /// A larger cache is ignored (and rewritten): reads are bounded.
-const MAX_BYTES: usize = 1 << 30;
+const MAX_BYTES: u64 = 1 << 30;
+/// After this many engagements read one by one, the rest are read at once.
+const SINGLE_READS: usize = 64;
 
-/// The checksum of a cache body. Any change of the hash function between
-/// builds only means one rebuild.
-fn checksum(body: &[u8]) -> [u8; 8] {
-    use std::hash::Hasher as _;
-    let mut h = std::hash::DefaultHasher::new();
-    h.write(body);
-    h.finish().to_le_bytes()
+/// The checksum of an index or an engagement's bytes.
+fn checksum(bytes: &[u8]) -> u32 {
+    crc32fast::hash(bytes)
 }
 
-/// The cache body of `bytes` if the magic and the checksum are right.
-fn verified(bytes: &[u8]) -> Option<&[u8]> {
-    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
-    let (sum, body) = rest.split_at_checked(8)?;
-    (sum == checksum(body)).then_some(body)
+/// Where an engagement lies among the bodies, and its checksum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Body {
+    start: u64,
+    len: u64,
+    sum: u32,
 }
 
-/// `body` framed as a cache file (magic and checksum), for fuzzing what
-/// lies behind the checksum.
-#[doc(hidden)]
-pub fn framed(body: &[u8]) -> Vec<u8> {
-    let mut bytes = MAGIC.to_vec();
-    bytes.extend_from_slice(&checksum(body));
-    bytes.extend_from_slice(body);
-    bytes
-}
-
-/// `.ft/cache` read through the workspace root without following links.
-fn read(path: &Path) -> Option<Vec<u8>> {
-    let dir = path.parent()?;
-    let (root, name) = crate::fsx::split(dir).ok()?;
-    let ft = crate::fsx::Dir::open(root).ok()?.sub(name).ok()??;
-    let file = ft.open_file(path.file_name()?.to_str()?).ok()?;
-    file.read_bytes(MAX_BYTES).ok()
-}
 /// Entries modified this close to the cache's writing are re-read.
 pub const RACY_NS: i128 = 2_000_000_000;
 
@@ -81,31 +68,13 @@ pub struct Stamp {
 
 impl Stamp {
     pub fn of(meta: &Metadata) -> Stamp {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt as _;
-            Stamp {
-                size: meta.len(),
-                mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
-                ctime_ns: i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
-                ino: meta.ino(),
-                dev: meta.dev(),
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let nanos = |t: std::io::Result<SystemTime>| {
-                t.ok()
-                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_nanos() as i128)
-            };
-            Stamp {
-                size: meta.len(),
-                mtime_ns: nanos(meta.modified()),
-                ctime_ns: nanos(meta.created()),
-                ino: 0,
-                dev: 0,
-            }
+        use std::os::unix::fs::MetadataExt as _;
+        Stamp {
+            size: meta.len(),
+            mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+            ctime_ns: i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+            ino: meta.ino(),
+            dev: meta.dev(),
         }
     }
 
@@ -127,41 +96,51 @@ impl Stamp {
     }
 }
 
+/// What the index keeps of an entry after its stamp, as written.
 #[derive(Serialize)]
-struct EntryRef<'a> {
-    name: &'a str,
-    stamp: Stamp,
+struct FieldsRef<'a> {
     summary: Option<&'a Summary>,
     #[serde(serialize_with = "problems::serialize")]
     problems: &'a [Diagnostic],
-    /// Where the engagement lies among the bodies: start and length.
-    body: (usize, usize),
+    body: Option<Body>,
 }
 
+/// [`FieldsRef`] as read back.
 #[derive(Deserialize)]
-struct Entry {
-    name: String,
-    stamp: Stamp,
+struct Fields {
     summary: Option<Summary>,
     #[serde(deserialize_with = "problems::deserialize")]
     problems: Vec<Diagnostic>,
-    body: (usize, usize),
+    body: Option<Body>,
 }
 
 /// A cached entry whose file is unchanged: its summary and problems, and
-/// where its engagement lies, decoded by [`Cache::engagement`] only when
-/// it is wanted.
+/// where its engagement lies, read by [`Cache::engagement`] only when it
+/// is wanted.
 pub struct Hit {
     pub summary: Option<Summary>,
     pub problems: Vec<Diagnostic>,
-    body: (usize, usize),
+    body: Option<Body>,
 }
 
-/// What [`Cache::save_records`] writes for one file: a fresh result, or a
-/// hit whose engagement's bytes are copied as they are.
+/// What [`Cache::save_records`] writes for one file: a fresh result (its
+/// engagement already encoded by [`encode`]), or a hit whose engagement's
+/// bytes are copied as they are.
 pub enum Record<'a> {
-    Fresh(&'a Loaded),
+    Fresh {
+        summary: Option<&'a Summary>,
+        problems: &'a [Diagnostic],
+        body: &'a [u8],
+    },
     Cached(&'a Hit),
+}
+
+/// An engagement as the cache keeps it, appended to `out`.
+pub fn encode(e: &Engagement, out: &mut Vec<u8>) {
+    let start = out.len();
+    if postcard::to_io(e, &mut *out).is_err() {
+        out.truncate(start);
+    }
 }
 
 /// Diagnostics with every field written. `Diagnostic` leaves out an absent
@@ -211,29 +190,33 @@ mod problems {
     }
 }
 
-#[derive(Serialize)]
-struct IndexRef<'a> {
+/// The start of the index: what it was built for, when, and how many
+/// entries follow (each a name and its fields, sorted by name).
+#[derive(Serialize, Deserialize)]
+struct Head {
     fingerprint: u64,
     built_ns: i128,
-    entries: Vec<EntryRef<'a>>,
-}
-
-#[derive(Deserialize)]
-struct Index {
-    fingerprint: u64,
-    built_ns: i128,
-    entries: Vec<Entry>,
+    entries: u64,
 }
 
 pub struct Cache {
     path: PathBuf,
     fingerprint: u64,
     built_ns: i128,
-    /// The whole cache file, verified; engagements lie from `bodies_at` on.
-    bytes: Vec<u8>,
-    bodies_at: usize,
-    /// Entries sorted by name, consumed in order by [`Cache::hit`].
-    entries: std::iter::Peekable<std::vec::IntoIter<Entry>>,
+    /// The verified index; entries are read from `at` on, in order, by
+    /// [`Cache::hit`].
+    index: Vec<u8>,
+    at: usize,
+    /// Entries not yet read, and where the last name read lies in `index`.
+    remaining: u64,
+    last: std::ops::Range<usize>,
+    /// The open cache file, and where its engagements lie in it.
+    file: Option<Regular>,
+    bodies_at: u64,
+    bodies_len: u64,
+    /// Every engagement's bytes, once they are read at once.
+    bodies: Option<Vec<u8>>,
+    reads: usize,
     leftovers: usize,
 }
 
@@ -243,16 +226,76 @@ fn now_ns() -> i128 {
         .map_or(0, |d| d.as_nanos() as i128)
 }
 
+/// `.ft/cache` opened through the workspace root without following links.
+fn open_file(path: &Path) -> Option<Regular> {
+    let dir = path.parent()?;
+    let (root, name) = crate::fsx::split(dir).ok()?;
+    let ft = crate::fsx::Dir::open(root).ok()?.sub(name).ok()??;
+    ft.open_file(path.file_name()?.to_str()?).ok()
+}
+
+/// A cache file holding `index` (its checksum made right) and `bodies`,
+/// for fuzzing what lies behind the checksum.
+#[doc(hidden)]
+pub fn framed(index: &[u8], bodies: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(HEADER + index.len() + bodies.len());
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&(index.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(&checksum(index).to_le_bytes());
+    bytes.extend_from_slice(index);
+    bytes.extend_from_slice(bodies);
+    bytes
+}
+
+/// The verified index of a cache file `len` bytes long whose first bytes
+/// (at least the header) are `start`; `more` reads the rest of it.
+fn index_of(
+    start: &[u8],
+    len: u64,
+    more: impl FnOnce(u64, usize) -> Option<Vec<u8>>,
+) -> Option<Vec<u8>> {
+    let rest = start.strip_prefix(MAGIC.as_slice())?;
+    let index_len = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
+    let sum = u32::from_le_bytes(rest.get(8..12)?.try_into().ok()?);
+    if len > MAX_BYTES || index_len > len - HEADER as u64 {
+        return None;
+    }
+    let index_len = usize::try_from(index_len).ok()?;
+    let index = match start.get(HEADER..HEADER + index_len) {
+        Some(index) => index.to_vec(),
+        None => more(HEADER as u64, index_len)?,
+    };
+    (checksum(&index) == sum).then_some(index)
+}
+
 impl Cache {
     /// Open the cache; a missing, unreadable, foreign or outdated one is empty.
     pub fn open(path: &Path, fingerprint: u64) -> Cache {
-        Cache::empty(path, fingerprint).load(read(path).unwrap_or_default())
+        let cache = Cache::empty(path, fingerprint);
+        let Some(file) = open_file(path) else {
+            return cache;
+        };
+        let len = file.meta.len();
+        let Some(header) = file.read_at(0, HEADER).ok() else {
+            return cache;
+        };
+        let more = |at, n| file.read_at(at, n).ok();
+        match index_of(&header, len, more) {
+            Some(index) => cache.load(index, len, Some(file)),
+            None => cache,
+        }
     }
 
-    /// The cache held in `bytes` (what `.ft/cache` holds); anything
-    /// damaged, foreign or outdated is an empty cache.
+    /// The cache held in `bytes` (what `.ft/cache` holds); anything damaged, foreign or outdated is an empty cache.
     pub fn from_bytes(path: &Path, fingerprint: u64, bytes: &[u8]) -> Cache {
-        Cache::empty(path, fingerprint).load(bytes.to_vec())
+        let cache = Cache::empty(path, fingerprint);
+        let Some(index) = index_of(bytes, bytes.len() as u64, |_, _| None) else {
+            return cache;
+        };
+        let mut cache = cache.load(index, bytes.len() as u64, None);
+        let at = usize::try_from(cache.bodies_at).unwrap_or(usize::MAX);
+        cache.bodies = bytes.get(at..).map(<[u8]>::to_vec);
+        cache
     }
 
     fn empty(path: &Path, fingerprint: u64) -> Cache {
@@ -260,38 +303,60 @@ impl Cache {
             path: path.to_path_buf(),
             fingerprint,
             built_ns: 0,
-            bytes: Vec::new(),
+            index: Vec::new(),
+            at: 0,
+            remaining: 0,
+            last: 0..0,
+            file: None,
             bodies_at: 0,
-            entries: Vec::new().into_iter().peekable(),
+            bodies_len: 0,
+            bodies: None,
+            reads: 0,
             leftovers: 0,
         }
     }
 
-    fn load(mut self, bytes: Vec<u8>) -> Cache {
-        let Some(body) = verified(&bytes) else {
+    fn load(mut self, index: Vec<u8>, len: u64, file: Option<Regular>) -> Cache {
+        let Ok((head, rest)) = postcard::take_from_bytes::<Head>(&index) else {
             return self;
         };
-        let Ok((index, bodies)) = postcard::take_from_bytes::<Index>(body) else {
-            return self;
-        };
-        let inside = |e: &Entry| {
-            e.body
-                .0
-                .checked_add(e.body.1)
-                .is_some_and(|end| end <= bodies.len())
-        };
-        if index.fingerprint != self.fingerprint || !index.entries.iter().all(inside) {
+        if head.fingerprint != self.fingerprint {
             return self;
         }
-        self.built_ns = index.built_ns;
-        self.bodies_at = bytes.len() - bodies.len();
-        let mut entries = index.entries;
-        if !entries.is_sorted_by(|a, b| a.name <= b.name) {
-            entries.sort_by(|a, b| a.name.cmp(&b.name));
-        }
-        self.entries = entries.into_iter().peekable();
-        self.bytes = bytes;
+        self.built_ns = head.built_ns;
+        self.remaining = head.entries;
+        self.at = index.len() - rest.len();
+        self.bodies_at = HEADER as u64 + index.len() as u64;
+        self.bodies_len = len - self.bodies_at;
+        self.index = index;
+        self.file = file;
         self
+    }
+
+    /// The next entry's name and fields (undecoded), and where the entry
+    /// after it starts; `None` at the end, or where the index is not in
+    /// name order (then the rest is not trusted).
+    fn peek(&self) -> Option<(&str, &[u8], usize)> {
+        if self.remaining == 0 {
+            return None;
+        }
+        let (entry, rest) =
+            postcard::take_from_bytes::<(&str, &[u8])>(self.index.get(self.at..)?).ok()?;
+        let last = self.index.get(self.last.clone())?;
+        (self.last.is_empty() || last < entry.0.as_bytes()).then_some((
+            entry.0,
+            entry.1,
+            self.index.len() - rest.len(),
+        ))
+    }
+
+    /// Move past the entry [`Cache::peek`] gave.
+    fn advance(&mut self, name_len: usize, next: usize, fields_len: usize) {
+        // The name lies just before the fields, which end where the next entry starts.
+        let name_end = next - fields_len - varint_len(fields_len as u64);
+        self.last = name_end - name_len..name_end;
+        self.at = next;
+        self.remaining -= 1;
     }
 
     /// The cached entry for a file, if its stamp matches and it was settled
@@ -299,42 +364,88 @@ impl Cache {
     /// too recent to trust.
     pub fn hit(&mut self, name: &str, stamp: &Stamp, path: &Path) -> Result<Hit, bool> {
         // Files are asked for in name order, so walk the sorted entries alongside.
-        while self.entries.peek().is_some_and(|e| e.name.as_str() < name) {
-            self.entries.next();
-            self.leftovers += 1;
-        }
-        let entry = self.entries.next_if(|e| e.name == name).ok_or(false)?;
-        if entry.stamp != *stamp {
+        let fields = loop {
+            let (found, fields, next) = self.peek().ok_or(false)?;
+            let (found_len, fields_len) = (found.len(), fields.len());
+            match found.cmp(name) {
+                std::cmp::Ordering::Greater => return Err(false),
+                std::cmp::Ordering::Less => {
+                    self.advance(found_len, next, fields_len);
+                    self.leftovers += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    let start = next - fields_len;
+                    self.advance(found_len, next, fields_len);
+                    break start..next;
+                }
+            }
+        };
+        let bytes = &self.index[fields];
+        let (cached, rest) = postcard::take_from_bytes::<Stamp>(bytes).map_err(|_| false)?;
+        if cached != *stamp {
             return Err(false);
         }
-        if !entry.stamp.settled_before(self.built_ns) {
+        if !cached.settled_before(self.built_ns) {
             return Err(true);
         }
-        let mut summary = entry.summary;
+        let Fields {
+            mut summary,
+            mut problems,
+            body,
+        } = postcard::from_bytes(rest).map_err(|_| false)?;
         if let Some(s) = &mut summary {
             s.path = path.to_path_buf();
         }
-        let mut problems = entry.problems;
         for d in &mut problems {
             d.path = path.to_path_buf();
         }
         Ok(Hit {
             summary,
             problems,
-            body: entry.body,
+            body,
         })
     }
 
-    fn body(&self, hit: &Hit) -> &[u8] {
-        let start = self.bodies_at + hit.body.0;
-        &self.bytes[start..start + hit.body.1]
+    /// A hit's engagement's bytes, checked against its checksum.
+    fn body(&mut self, body: &Body) -> Option<Vec<u8>> {
+        let end = body.start.checked_add(body.len)?;
+        if end > self.bodies_len {
+            return None;
+        }
+        if self.bodies.is_none() && self.reads >= SINGLE_READS {
+            self.read_bodies();
+        }
+        let bytes = match &self.bodies {
+            Some(all) => all
+                .get(usize::try_from(body.start).ok()?..usize::try_from(end).ok()?)?
+                .to_vec(),
+            None => {
+                self.reads += 1;
+                let len = usize::try_from(body.len).ok()?;
+                self.file
+                    .as_ref()?
+                    .read_at(self.bodies_at + body.start, len)
+                    .ok()?
+            }
+        };
+        (checksum(&bytes) == body.sum).then_some(bytes)
     }
 
-    /// Decode a hit's engagement, at `path`; `None` when it has none or it
-    /// does not decode (then the file must be read).
-    pub fn engagement(&self, hit: &Hit, path: &Path) -> Option<Engagement> {
+    /// Read every engagement's bytes at once (an empty set when that fails).
+    fn read_bodies(&mut self) {
+        let all = usize::try_from(self.bodies_len).ok().and_then(|len| {
+            let file = self.file.as_ref()?;
+            file.read_at(self.bodies_at, len).ok()
+        });
+        self.bodies = Some(all.unwrap_or_default());
+    }
+
+    /// Read a hit's engagement, at `path`; `None` when it has none or it is
+    /// damaged (then the file must be read).
+    pub fn engagement(&mut self, hit: &Hit, path: &Path) -> Option<Engagement> {
         hit.summary.as_ref()?;
-        let mut e: Engagement = postcard::from_bytes(self.body(hit)).ok()?;
+        let bytes = self.body(hit.body.as_ref()?)?;
+        let mut e: Engagement = postcard::from_bytes(&bytes).ok()?;
         e.path = path.to_path_buf();
         Some(e)
     }
@@ -352,23 +463,47 @@ impl Cache {
         })
     }
 
-    /// Entries for files that were not asked for (deleted since).
+    /// Entries for files that were not asked for (deleted since), or an
+    /// index that could not be read to its end.
     pub fn leftovers(&mut self) -> usize {
-        self.leftovers + self.entries.by_ref().count()
+        while let Some((name, fields, next)) = self.peek() {
+            let (name_len, fields_len) = (name.len(), fields.len());
+            self.advance(name_len, next, fields_len);
+            self.leftovers += 1;
+        }
+        let unread = usize::try_from(self.remaining).unwrap_or(usize::MAX);
+        self.leftovers.saturating_add(unread)
     }
 
     /// Write the cache for these results, atomically; failures are ignored
     /// (a read-only workspace simply has no cache).
-    pub fn save(&self, results: &[(String, Stamp, &Loaded)]) {
+    pub fn save(&mut self, results: &[(String, Stamp, &Loaded)]) {
+        let mut bodies = Vec::new();
+        let mut fresh = Vec::with_capacity(results.len());
+        for (_, _, l) in results {
+            let start = bodies.len();
+            if let Some(e) = &l.engagement {
+                encode(e, &mut bodies);
+            }
+            fresh.push((l.engagement.as_ref().map(Summary::of), start..bodies.len()));
+        }
         let records: Vec<(&str, Stamp, Record)> = results
             .iter()
-            .map(|(n, s, l)| (n.as_str(), *s, Record::Fresh(l)))
+            .zip(&fresh)
+            .map(|((n, s, l), (summary, body))| {
+                let record = Record::Fresh {
+                    summary: summary.as_ref(),
+                    problems: &l.problems,
+                    body: &bodies[body.clone()],
+                };
+                (n.as_str(), *s, record)
+            })
             .collect();
         self.save_records(&records);
     }
 
     /// [`Cache::save`] for fresh results and hits alike.
-    pub fn save_records(&self, results: &[(&str, Stamp, Record)]) {
+    pub fn save_records(&mut self, results: &[(&str, Stamp, Record)]) {
         let Some(bytes) = self.encode(results) else {
             return;
         };
@@ -379,54 +514,72 @@ impl Cache {
             return;
         };
         if let Ok(ft) = crate::engagement::store::private_dir(dir) {
-            let _ = ft.write_atomic(name, &bytes);
+            // The cache checks itself: a crash may lose it, never mislead.
+            let _ = ft.write_atomic_unsynced(name, &bytes);
         }
     }
 
-    /// The cache file for these results: magic, checksum, index, bodies.
-    fn encode(&self, results: &[(&str, Stamp, Record)]) -> Option<Vec<u8>> {
-        let mut bodies = Vec::new();
-        let mut summaries = Vec::with_capacity(results.len());
-        let mut spans = Vec::with_capacity(results.len());
-        for (_, _, record) in results {
-            let start = bodies.len();
-            let summary = match record {
-                Record::Fresh(l) => l.engagement.as_ref().map(|e| {
-                    bodies.extend(postcard::to_stdvec(e).ok().unwrap_or_default());
-                    std::borrow::Cow::Owned(Summary::of(e))
-                }),
-                Record::Cached(hit) => {
-                    bodies.extend_from_slice(self.body(hit));
-                    hit.summary.as_ref().map(std::borrow::Cow::Borrowed)
-                }
-            };
-            summaries.push(summary);
-            spans.push((start, bodies.len() - start));
+    /// The cache file for these results: header, index, bodies.
+    fn encode(&mut self, results: &[(&str, Stamp, Record)]) -> Option<Vec<u8>> {
+        let mut order: Vec<usize> = (0..results.len()).collect();
+        if !results.is_sorted_by(|a, b| a.0 < b.0) {
+            order.sort_by(|a, b| results[*a].0.cmp(results[*b].0));
+            order.dedup_by(|a, b| results[*a].0 == results[*b].0);
         }
-        let index = IndexRef {
+        if results.iter().any(|r| matches!(r.2, Record::Cached(_))) && self.bodies.is_none() {
+            self.read_bodies();
+        }
+        let old = self.bodies.as_deref().unwrap_or_default();
+        let mut index = postcard::to_stdvec(&Head {
             fingerprint: self.fingerprint,
             built_ns: now_ns(),
-            entries: results
-                .iter()
-                .zip(&summaries)
-                .zip(spans)
-                .map(|(((name, stamp, record), summary), body)| EntryRef {
-                    name,
-                    stamp: *stamp,
-                    summary: summary.as_deref(),
-                    problems: match record {
-                        Record::Fresh(l) => &l.problems,
-                        Record::Cached(hit) => &hit.problems,
-                    },
+            entries: order.len() as u64,
+        })
+        .ok()?;
+        let mut bodies = Vec::new();
+        for &i in &order {
+            let (name, stamp, record) = &results[i];
+            let (summary, problems, body) = match record {
+                Record::Fresh {
+                    summary,
+                    problems,
                     body,
-                })
-                .collect(),
-        };
-        let mut body = postcard::to_stdvec(&index).ok()?;
-        body.extend_from_slice(&bodies);
-        let bytes = framed(&body);
+                } => {
+                    let at = bodies.len() as u64;
+                    bodies.extend_from_slice(body);
+                    let body = summary.is_some().then(|| Body {
+                        start: at,
+                        len: body.len() as u64,
+                        sum: checksum(body),
+                    });
+                    (*summary, *problems, body)
+                }
+                Record::Cached(hit) => {
+                    let body = hit.body.and_then(|b| {
+                        let from = usize::try_from(b.start).ok()?;
+                        let bytes = old.get(from..from + usize::try_from(b.len).ok()?)?;
+                        let at = bodies.len() as u64;
+                        bodies.extend_from_slice(bytes);
+                        Some(Body { start: at, ..b })
+                    });
+                    (hit.summary.as_ref(), hit.problems.as_slice(), body)
+                }
+            };
+            let mut fields = postcard::to_stdvec(stamp).ok()?;
+            postcard::to_io(
+                &FieldsRef {
+                    summary,
+                    problems,
+                    body,
+                },
+                &mut fields,
+            )
+            .ok()?;
+            postcard::to_io(&(*name, fields.as_slice()), &mut index).ok()?;
+        }
+        let bytes = framed(&index, &bodies);
         // A larger cache would not be read back.
-        (bytes.len() <= MAX_BYTES).then_some(bytes)
+        (bytes.len() as u64 <= MAX_BYTES).then_some(bytes)
     }
 
     /// Would writing the cache now make an entry trusted that is not yet?
@@ -436,6 +589,11 @@ impl Cache {
             .iter()
             .any(|s| !s.settled_before(self.built_ns) && s.settled_before(now))
     }
+}
+
+/// The length of `n` as a postcard varint.
+fn varint_len(n: u64) -> usize {
+    (64 - n.max(1).leading_zeros() as usize).div_ceil(7)
 }
 
 #[cfg(test)]
@@ -695,25 +853,81 @@ mod tests {
         );
     }
 
-    /// Every single-bit flip anywhere in the cache is detected: the damaged
-    /// cache is empty (everything is read again), never a wrong answer.
+    /// Every single-bit flip anywhere in the cache is detected: a damaged
+    /// header or index empties the cache, a damaged engagement is a miss
+    /// for its file alone; never a wrong answer.
     #[test]
-    fn a_flipped_bit_anywhere_discards_the_cache() {
+    fn a_flipped_bit_anywhere_is_detected() {
         let f = fixture();
         let good = std::fs::read(&f.path).unwrap();
+        let index_end =
+            HEADER + usize::try_from(u64::from_le_bytes(good[8..16].try_into().unwrap())).unwrap();
+        let take = |cache: &mut Cache| {
+            let b = cache.take("b", &f.old, Path::new("b.toml"));
+            let c = cache.take("c", &f.old, Path::new("c.toml"));
+            (b, c)
+        };
+        let mut missed_c = 0;
         for i in 0..good.len() {
             for bit in [0, 3, 7] {
                 let mut bytes = good.clone();
                 bytes[i] ^= 1 << bit;
                 std::fs::write(&f.path, &bytes).unwrap();
-                let mut cache = Cache::open(&f.path, 42);
-                assert!(
-                    cache.take("b", &f.old, Path::new("b.toml")).is_err()
-                        && cache.take("c", &f.old, Path::new("c.toml")).is_err(),
-                    "byte {i} bit {bit} flipped: the cache must be discarded"
-                );
+                let (b, c) = take(&mut Cache::open(&f.path, 42));
+                if i < index_end {
+                    assert!(
+                        b.is_err() && c.is_err(),
+                        "byte {i} bit {bit} flipped: the index is discarded"
+                    );
+                    continue;
+                }
+                // In the engagements: the damaged one is read again, the others answer.
+                let b = b.expect("`b` has no engagement to damage");
+                assert_eq!(b.problems[0].message, "cached problem");
+                match c {
+                    Ok(c) => assert_eq!(c.engagement.unwrap().customer, "Cached"),
+                    Err(_) => missed_c += 1,
+                }
             }
         }
+        assert!(missed_c > 0, "some flips fall in `c`'s engagement");
+        std::fs::write(&f.path, &good).unwrap();
+        let (b, c) = take(&mut Cache::open(&f.path, 42));
+        assert!(b.is_ok() && c.is_ok(), "the undamaged cache answers");
+    }
+
+    /// Past a few engagements read one by one, the rest are read at once:
+    /// both ways give the same engagements, and damage is caught either way.
+    #[test]
+    fn engagements_read_one_by_one_or_at_once_are_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache");
+        let old = stamp(60 * SECOND, 1);
+        let n = SINGLE_READS * 2;
+        let names: Vec<String> = (0..n).map(|i| format!("e{i:03}")).collect();
+        let all: Vec<Loaded> = names.iter().map(|n| loaded(n)).collect();
+        let results: Vec<(String, Stamp, &Loaded)> = names
+            .iter()
+            .zip(&all)
+            .map(|(n, l)| (n.clone(), old, l))
+            .collect();
+        Cache::open(&path, 1).save(&results);
+        let mut bytes = std::fs::read(&path).unwrap();
+        // Damage the last engagement, which is read with the rest at once.
+        let last = bytes.len() - 2;
+        bytes[last] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        let mut cache = Cache::open(&path, 1);
+        for (i, name) in names.iter().enumerate() {
+            let got = cache.take(name, &old, Path::new("x.toml"));
+            if i + 1 == n {
+                assert!(got.is_err(), "the damaged engagement is not used");
+            } else {
+                let e = got.unwrap().engagement.unwrap();
+                assert_eq!(e.customer, *name, "engagement {i}");
+            }
+        }
+        assert!(cache.bodies.is_some(), "the later ones were read at once");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::path::Path;
 use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
+use toml::de::{DeString, DeTable, DeValue};
 use toml::value::Datetime;
 
 use super::{
@@ -394,7 +395,18 @@ pub fn parse(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Loaded {
     if let Some(line) = conflict_marker_line(text) {
         return fail(conflict_diagnostic(path, line));
     }
-    let raw: RawEngagement = match toml::from_str(text) {
+    let mut checker = Checker {
+        path,
+        text,
+        problems: Vec::new(),
+    };
+    // One parse: the keys are checked on the parsed table, which is then
+    // deserialized.
+    let parsed = toml::de::DeTable::parse(text).and_then(|table| {
+        checker.unknown_keys(table.get_ref());
+        RawEngagement::deserialize(toml::de::Deserializer::from(table))
+    });
+    let raw: RawEngagement = match parsed {
         Ok(raw) => raw,
         Err(e) => {
             let at = e.span().map_or((1, 1), |s| line_col(text, s.start));
@@ -424,12 +436,6 @@ pub fn parse(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Loaded {
             };
         }
     };
-    let mut checker = Checker {
-        path,
-        text,
-        problems: Vec::new(),
-    };
-    checker.unknown_keys();
     checker.engagement(id, raw, catalog)
 }
 
@@ -573,6 +579,33 @@ const TASK_KEYS: [&str; 5] = ["done", "skipped", "reason", "forced", "note"];
 /// The keys of a `[team]` entry in its long form.
 const MEMBER_KEYS: [&str; 2] = ["person", "since"];
 
+type Key<'t, 'i> = &'t Spanned<DeString<'i>>;
+
+/// A parsed table's entries in the order they are written.
+fn keys<'t, 'i>(
+    table: &'t DeTable<'i>,
+) -> impl Iterator<Item = (Key<'t, 'i>, &'t Spanned<DeValue<'i>>)> {
+    let mut all: Vec<_> = table.iter().collect();
+    all.sort_by_key(|(k, _)| k.span().start);
+    all.into_iter()
+}
+
+fn get<'t, 'i>(
+    table: &'t DeTable<'i>,
+    key: &str,
+) -> Option<(Key<'t, 'i>, &'t Spanned<DeValue<'i>>)> {
+    table.iter().find(|(k, _)| k.get_ref() == key)
+}
+
+/// Whether the key ending at `end` is given a value (`key = ...`), not a
+/// table's header (`[key]`) or the start of a dotted key.
+fn assigned(text: &str, end: usize) -> bool {
+    text.get(end..).is_some_and(|rest| {
+        rest.trim_start_matches([' ', '\t', '"', '\''])
+            .starts_with('=')
+    })
+}
+
 struct Checker<'a> {
     path: &'a Path,
     text: &'a str,
@@ -582,34 +615,25 @@ struct Checker<'a> {
 impl Checker<'_> {
     /// Warn about keys in the tables `ft` owns that it does not know (a
     /// misspelt `sucess_owner` would otherwise leave DIBS missing without a
-    /// word); they are kept on edits all the same.
-    fn unknown_keys(&mut self) {
-        let Ok(doc) = toml_edit::Document::parse(self.text) else {
-            return;
-        };
-        let root = doc.as_table();
-        for (key, item) in root.iter() {
-            if !TOP_KEYS.contains(&key) && item.is_value() {
-                self.unknown_key(root.key(key), key, &TOP_KEYS, "at the top level");
+    /// word); they are kept on edits all the same. A table of one's own
+    /// (`[custom]`) is not warned about, a value at the top level is.
+    fn unknown_keys(&mut self, root: &DeTable<'_>) {
+        let top = keys(root).filter(|(k, _)| !TOP_KEYS.contains(&k.get_ref().as_ref()));
+        for (key, _) in top.filter(|(k, _)| assigned(self.text, k.span().end)) {
+            self.unknown_key(key, &TOP_KEYS, "at the top level");
+        }
+        if let Some(DeValue::Table(dibs)) = get(root, "dibs").map(|(_, v)| v.get_ref()) {
+            for (key, _) in keys(dibs).filter(|(k, _)| !DIBS_KEYS.contains(&k.get_ref().as_ref())) {
+                self.unknown_key(key, &DIBS_KEYS, "under [dibs]");
             }
         }
-        if let Some(dibs) = root.get("dibs").and_then(toml_edit::Item::as_table_like) {
-            for (key, _) in dibs.iter() {
-                if !DIBS_KEYS.contains(&key) {
-                    self.unknown_key(dibs.key(key), key, &DIBS_KEYS, "under [dibs]");
-                }
-            }
-        }
-        if let Some(item) = root.get("seats")
-            && item.as_integer() == Some(0)
+        if let Some((key, value)) = get(root, "seats")
+            && let DeValue::Integer(n) = value.get_ref()
+            && i64::from_str_radix(&n.as_str().replace('_', ""), n.radix()) == Ok(0)
         {
-            let at = root
-                .key("seats")
-                .and_then(toml_edit::Key::span)
-                .map_or((1, 1), |s| line_col(self.text, s.start));
             let d = Diagnostic::warning(
                 self.path,
-                at,
+                line_col(self.text, key.span().start),
                 "seats",
                 "`seats = 0`: an engagement has at least one seat; read as not known",
             )
@@ -628,37 +652,32 @@ impl Checker<'_> {
 
     /// Keys of the entries of a table of entries (`[tasks]`, `[team]`)
     /// written in their long form that `ft` does not read.
-    fn unknown_entry_keys(
-        &mut self,
-        root: &toml_edit::Table,
-        table: &str,
-        known: &[&str],
-        what: &str,
-    ) {
-        let entries = root.get(table).and_then(toml_edit::Item::as_table_like);
-        for (name, entry) in entries.iter().flat_map(|t| t.iter()) {
-            let Some(entry) = entry.as_table_like() else {
+    fn unknown_entry_keys(&mut self, root: &DeTable<'_>, table: &str, known: &[&str], what: &str) {
+        let Some(DeValue::Table(entries)) = get(root, table).map(|(_, v)| v.get_ref()) else {
+            return;
+        };
+        for (name, entry) in keys(entries) {
+            let DeValue::Table(entry) = entry.get_ref() else {
                 continue;
             };
-            for (key, _) in entry.iter() {
-                if !known.contains(&key) {
-                    let place = format!("{what} `{name}`");
-                    self.unknown_key(entry.key(key), key, known, &place);
-                }
+            for (key, _) in keys(entry).filter(|(k, _)| !known.contains(&k.get_ref().as_ref())) {
+                let place = format!("{what} `{}`", name.get_ref());
+                self.unknown_key(key, known, &place);
             }
         }
     }
 
-    fn unknown_key(&mut self, at: Option<&toml_edit::Key>, key: &str, known: &[&str], place: &str) {
-        let at = at
-            .and_then(toml_edit::Key::span)
-            .map_or((1, 1), |s| line_col(self.text, s.start));
-        let hint = suggest(key, known.iter().copied());
+    fn unknown_key(&mut self, key: &Spanned<DeString<'_>>, known: &[&str], place: &str) {
+        let at = line_col(self.text, key.span().start);
+        let hint = suggest(key.get_ref(), known.iter().copied());
         let d = Diagnostic::warning(
             self.path,
             at,
             "unknown-key",
-            format!("`ft` does not use the key `{key}` {place}; it is kept as written"),
+            format!(
+                "`ft` does not use the key `{}` {place}; it is kept as written",
+                key.get_ref()
+            ),
         )
         .with_hint(hint);
         self.problems.push(d);
@@ -1451,4 +1470,55 @@ fn rule_values(p: &Playbook, tasks: &[String], field: &str) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playbook::builtin;
+
+    fn warnings(extra: &str) -> Vec<(usize, usize, String)> {
+        let mut catalog = Catalog::default();
+        for p in builtin::all() {
+            catalog.insert(p);
+        }
+        let text = format!(
+            "customer = \"C\"\nplaybook = \"azure-fasttrack-engineer\"\nservices = [\"AKS\"]\n{extra}"
+        );
+        let l = parse(Path::new("c.toml"), "c", &text, &catalog);
+        assert!(l.engagement.is_some(), "{:?}", l.problems);
+        l.problems
+            .into_iter()
+            .filter(|d| d.code == "unknown-key")
+            .map(|d| (d.line, d.column, d.message))
+            .collect()
+    }
+
+    /// Values at the top level that `ft` does not know are named, in the
+    /// order written, quoted or not; tables of one's own and dotted keys
+    /// (which make tables) are not.
+    #[test]
+    fn unknown_top_level_values_are_warned_about_in_order() {
+        let got = warnings(
+            "zeta = 1\n\"crm id\" = \"X\"\ninline = { a = 1 }\nowned.key = 2\n\n[custom]\nanything = 1\n\n[[rows]]\nx = 1\n",
+        );
+        let keys: Vec<(usize, usize, &str)> = got
+            .iter()
+            .map(|(l, c, m)| (*l, *c, m.split('`').nth(3).unwrap_or("")))
+            .collect();
+        assert_eq!(keys, [(4, 1, "zeta"), (5, 1, "crm id"), (6, 1, "inline")]);
+    }
+
+    #[test]
+    fn unknown_keys_in_dibs_tasks_and_team_are_warned_about() {
+        let got = warnings(
+            "[dibs]\nsucess_owner = \"A\"\n\n[team]\nFE = { person = \"a\", snce = 2026-11-20 }\n\n[tasks]\npm-intro = { done = 2026-11-20, whn = 1 }\n",
+        );
+        let messages: Vec<&str> = got.iter().map(|(_, _, m)| m.as_str()).collect();
+        assert_eq!(got.len(), 3, "{messages:?}");
+        assert!(messages[0].contains("`sucess_owner` under [dibs]"));
+        assert!(messages[1].contains("`whn` in task `pm-intro`"));
+        assert!(messages[2].contains("`snce` in team role `FE`"));
+        assert_eq!((got[0].0, got[0].1), (5, 1));
+    }
 }

@@ -11,6 +11,7 @@
 //! never links.
 
 use std::fs::File;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -85,14 +86,21 @@ impl Store {
             if name.starts_with('.') {
                 continue;
             }
-            out.push((check_id(stem).map(|()| stem.to_string()), dir.join(name)));
+            let id = check_id(stem).map(|()| stem.to_string());
+            let path = dir.join(name);
+            // Where the stem lies in the path: it ends with `{stem}.toml`.
+            let end = path.as_os_str().len() - ".toml".len();
+            out.push((id, path, end - stem.len()..end));
         }
         // By id (the file stem): the order the cache keeps its entries in.
         // Sorted by name already, unless a name such as `a-b` sorts before `a`.
-        let stem = |p: &Path| p.file_stem().unwrap_or_default().to_os_string();
-        if !out.is_sorted_by(|(_, a), (_, b)| a.file_stem() <= b.file_stem()) {
-            out.sort_by_cached_key(|(_, p)| stem(p));
+        fn stem((_, path, at): &(Result<String, String>, PathBuf, Range<usize>)) -> &[u8] {
+            &path.as_os_str().as_encoded_bytes()[at.clone()]
         }
+        if !out.is_sorted_by(|a, b| stem(a) <= stem(b)) {
+            out.sort_by(|a, b| stem(a).cmp(stem(b)));
+        }
+        let out = out.into_iter().map(|(id, path, _)| (id, path)).collect();
         Ok(out)
     }
 
