@@ -10,9 +10,10 @@
 //! demo templates with 60 people sharing the work; commands run as alice, with
 //! a warm page cache and a warm `.ft/cache` (files older than its racy
 //! window), except the cold `ft next`, which deletes `.ft/cache` before each
-//! run. Times are medians of 5 runs; peak memory (max RSS) comes from
-//! `/usr/bin/time` when present. A second table sets the figures beside the
-//! goals of issue 19.
+//! run, and `ft next` after a pull, which first rewrites 1% of the files (as
+//! a `git pull` bringing others' changes would). Times are medians of 5 runs;
+//! peak memory (max RSS) comes from `/usr/bin/time` when present. A second
+//! table sets the figures beside the goals of issue 19.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -45,18 +46,22 @@ fn main() {
         .output()
         .is_ok_and(|o| o.status.success());
     println!(
-        "| engagements | stat floor | read floor | warm ft next | cold ft next | ft assign | ft report --all | ft check | task next | ft next peak RSS | ft report --all --format json peak RSS |"
+        "| engagements | stat floor | read floor | ft next | ft next --all | cold ft next | after a 1% pull | ft assign | ft report --all | ft check | task next | ft next peak RSS | ft report --all --format json peak RSS |"
     );
-    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!(
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
     let mut goals = Vec::new();
     for n in sizes {
         let row = measure(&bin, &me, n, has_task);
         println!(
-            "| {n} | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {} | {} | {} |",
+            "| {n} | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {} | {} | {} |",
             row.stat_floor,
             row.read_floor,
             row.warm_next,
+            row.next_all,
             row.cold_next,
+            row.pulled,
             row.assign,
             row.report,
             row.check,
@@ -74,7 +79,9 @@ struct Row {
     stat_floor: f64,
     read_floor: f64,
     warm_next: f64,
+    next_all: f64,
     cold_next: f64,
+    pulled: f64,
     assign: f64,
     report: f64,
     check: f64,
@@ -118,12 +125,24 @@ fn measure(bin: &Path, me: &Path, n: usize, has_task: bool) -> Row {
         )
     };
     let (stat_floor, read_floor) = (floor_with("--stat-floor"), floor_with("--floor"));
-    let warm_next = median(|| ft(&["next", "--all"]), || {});
+    let warm_next = median(|| ft(&["next"]), || {});
+    let next_all = median(|| ft(&["next", "--all"]), || {});
     let cache = root.join(".ft").join("cache");
     let cold_next = median(
-        || ft(&["next", "--all"]),
+        || ft(&["next"]),
         || {
             let _ = std::fs::remove_file(&cache);
+        },
+    );
+    run(ft(&["check"])); // warm .ft/cache again
+    std::thread::sleep(Duration::from_millis(2_500));
+    run(ft(&["check"]));
+    let round = std::cell::Cell::new(0);
+    let pulled = median(
+        || ft(&["next"]),
+        || {
+            round.set(round.get() + 1);
+            pull(&engagements, round.get());
         },
     );
     run(ft(&["check"])); // warm .ft/cache again
@@ -139,13 +158,31 @@ fn measure(bin: &Path, me: &Path, n: usize, has_task: bool) -> Row {
         stat_floor,
         read_floor,
         warm_next,
+        next_all,
         cold_next,
+        pulled,
         assign,
         report,
         check,
         task,
-        next_rss: peak_rss(ft(&["next", "--all"])),
+        next_rss: peak_rss(ft(&["next"])),
         report_rss: peak_rss(ft(&["report", "--all", "--format", "json"])),
+    }
+}
+
+/// What a pull bringing others' work does: rewrite 1% of the files (a
+/// different 1% each round), each with a new line.
+fn pull(dir: &Path, round: usize) {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    let step = 100;
+    for path in names.iter().skip(round % step).step_by(step) {
+        let mut text = std::fs::read_to_string(path).unwrap();
+        text.push_str(&format!("# pulled in round {round}\n"));
+        std::fs::write(path, text).unwrap();
     }
 }
 
@@ -182,6 +219,12 @@ fn print_goals(rows: &[(usize, Row)]) {
         t.cold_next,
         t.cold_next / t.read_floor,
         t.read_floor
+    );
+    println!(
+        "| `ft next` after a pull that changed 1% of the files, {tn} | {:.0} ms ({:.2}x) | warm `ft next`: {:.0} ms | <= 1.2x that |",
+        t.pulled,
+        t.pulled / t.warm_next,
+        t.warm_next
     );
     println!(
         "| peak memory, `ft next`, {mn} | {} | | <= 64 MiB |",

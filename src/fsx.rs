@@ -215,8 +215,15 @@ impl Dir {
     /// Open the regular file `name` for reading: a link, device, FIFO or
     /// socket is refused before it is opened, and the open never blocks.
     pub fn open_file(&self, name: &str) -> Result<Regular> {
-        let path = self.join(name);
         self.stat_file(name)?;
+        self.open_stated(name)
+    }
+
+    /// [`Dir::open_file`] for a file [`Dir::stat_file`] has just found
+    /// regular: opened without following a link and without blocking, and
+    /// refused unless still a regular file once open.
+    pub fn open_stated(&self, name: &str) -> Result<Regular> {
+        let path = self.join(name);
         let flags =
             OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
         let fd = rustix::fs::openat(&self.fd, name, flags, Mode::empty())
@@ -333,20 +340,25 @@ impl Dir {
         bytes: &[u8],
         before_rename: impl FnOnce(&Path) -> io::Result<()>,
     ) -> Result<()> {
-        self.replace(name, bytes, true, before_rename)
+        self.replace(name, |w| w.write_all(bytes), true, before_rename)
     }
 
     /// [`Dir::write_atomic`] without waiting for the disk: for a file that
     /// checks itself (the cache), where a crash may lose it but never
     /// leaves a half-written file in its place.
-    pub fn write_atomic_unsynced(&self, name: &str, bytes: &[u8]) -> Result<()> {
-        self.replace(name, bytes, false, |_| Ok(()))
+    /// The bytes come from `write`, which is given the file, buffered.
+    pub fn write_atomic_unsynced(
+        &self,
+        name: &str,
+        write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+    ) -> Result<()> {
+        self.replace(name, write, false, |_| Ok(()))
     }
 
     fn replace(
         &self,
         name: &str,
-        bytes: &[u8],
+        write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
         sync: bool,
         before_rename: impl FnOnce(&Path) -> io::Result<()>,
     ) -> Result<()> {
@@ -362,8 +374,10 @@ impl Dir {
             name: tmp_name,
             armed: true,
         };
-        let mut file = file;
-        file.write_all(bytes)
+        let mut out = io::BufWriter::with_capacity(1 << 16, file);
+        let written = write(&mut out).and_then(|()| out.flush());
+        let file = out.into_parts().0;
+        written
             .and_then(|()| if sync { file.sync_all() } else { Ok(()) })
             .and_then(|()| before_rename(&self.join(&tmp.name)))
             .with_context(|| format!("cannot write `{}`", path.display()))?;

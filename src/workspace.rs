@@ -13,7 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::calendar::{Calendar, parse_weekday};
-use crate::engagement::cache::{self, Cache, Hit, Record, Stamp};
+use crate::engagement::cache::{self, Cache, Kept, Record, Stamp};
 use crate::engagement::load as eload;
 use crate::engagement::ops::Actor;
 use crate::engagement::store::{self, Store};
@@ -24,7 +24,6 @@ use crate::fsx::Dir;
 use crate::git::{Found as GitFound, Pull, Push, Repo};
 use crate::playbook::{Catalog, Playbook, Source, builtin, load as pload};
 use crate::time::When;
-use rustix::fs::Stat;
 
 pub const FILE: &str = "ft.toml";
 pub const PLAYBOOK_DIR: &str = "playbooks";
@@ -404,8 +403,7 @@ impl Workspace {
         let mut misses = Vec::new();
         for ((id, path), stat) in files.into_iter().zip(stats) {
             match (id, stat) {
-                (Ok(id), Some(Ok(st))) => {
-                    let stamp = Stamp::of_stat(&st);
+                (Ok(id), Some(Ok(stamp))) => {
                     if let Some(miss) = pass.lookup(&mut cache, id, path, stamp, want) {
                         misses.push(miss);
                     }
@@ -419,7 +417,7 @@ impl Workspace {
                 ),
             }
         }
-        let parsed = parse_all(&dir, &pass, &misses, &self.catalog, want);
+        let parsed = parse_all(&dir, &misses, &self.catalog, want);
         pass.fill(misses, parsed);
         if save && (pass.must_save || cache.leftovers() > 0 || cache.worth_saving(&pass.racy)) {
             cache.save_records(&pass.records());
@@ -519,26 +517,34 @@ fn read_problem(path: &Path, e: &anyhow::Error) -> Diagnostic {
     Diagnostic::error(path, (1, 1), "read", format!("{e:#}"))
 }
 
-/// Which engagements a command wants in full, from their summaries.
+/// Which engagements a command wants in full, from their summaries (id,
+/// playbook, status and team; the path may not be set yet).
 pub type Want<'a> = dyn Fn(&Summary) -> bool + Sync + 'a;
 
-/// One file's result, as the cache will keep it.
-enum Outcome {
-    /// Parsed in this pass: the engagement's summary and encoded bytes.
-    Fresh {
-        summary: Option<Summary>,
-        problems: Vec<Diagnostic>,
-        body: Vec<u8>,
-    },
-    Cached(Hit),
-    /// To be read and parsed (see [`Pass::fill`]).
+/// One file's place in a pass: what the cache will keep of it.
+enum Slot {
+    /// Taken from the cache.
+    Kept(Kept),
+    /// Parsed in this pass (its summary is in [`Pass::summaries`]).
+    Fresh(Box<Fresh>),
+    /// To be read and parsed (see [`Pass::fill`]), or unreadable.
     Pending,
+}
+
+/// A file parsed in this pass: its name, stamp and problems, and its
+/// engagement encoded for the cache.
+struct Fresh {
+    id: String,
+    stamp: Stamp,
+    problems: Vec<Diagnostic>,
+    body: Vec<u8>,
 }
 
 /// A file the cache could not answer for: where its result goes in the
 /// pass, its id and path.
 struct Miss {
     slot: usize,
+    id: String,
     path: PathBuf,
 }
 
@@ -546,8 +552,10 @@ struct Miss {
 /// keeps it, and the engagement itself when wanted.
 struct Parsed {
     stamp: Stamp,
-    outcome: Outcome,
-    wanted: Option<Engagement>,
+    summary: Option<Summary>,
+    problems: Vec<Diagnostic>,
+    body: Vec<u8>,
+    wanted: Option<Box<Engagement>>,
 }
 
 /// Read and parse one file the cache could not answer for.
@@ -558,7 +566,8 @@ fn parse_one(
     catalog: &Catalog,
     want: &Want<'_>,
 ) -> Result<Parsed> {
-    let file = dir.open_file(&format!("{id}.toml"))?;
+    // Just stat'ed as a regular file (see `stat_all`).
+    let file = dir.open_stated(&format!("{id}.toml"))?;
     // The stamp of what was read: the file may have changed since the stat.
     let stamp = Stamp::of(&file.meta);
     let text = file.read_text(eload::MAX_BYTES)?;
@@ -582,14 +591,13 @@ fn parsed(
     });
     let wanted = loaded
         .engagement
-        .filter(|_| summary.as_ref().is_some_and(want));
+        .filter(|_| summary.as_ref().is_some_and(want))
+        .map(Box::new);
     Parsed {
         stamp,
-        outcome: Outcome::Fresh {
-            summary,
-            problems: loaded.problems,
-            body,
-        },
+        summary,
+        problems: loaded.problems,
+        body,
         wanted,
     }
 }
@@ -597,14 +605,13 @@ fn parsed(
 /// [`parse_one`] for every miss, in order, on every core for many.
 fn parse_all(
     dir: &Dir,
-    pass: &Pass,
     misses: &[Miss],
     catalog: &Catalog,
     want: &Want<'_>,
 ) -> Vec<Result<Parsed>> {
     on_threads(misses, 256, |part| {
         part.iter()
-            .map(|m| parse_one(dir, &pass.results[m.slot].0, &m.path, catalog, want))
+            .map(|m| parse_one(dir, &m.id, &m.path, catalog, want))
             .collect()
     })
 }
@@ -612,7 +619,7 @@ fn parse_all(
 /// The status of every file with a usable name, in order, on every core
 /// for many files: as git preloads its index, the `stat`s of a warm run
 /// are most of its time, and the kernel answers them side by side.
-fn stat_all(dir: &Dir, files: &[(Result<String, String>, PathBuf)]) -> Vec<Option<Result<Stat>>> {
+fn stat_all(dir: &Dir, files: &[(Result<String, String>, PathBuf)]) -> Vec<Option<Result<Stamp>>> {
     on_threads(files, 1_000, |part| {
         let mut name = String::new();
         part.iter()
@@ -621,7 +628,7 @@ fn stat_all(dir: &Dir, files: &[(Result<String, String>, PathBuf)]) -> Vec<Optio
                 name.clear();
                 name.push_str(id);
                 name.push_str(".toml");
-                Some(dir.stat_file(&name))
+                Some(dir.stat_file(&name).map(|st| Stamp::of_stat(&st)))
             })
             .collect()
     })
@@ -655,47 +662,48 @@ fn on_threads<T: Sync, R: Send>(
     })
 }
 
-impl Outcome {
-    fn record(&self) -> Option<Record<'_>> {
-        match self {
-            Outcome::Fresh {
-                summary,
-                problems,
-                body,
-            } => Some(Record::Fresh {
-                summary: summary.as_ref(),
-                problems,
-                body,
-            }),
-            Outcome::Cached(h) => Some(Record::Cached(h)),
-            Outcome::Pending => None,
-        }
-    }
-}
-
 /// One pass over the engagement files: what [`Workspace::load_where`]
-/// gathers file by file.
+/// gathers file by file. A hit costs its summary and where its entry lies
+/// in the cache's index, which a save copies.
 struct Pass {
-    results: Vec<(String, Stamp, Outcome)>,
-    /// Wanted engagements, by their index in `results`.
+    slots: Vec<Slot>,
+    /// Each slot's summary (none for a file with no usable engagement).
+    summaries: Vec<Option<Summary>>,
+    /// The problems of hits that have any, by slot.
+    kept_problems: Vec<(usize, Vec<Diagnostic>)>,
+    /// Wanted engagements, by slot.
     wanted: Vec<(usize, Engagement)>,
+    /// Files with no slot: bad names, unreadable.
     problems: Vec<Diagnostic>,
     must_save: bool,
     racy: Vec<Stamp>,
 }
 
 impl Pass {
-    /// What the cache saves of this pass: each file's stamp and record.
-    fn records(&self) -> Vec<(&str, Stamp, Record<'_>)> {
-        self.results
+    /// What the cache saves of this pass.
+    fn records(&self) -> Vec<Record<'_>> {
+        self.slots
             .iter()
-            .filter_map(|(id, stamp, r)| Some((id.as_str(), *stamp, r.record()?)))
+            .zip(&self.summaries)
+            .filter_map(|(slot, summary)| match slot {
+                Slot::Kept(k) => Some(Record::Kept(*k)),
+                Slot::Fresh(f) => Some(Record::Fresh {
+                    name: &f.id,
+                    stamp: f.stamp,
+                    summary: summary.as_ref(),
+                    problems: &f.problems,
+                    body: &f.body,
+                }),
+                Slot::Pending => None,
+            })
             .collect()
     }
 
     fn new(files: usize) -> Pass {
         Pass {
-            results: Vec::with_capacity(files),
+            slots: Vec::with_capacity(files),
+            summaries: Vec::with_capacity(files),
+            kept_problems: Vec::new(),
             wanted: Vec::new(),
             problems: Vec::new(),
             must_save: false,
@@ -714,16 +722,24 @@ impl Pass {
         stamp: Stamp,
         want: &Want<'_>,
     ) -> Option<Miss> {
+        let slot = self.slots.len();
         match cache.hit(&id, &stamp, &path) {
-            Ok(hit) => {
+            Ok(mut hit) => {
                 let wanted = hit.summary.as_ref().is_some_and(want);
                 match wanted.then(|| cache.engagement(&hit, &path)) {
                     Some(None) => self.must_save = true, // damaged: read the file
                     found => {
                         if let Some(Some(e)) = found {
-                            self.wanted.push((self.results.len(), e));
+                            self.wanted.push((slot, e));
                         }
-                        self.results.push((id, stamp, Outcome::Cached(hit)));
+                        if let Some(s) = &mut hit.summary {
+                            s.path = path;
+                        }
+                        if !hit.problems.is_empty() {
+                            self.kept_problems.push((slot, hit.problems));
+                        }
+                        self.slots.push(Slot::Kept(hit.kept));
+                        self.summaries.push(hit.summary);
                         return None;
                     }
                 }
@@ -731,9 +747,9 @@ impl Pass {
             Err(true) => self.racy.push(stamp),
             Err(false) => self.must_save = true,
         }
-        let slot = self.results.len();
-        self.results.push((id, stamp, Outcome::Pending));
-        Some(Miss { slot, path })
+        self.slots.push(Slot::Pending);
+        self.summaries.push(None);
+        Some(Miss { slot, id, path })
     }
 
     /// Put the misses' results in their places.
@@ -742,9 +758,14 @@ impl Pass {
         for (miss, parsed) in misses.into_iter().zip(parsed) {
             match parsed {
                 Ok(p) => {
-                    let (_, stamp, outcome) = &mut self.results[miss.slot];
-                    (*stamp, *outcome) = (p.stamp, p.outcome);
-                    wanted.extend(p.wanted.map(|e| (miss.slot, e)));
+                    self.slots[miss.slot] = Slot::Fresh(Box::new(Fresh {
+                        id: miss.id,
+                        stamp: p.stamp,
+                        problems: p.problems,
+                        body: p.body,
+                    }));
+                    self.summaries[miss.slot] = p.summary;
+                    wanted.extend(p.wanted.map(|e| (miss.slot, *e)));
                 }
                 Err(e) => self.problems.push(read_problem(&miss.path, &e)),
             }
@@ -757,34 +778,28 @@ impl Pass {
 
     fn finish(self) -> Selection {
         let Pass {
-            results,
+            slots,
+            summaries,
+            kept_problems,
             wanted,
             mut problems,
             ..
         } = self;
-        let mut summaries = Vec::with_capacity(results.len());
-        let mut engagements = Vec::with_capacity(wanted.len());
-        engagements.extend(wanted.into_iter().map(|(_, e)| e));
-        for (_, _, outcome) in results {
-            match outcome {
-                Outcome::Fresh {
-                    summary,
-                    problems: p,
-                    ..
-                } => {
-                    problems.extend(p);
-                    summaries.extend(summary);
+        let mut kept_problems = kept_problems.into_iter().peekable();
+        for (i, slot) in slots.into_iter().enumerate() {
+            match slot {
+                Slot::Fresh(f) => problems.extend(f.problems),
+                Slot::Kept(_) => {
+                    if let Some((_, p)) = kept_problems.next_if(|(at, _)| *at == i) {
+                        problems.extend(p);
+                    }
                 }
-                Outcome::Cached(hit) => {
-                    problems.extend(hit.problems);
-                    summaries.extend(hit.summary);
-                }
-                Outcome::Pending => {}
+                Slot::Pending => {}
             }
         }
         Selection {
-            summaries,
-            engagements,
+            summaries: summaries.into_iter().flatten().collect(),
+            engagements: wanted.into_iter().map(|(_, e)| e).collect(),
             problems,
         }
     }

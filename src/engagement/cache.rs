@@ -38,8 +38,9 @@ const MAGIC: &[u8; 8] = b"ftcache5";
 const HEADER: usize = 20;
 /// A larger cache is ignored (and rewritten): reads are bounded.
 const MAX_BYTES: u64 = 1 << 30;
-/// After this many engagements read one by one, the rest are read at once.
-const SINGLE_READS: usize = 64;
+/// Engagements are read from the file this many bytes at a time: those
+/// wanted are asked for in the order they lie in.
+const WINDOW: u64 = 256 << 10;
 
 /// The checksum of an index or an engagement's bytes.
 fn checksum(bytes: &[u8]) -> u32 {
@@ -121,18 +122,35 @@ pub struct Hit {
     pub summary: Option<Summary>,
     pub problems: Vec<Diagnostic>,
     body: Option<Body>,
+    pub kept: Kept,
+}
+
+/// Where a hit's entry lies in the index: what a save copies, so a pass
+/// need not hold every hit.
+#[derive(Debug, Clone, Copy)]
+pub struct Kept {
+    name: (usize, usize),
+    fields: (usize, usize),
+}
+
+/// Where an engagement written by [`Cache::save_records`] comes from.
+enum Piece<'a> {
+    Fresh(&'a [u8]),
+    /// From this cache, as it is.
+    Kept(Body),
 }
 
 /// What [`Cache::save_records`] writes for one file: a fresh result (its
-/// engagement already encoded by [`encode`]), or a hit whose engagement's
-/// bytes are copied as they are.
+/// engagement already encoded by [`encode`]), or a hit, copied as it is.
 pub enum Record<'a> {
     Fresh {
+        name: &'a str,
+        stamp: Stamp,
         summary: Option<&'a Summary>,
         problems: &'a [Diagnostic],
         body: &'a [u8],
     },
-    Cached(&'a Hit),
+    Kept(Kept),
 }
 
 /// An engagement as the cache keeps it, appended to `out`.
@@ -214,9 +232,9 @@ pub struct Cache {
     file: Option<Regular>,
     bodies_at: u64,
     bodies_len: u64,
-    /// Every engagement's bytes, once they are read at once.
-    bodies: Option<Vec<u8>>,
-    reads: usize,
+    /// The engagements' bytes last read, from `window_at` among them.
+    window: Vec<u8>,
+    window_at: u64,
     leftovers: usize,
 }
 
@@ -239,12 +257,17 @@ fn open_file(path: &Path) -> Option<Regular> {
 #[doc(hidden)]
 pub fn framed(index: &[u8], bodies: &[u8]) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(HEADER + index.len() + bodies.len());
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&(index.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&checksum(index).to_le_bytes());
-    bytes.extend_from_slice(index);
-    bytes.extend_from_slice(bodies);
+    let _ = write_file(&mut bytes, index, bodies);
     bytes
+}
+
+/// The start of a cache file: the header, the index, and `bodies`.
+fn write_file(out: &mut dyn std::io::Write, index: &[u8], bodies: &[u8]) -> std::io::Result<()> {
+    out.write_all(MAGIC)?;
+    out.write_all(&(index.len() as u64).to_le_bytes())?;
+    out.write_all(&checksum(index).to_le_bytes())?;
+    out.write_all(index)?;
+    out.write_all(bodies)
 }
 
 /// The verified index of a cache file `len` bytes long whose first bytes
@@ -294,7 +317,7 @@ impl Cache {
         };
         let mut cache = cache.load(index, bytes.len() as u64, None);
         let at = usize::try_from(cache.bodies_at).unwrap_or(usize::MAX);
-        cache.bodies = bytes.get(at..).map(<[u8]>::to_vec);
+        cache.window = bytes.get(at..).map(<[u8]>::to_vec).unwrap_or_default();
         cache
     }
 
@@ -310,8 +333,8 @@ impl Cache {
             file: None,
             bodies_at: 0,
             bodies_len: 0,
-            bodies: None,
-            reads: 0,
+            window: Vec::new(),
+            window_at: 0,
             leftovers: 0,
         }
     }
@@ -360,11 +383,12 @@ impl Cache {
     }
 
     /// The cached entry for a file, if its stamp matches and it was settled
-    /// when cached, with paths set to `path`. `Err(true)`: same stamp, but
-    /// too recent to trust.
+    /// when cached, its problems' paths set to `path` (the summary's is left
+    /// for the caller to move in). `Err(true)`: same stamp, but too recent
+    /// to trust.
     pub fn hit(&mut self, name: &str, stamp: &Stamp, path: &Path) -> Result<Hit, bool> {
         // Files are asked for in name order, so walk the sorted entries alongside.
-        let fields = loop {
+        let kept = loop {
             let (found, fields, next) = self.peek().ok_or(false)?;
             let (found_len, fields_len) = (found.len(), fields.len());
             match found.cmp(name) {
@@ -376,11 +400,14 @@ impl Cache {
                 std::cmp::Ordering::Equal => {
                     let start = next - fields_len;
                     self.advance(found_len, next, fields_len);
-                    break start..next;
+                    break Kept {
+                        name: (self.last.start, self.last.end),
+                        fields: (start, next),
+                    };
                 }
             }
         };
-        let bytes = &self.index[fields];
+        let bytes = &self.index[kept.fields.0..kept.fields.1];
         let (cached, rest) = postcard::take_from_bytes::<Stamp>(bytes).map_err(|_| false)?;
         if cached != *stamp {
             return Err(false);
@@ -389,13 +416,10 @@ impl Cache {
             return Err(true);
         }
         let Fields {
-            mut summary,
+            summary,
             mut problems,
             body,
         } = postcard::from_bytes(rest).map_err(|_| false)?;
-        if let Some(s) = &mut summary {
-            s.path = path.to_path_buf();
-        }
         for d in &mut problems {
             d.path = path.to_path_buf();
         }
@@ -403,41 +427,35 @@ impl Cache {
             summary,
             problems,
             body,
+            kept,
         })
     }
 
     /// A hit's engagement's bytes, checked against its checksum.
-    fn body(&mut self, body: &Body) -> Option<Vec<u8>> {
-        let end = body.start.checked_add(body.len)?;
-        if end > self.bodies_len {
-            return None;
-        }
-        if self.bodies.is_none() && self.reads >= SINGLE_READS {
-            self.read_bodies();
-        }
-        let bytes = match &self.bodies {
-            Some(all) => all
-                .get(usize::try_from(body.start).ok()?..usize::try_from(end).ok()?)?
-                .to_vec(),
-            None => {
-                self.reads += 1;
-                let len = usize::try_from(body.len).ok()?;
-                self.file
-                    .as_ref()?
-                    .read_at(self.bodies_at + body.start, len)
-                    .ok()?
-            }
-        };
-        (checksum(&bytes) == body.sum).then_some(bytes)
+    fn body(&mut self, body: &Body) -> Option<&[u8]> {
+        let bytes = self.raw(body).ok()?;
+        (checksum(bytes) == body.sum).then_some(bytes)
     }
 
-    /// Read every engagement's bytes at once (an empty set when that fails).
-    fn read_bodies(&mut self) {
-        let all = usize::try_from(self.bodies_len).ok().and_then(|len| {
-            let file = self.file.as_ref()?;
-            file.read_at(self.bodies_at, len).ok()
-        });
-        self.bodies = Some(all.unwrap_or_default());
+    /// An engagement's bytes as they are, through the window.
+    fn raw(&mut self, body: &Body) -> std::io::Result<&[u8]> {
+        let outside = || std::io::Error::other("outside the cache file");
+        let end = body.start.checked_add(body.len).ok_or_else(outside)?;
+        if end > self.bodies_len {
+            return Err(outside());
+        }
+        let window_end = self.window_at + self.window.len() as u64;
+        if body.start < self.window_at || end > window_end {
+            let len = (self.bodies_len - body.start).min(WINDOW.max(body.len));
+            let len = usize::try_from(len).map_err(|_| outside())?;
+            let file = self.file.as_ref().ok_or_else(outside)?;
+            self.window = Vec::new();
+            self.window = file.read_at(self.bodies_at + body.start, len)?;
+            self.window_at = body.start;
+        }
+        let from = usize::try_from(body.start - self.window_at).map_err(|_| outside())?;
+        let len = usize::try_from(body.len).map_err(|_| outside())?;
+        self.window.get(from..from + len).ok_or_else(outside)
     }
 
     /// Read a hit's engagement, at `path`; `None` when it has none or it is
@@ -445,14 +463,17 @@ impl Cache {
     pub fn engagement(&mut self, hit: &Hit, path: &Path) -> Option<Engagement> {
         hit.summary.as_ref()?;
         let bytes = self.body(hit.body.as_ref()?)?;
-        let mut e: Engagement = postcard::from_bytes(&bytes).ok()?;
+        let mut e: Engagement = postcard::from_bytes(bytes).ok()?;
         e.path = path.to_path_buf();
         Some(e)
     }
 
     /// The cached result for a file, decoded in full (see [`Cache::hit`]).
     pub fn take(&mut self, name: &str, stamp: &Stamp, path: &Path) -> Result<Loaded, bool> {
-        let hit = self.hit(name, stamp, path)?;
+        let mut hit = self.hit(name, stamp, path)?;
+        if let Some(s) = &mut hit.summary {
+            s.path = path.to_path_buf();
+        }
         let engagement = self.engagement(&hit, path);
         if hit.summary.is_some() && engagement.is_none() {
             return Err(false);
@@ -487,99 +508,155 @@ impl Cache {
             }
             fresh.push((l.engagement.as_ref().map(Summary::of), start..bodies.len()));
         }
-        let records: Vec<(&str, Stamp, Record)> = results
+        let records: Vec<Record> = results
             .iter()
             .zip(&fresh)
-            .map(|((n, s, l), (summary, body))| {
-                let record = Record::Fresh {
-                    summary: summary.as_ref(),
-                    problems: &l.problems,
-                    body: &bodies[body.clone()],
-                };
-                (n.as_str(), *s, record)
+            .map(|((name, stamp, l), (summary, body))| Record::Fresh {
+                name,
+                stamp: *stamp,
+                summary: summary.as_ref(),
+                problems: &l.problems,
+                body: &bodies[body.clone()],
             })
             .collect();
         self.save_records(&records);
     }
 
     /// [`Cache::save`] for fresh results and hits alike.
-    pub fn save_records(&mut self, results: &[(&str, Stamp, Record)]) {
-        let Some(bytes) = self.encode(results) else {
+    pub fn save_records(&mut self, results: &[Record]) {
+        let Some((index, bodies, len)) = self.encode(results) else {
             return;
         };
+        // A larger cache would not be read back.
+        if HEADER as u64 + index.len() as u64 + len > MAX_BYTES {
+            return;
+        }
         let (Some(dir), Some(name)) = (
-            self.path.parent(),
-            self.path.file_name().and_then(|n| n.to_str()),
+            self.path.parent().map(Path::to_path_buf),
+            self.path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .map(String::from),
         ) else {
             return;
         };
-        if let Ok(ft) = crate::engagement::store::private_dir(dir) {
+        if let Ok(ft) = crate::engagement::store::private_dir(&dir) {
             // The cache checks itself: a crash may lose it, never mislead.
-            let _ = ft.write_atomic_unsynced(name, &bytes);
+            let _ = ft.write_atomic_unsynced(&name, |out| self.write(out, &index, &bodies));
         }
     }
 
-    /// The cache file for these results: header, index, bodies.
-    fn encode(&mut self, results: &[(&str, Stamp, Record)]) -> Option<Vec<u8>> {
+    /// The cache file: the header, the index, then each engagement, those of
+    /// hits copied from this cache as they are.
+    fn write(
+        &mut self,
+        out: &mut dyn std::io::Write,
+        index: &[u8],
+        bodies: &[Piece],
+    ) -> std::io::Result<()> {
+        write_file(out, index, &[])?;
+        for piece in bodies {
+            match piece {
+                Piece::Fresh(bytes) => out.write_all(bytes)?,
+                Piece::Kept(body) => out.write_all(self.raw(body)?)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// A record's file name.
+    fn name<'r>(&'r self, record: &'r Record) -> &'r str {
+        match record {
+            Record::Fresh { name, .. } => name,
+            Record::Kept(k) => self
+                .index
+                .get(k.name.0..k.name.1)
+                .and_then(|n| std::str::from_utf8(n).ok())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The index for these results, sorted by name, where the engagements
+    /// come from in the order the index places them, and their length.
+    fn encode<'r>(&self, results: &[Record<'r>]) -> Option<(Vec<u8>, Vec<Piece<'r>>, u64)> {
         let mut order: Vec<usize> = (0..results.len()).collect();
-        if !results.is_sorted_by(|a, b| a.0 < b.0) {
-            order.sort_by(|a, b| results[*a].0.cmp(results[*b].0));
-            order.dedup_by(|a, b| results[*a].0 == results[*b].0);
+        let names: Vec<&str> = results.iter().map(|r| self.name(r)).collect();
+        if !names.is_sorted_by(|a, b| a < b) {
+            order.sort_by(|a, b| names[*a].cmp(names[*b]));
+            order.dedup_by(|a, b| names[*a] == names[*b]);
         }
-        if results.iter().any(|r| matches!(r.2, Record::Cached(_))) && self.bodies.is_none() {
-            self.read_bodies();
-        }
-        let old = self.bodies.as_deref().unwrap_or_default();
-        let mut index = postcard::to_stdvec(&Head {
-            fingerprint: self.fingerprint,
-            built_ns: now_ns(),
-            entries: order.len() as u64,
-        })
+        let mut index = Vec::with_capacity(self.index.len().max(64 * results.len()));
+        postcard::to_io(
+            &Head {
+                fingerprint: self.fingerprint,
+                built_ns: now_ns(),
+                entries: order.len() as u64,
+            },
+            &mut index,
+        )
         .ok()?;
-        let mut bodies = Vec::new();
+        let mut pieces = Vec::with_capacity(order.len());
+        let mut at = 0;
+        let mut fields = Vec::new();
         for &i in &order {
-            let (name, stamp, record) = &results[i];
-            let (summary, problems, body) = match record {
+            fields.clear();
+            match &results[i] {
                 Record::Fresh {
+                    stamp,
                     summary,
                     problems,
                     body,
+                    ..
                 } => {
-                    let at = bodies.len() as u64;
-                    bodies.extend_from_slice(body);
-                    let body = summary.is_some().then(|| Body {
-                        start: at,
-                        len: body.len() as u64,
-                        sum: checksum(body),
+                    let body = summary.map(|_| {
+                        pieces.push(Piece::Fresh(body));
+                        let b = Body {
+                            start: at,
+                            len: body.len() as u64,
+                            sum: checksum(body),
+                        };
+                        at += b.len;
+                        b
                     });
-                    (*summary, *problems, body)
+                    postcard::to_io(stamp, &mut fields).ok()?;
+                    postcard::to_io(
+                        &FieldsRef {
+                            summary: *summary,
+                            problems,
+                            body,
+                        },
+                        &mut fields,
+                    )
+                    .ok()?;
                 }
-                Record::Cached(hit) => {
-                    let body = hit.body.and_then(|b| {
-                        let from = usize::try_from(b.start).ok()?;
-                        let bytes = old.get(from..from + usize::try_from(b.len).ok()?)?;
-                        let at = bodies.len() as u64;
-                        bodies.extend_from_slice(bytes);
-                        Some(Body { start: at, ..b })
+                Record::Kept(k) => {
+                    let bytes = self.index.get(k.fields.0..k.fields.1)?;
+                    let (stamp, rest) = postcard::take_from_bytes::<Stamp>(bytes).ok()?;
+                    let kept: Fields = postcard::from_bytes(rest).ok()?;
+                    // Its bytes keep their checksum: damage stays detected.
+                    let body = kept.body.map(|b| {
+                        pieces.push(Piece::Kept(b));
+                        let moved = Body { start: at, ..b };
+                        at += b.len;
+                        moved
                     });
-                    (hit.summary.as_ref(), hit.problems.as_slice(), body)
+                    let summary = kept.summary.as_ref();
+                    let problems = &kept.problems;
+                    postcard::to_io(&stamp, &mut fields).ok()?;
+                    postcard::to_io(
+                        &FieldsRef {
+                            summary,
+                            problems,
+                            body,
+                        },
+                        &mut fields,
+                    )
+                    .ok()?;
                 }
-            };
-            let mut fields = postcard::to_stdvec(stamp).ok()?;
-            postcard::to_io(
-                &FieldsRef {
-                    summary,
-                    problems,
-                    body,
-                },
-                &mut fields,
-            )
-            .ok()?;
-            postcard::to_io(&(*name, fields.as_slice()), &mut index).ok()?;
+            }
+            postcard::to_io(&(names[i], fields.as_slice()), &mut index).ok()?;
         }
-        let bytes = framed(&index, &bodies);
-        // A larger cache would not be read back.
-        (bytes.len() as u64 <= MAX_BYTES).then_some(bytes)
+        Some((index, pieces, at))
     }
 
     /// Would writing the cache now make an entry trusted that is not yet?
@@ -896,38 +973,65 @@ mod tests {
         assert!(b.is_ok() && c.is_ok(), "the undamaged cache answers");
     }
 
-    /// Past a few engagements read one by one, the rest are read at once:
-    /// both ways give the same engagements, and damage is caught either way.
+    /// Engagements are read a window at a time, whatever their number:
+    /// every one comes back, and damage to one is caught for that one.
     #[test]
-    fn engagements_read_one_by_one_or_at_once_are_the_same() {
+    fn engagements_are_read_window_by_window() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache");
         let old = stamp(60 * SECOND, 1);
-        let n = SINGLE_READS * 2;
-        let names: Vec<String> = (0..n).map(|i| format!("e{i:03}")).collect();
-        let all: Vec<Loaded> = names.iter().map(|n| loaded(n)).collect();
-        let results: Vec<(String, Stamp, &Loaded)> = names
-            .iter()
-            .zip(&all)
-            .map(|(n, l)| (n.clone(), old, l))
-            .collect();
+        let one = loaded("Windowed");
+        let body_len = postcard::to_stdvec(one.engagement.as_ref().unwrap())
+            .unwrap()
+            .len();
+        // Enough for three windows.
+        let n = 3 * usize::try_from(WINDOW).unwrap() / body_len;
+        let names: Vec<String> = (0..n).map(|i| format!("e{i:05}")).collect();
+        let results: Vec<(String, Stamp, &Loaded)> =
+            names.iter().map(|n| (n.clone(), old, &one)).collect();
         Cache::open(&path, 1).save(&results);
         let mut bytes = std::fs::read(&path).unwrap();
-        // Damage the last engagement, which is read with the rest at once.
-        let last = bytes.len() - 2;
-        bytes[last] ^= 1;
+        // Damage an engagement in the second window.
+        let damaged = n / 2;
+        let at = bytes.len() - (n - damaged) * body_len + 1;
+        bytes[at] ^= 1;
         std::fs::write(&path, &bytes).unwrap();
         let mut cache = Cache::open(&path, 1);
         for (i, name) in names.iter().enumerate() {
             let got = cache.take(name, &old, Path::new("x.toml"));
-            if i + 1 == n {
+            if i == damaged {
                 assert!(got.is_err(), "the damaged engagement is not used");
             } else {
                 let e = got.unwrap().engagement.unwrap();
-                assert_eq!(e.customer, *name, "engagement {i}");
+                assert_eq!(e.customer, "Windowed", "engagement {i}");
             }
         }
-        assert!(cache.bodies.is_some(), "the later ones were read at once");
+        assert!(
+            cache.window.len() as u64 <= WINDOW,
+            "no more than a window is held"
+        );
+        // Saving again copies every engagement, the damaged one as it is.
+        let hits: Vec<Hit> = {
+            let mut again = Cache::open(&path, 1);
+            names
+                .iter()
+                .map(|n| again.hit(n, &old, Path::new("x.toml")).ok().unwrap())
+                .collect()
+        };
+        let mut again = Cache::open(&path, 1);
+        let records: Vec<Record> = hits.iter().map(|h| Record::Kept(h.kept)).collect();
+        again.save_records(&records);
+        assert_eq!(std::fs::read(&path).unwrap().len(), bytes.len());
+        let mut copied = Cache::open(&path, 1);
+        let ok = names
+            .iter()
+            .filter(|n| copied.take(n, &old, Path::new("x.toml")).is_ok())
+            .count();
+        assert_eq!(
+            ok,
+            n - 1,
+            "every engagement copied, the damage still detected"
+        );
     }
 
     #[test]
