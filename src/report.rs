@@ -185,17 +185,54 @@ pub fn sla_lines(
     now: When,
     counting: Counting,
 ) -> Vec<SlaLine> {
-    let by = counting.by;
-    let mut lines: BTreeMap<LineKey, (SlaLine, Vec<f64>)> = BTreeMap::new();
+    let mut tally = SlaTally::new(catalog, cal, now, counting);
     for e in engagements {
-        let Some(p) = catalog.get(&e.playbook) else {
-            continue;
+        tally.add(e);
+    }
+    tally.lines()
+}
+
+/// [`sla_lines`] counted one engagement at a time, so the engagements need
+/// not all be in memory at once.
+pub struct SlaTally<'a> {
+    catalog: &'a Catalog,
+    cal: &'a Calendar,
+    now: When,
+    counting: Counting,
+    lines: BTreeMap<LineKey, (SlaLine, Vec<f64>)>,
+    /// DIBS per playbook position (and person).
+    dibs: BTreeMap<(usize, String), SlaLine>,
+}
+
+impl<'a> SlaTally<'a> {
+    pub fn new(catalog: &'a Catalog, cal: &'a Calendar, now: When, counting: Counting) -> Self {
+        SlaTally {
+            catalog,
+            cal,
+            now,
+            counting,
+            lines: BTreeMap::new(),
+            dibs: BTreeMap::new(),
+        }
+    }
+
+    /// Count the tasks and the DIBS of one more engagement.
+    pub fn add(&mut self, e: &Engagement) {
+        let Some(p) = self.catalog.get(&e.playbook) else {
+            return;
         };
-        let pi = catalog
+        let pi = self
+            .catalog
             .playbooks
             .iter()
             .position(|x| x.id == p.id)
             .unwrap_or(0);
+        self.add_tasks(p, pi, e);
+        self.add_dibs(p, pi, e);
+    }
+
+    fn add_tasks(&mut self, p: &Playbook, pi: usize, e: &Engagement) {
+        let by = self.counting.by;
         for (ti, (_, t)) in p.tasks().enumerate() {
             if t.due.is_empty() || !applies(&t.services, &e.services) {
                 continue;
@@ -203,75 +240,70 @@ pub fn sla_lines(
             let Some((ri, rule)) = sla::rule_for(t, e) else {
                 continue;
             };
-            let o = outcome(t, e, rule.within.unit, cal, now);
-            if !counting.counts(o.due) {
+            let o = outcome(t, e, rule.within.unit, self.cal, self.now);
+            if !self.counting.counts(o.due) {
                 continue;
             }
             let person =
                 (by == By::Person).then(|| e.holder(&t.role).unwrap_or("nobody").to_string());
             let key = (pi, ti, ri, person.clone().unwrap_or_default());
-            let entry = lines
+            let entry = self
+                .lines
                 .entry(key)
                 .or_insert_with(|| (new_line(p, t, rule, person), Vec::new()));
             entry.0.count(&o.status);
             entry.1.extend(o.elapsed);
         }
     }
-    let mut out: Vec<SlaLine> = lines
-        .into_values()
-        .map(|(line, mut times)| line.finish(&mut times))
-        .collect();
-    out.extend(dibs_lines(engagements, catalog, now, counting));
-    out
-}
 
-/// DIBS due at a milestone, as an SLA per playbook (and per person who
-/// held the playbook's primary role, with [`By::Person`]): complete by the
-/// milestone (on time), after it (late), missing after it (overdue), or
-/// missing before it (open). A file completed by hand counts as on time.
-/// In a period they count when the milestone fell in it (DIBS complete
-/// before the milestone happened: when they were completed).
-fn dibs_lines(
-    engagements: &[&Engagement],
-    catalog: &Catalog,
-    now: When,
-    counting: Counting,
-) -> Vec<SlaLine> {
-    let mut lines: BTreeMap<(usize, String), SlaLine> = BTreeMap::new();
-    for e in engagements {
-        let Some(p) = catalog.get(&e.playbook) else {
-            continue;
-        };
+    /// DIBS due at a milestone, as an SLA per playbook (and per person who
+    /// held the playbook's primary role, with [`By::Person`]): complete by
+    /// the milestone (on time), after it (late), missing after it
+    /// (overdue), or missing before it (open). A file completed by hand
+    /// counts as on time. In a period they count when the milestone fell in
+    /// it (DIBS complete before the milestone happened: when they were
+    /// completed).
+    fn add_dibs(&mut self, p: &Playbook, pi: usize, e: &Engagement) {
         let Some(at) = p
             .dibs
             .as_ref()
             .filter(|d| d.required)
-            .and_then(|d| d.due.clone())
+            .and_then(|d| d.due.as_ref())
         else {
-            continue;
+            return;
         };
-        let due = e.milestones.get(&at).copied();
+        let due = e.milestones.get(at).copied();
         let complete = e.dibs.missing().is_empty();
         let counted_at = due.or_else(|| e.dibs_completed_at().filter(|_| complete));
-        if !counting.counts(counted_at.map(sla::Due::from_when)) {
-            continue;
+        if !self.counting.counts(counted_at.map(sla::Due::from_when)) {
+            return;
         }
-        let person = (counting.by == By::Person).then(|| {
+        let person = (self.counting.by == By::Person).then(|| {
             let primary = p.primary_role.as_deref().and_then(|r| e.holder(r));
             primary.unwrap_or("nobody").to_string()
         });
-        let pi = catalog.playbooks.iter().position(|x| x.id == p.id);
-        let line = lines
-            .entry((pi.unwrap_or(0), person.clone().unwrap_or_default()))
-            .or_insert_with(|| dibs_line(p, &at, person));
+        let line = self
+            .dibs
+            .entry((pi, person.clone().unwrap_or_default()))
+            .or_insert_with(|| dibs_line(p, at, person));
         match (complete, due) {
             (true, _) if dibs_late(p, e) => line.late += 1,
             (true, _) => line.on_time += 1,
-            (false, Some(d)) if sla::is_past(sla::Due::from_when(d), now) => line.overdue += 1,
+            (false, Some(d)) if sla::is_past(sla::Due::from_when(d), self.now) => line.overdue += 1,
             (false, _) => line.open += 1,
         }
     }
-    lines.into_values().map(|l| l.finish(&mut [])).collect()
+
+    /// The lines per task and rule, then the DIBS lines.
+    pub fn lines(self) -> Vec<SlaLine> {
+        let mut out: Vec<SlaLine> = self
+            .lines
+            .into_values()
+            .map(|(line, mut times)| line.finish(&mut times))
+            .collect();
+        out.extend(self.dibs.into_values().map(|l| l.finish(&mut [])));
+        out
+    }
 }
 
 /// DIBS that were completed after the milestone they were due by: when
@@ -320,21 +352,112 @@ pub fn goal_lines(
     now: When,
     counting: Counting,
 ) -> Vec<GoalLine> {
-    let mut out = Vec::new();
-    for p in &catalog.playbooks {
-        let mine: Vec<&Engagement> = engagements
+    let mut tally = GoalTallies::new(catalog, cal, now, counting);
+    for e in engagements {
+        tally.add(e);
+    }
+    tally.lines()
+}
+
+/// [`goal_lines`] counted one engagement at a time.
+pub struct GoalTallies<'a> {
+    catalog: &'a Catalog,
+    cal: &'a Calendar,
+    now: When,
+    counting: Counting,
+    /// Per playbook of the catalog: whether an engagement follows it, and
+    /// per goal the team's tally and each person's.
+    playbooks: Vec<(bool, Vec<TeamAndPeople>)>,
+}
+
+/// One goal's tallies: the team's, and each person's.
+type TeamAndPeople = (GoalTally, BTreeMap<String, GoalTally>);
+
+impl<'a> GoalTallies<'a> {
+    pub fn new(catalog: &'a Catalog, cal: &'a Calendar, now: When, counting: Counting) -> Self {
+        let playbooks = catalog
+            .playbooks
             .iter()
-            .copied()
-            .filter(|e| e.playbook == p.id)
+            .map(|p| (false, p.goals.iter().map(|_| Default::default()).collect()))
             .collect();
-        if mine.is_empty() {
-            continue;
-        }
-        for g in &p.goals {
-            out.extend(goal_line(p, g, &mine, cal, now, counting));
+        GoalTallies {
+            catalog,
+            cal,
+            now,
+            counting,
+            playbooks,
         }
     }
-    out
+
+    /// Count one more engagement towards its playbook's goals.
+    pub fn add(&mut self, e: &Engagement) {
+        let catalog = self.catalog;
+        for (p, (used, goals)) in catalog.playbooks.iter().zip(&mut self.playbooks) {
+            if e.playbook != p.id {
+                continue;
+            }
+            *used = true;
+            for (g, (team, people)) in p.goals.iter().zip(goals) {
+                let in_goal = g
+                    .when
+                    .iter()
+                    .all(|(f, vs)| e.fields.get(f).is_some_and(|v| vs.contains(v)));
+                if in_goal {
+                    let at = (self.cal, self.now, self.counting);
+                    goal_add(p, g, e, at, team, people);
+                }
+            }
+        }
+    }
+
+    /// For each playbook an engagement follows, each goal's lines.
+    pub fn lines(self) -> Vec<GoalLine> {
+        let mut out = Vec::new();
+        for (p, (used, goals)) in self.catalog.playbooks.iter().zip(self.playbooks) {
+            if !used {
+                continue;
+            }
+            for (g, (team, people)) in p.goals.iter().zip(goals) {
+                out.push(team.line(p, g, None));
+                out.extend(
+                    people
+                        .iter()
+                        .map(|(who, t)| t.line(p, g, Some(who.clone()))),
+                );
+            }
+        }
+        out
+    }
+}
+
+/// Count the goal's tasks on one engagement, for the team and (with
+/// [`By::Person`]) for the person who held each task's role.
+fn goal_add(
+    p: &Playbook,
+    g: &Goal,
+    e: &Engagement,
+    (cal, now, counting): (&Calendar, When, Counting),
+    team: &mut GoalTally,
+    people: &mut BTreeMap<String, GoalTally>,
+) {
+    let unit = match g.target {
+        Target::Mean(period) => period.unit,
+        _ => Unit::Days,
+    };
+    for (_, t) in p.tasks().filter(|(_, t)| g.over.contains(&t.id)) {
+        if !applies(&t.services, &e.services) {
+            continue;
+        }
+        let o = outcome(t, e, unit, cal, now);
+        if !counting.counts(o.due) {
+            continue;
+        }
+        team.add(e, t, &o);
+        if counting.by == By::Person {
+            let who = e.holder(&t.role).unwrap_or("nobody").to_string();
+            people.entry(who).or_default().add(e, t, &o);
+        }
+    }
 }
 
 /// What one goal adds up over its items.
@@ -412,50 +535,6 @@ impl GoalTally {
             source: g.source.clone(),
         }
     }
-}
-
-/// The team's line of one goal, then one per person with `--by person`.
-fn goal_line(
-    p: &Playbook,
-    g: &Goal,
-    engagements: &[&Engagement],
-    cal: &Calendar,
-    now: When,
-    counting: Counting,
-) -> Vec<GoalLine> {
-    let mut team = GoalTally::default();
-    let mut people: BTreeMap<String, GoalTally> = BTreeMap::new();
-    let unit = match g.target {
-        Target::Mean(period) => period.unit,
-        _ => Unit::Days,
-    };
-    for e in engagements.iter().filter(|e| {
-        g.when
-            .iter()
-            .all(|(f, vs)| e.fields.get(f).is_some_and(|v| vs.contains(v)))
-    }) {
-        for (_, t) in p.tasks().filter(|(_, t)| g.over.contains(&t.id)) {
-            if !applies(&t.services, &e.services) {
-                continue;
-            }
-            let o = outcome(t, e, unit, cal, now);
-            if !counting.counts(o.due) {
-                continue;
-            }
-            team.add(e, t, &o);
-            if counting.by == By::Person {
-                let who = e.holder(&t.role).unwrap_or("nobody").to_string();
-                people.entry(who).or_default().add(e, t, &o);
-            }
-        }
-    }
-    std::iter::once(team.line(p, g, None))
-        .chain(
-            people
-                .iter()
-                .map(|(who, t)| t.line(p, g, Some(who.clone()))),
-        )
-        .collect()
 }
 
 #[cfg(test)]

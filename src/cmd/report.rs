@@ -1,13 +1,15 @@
 //! `ft report`: the health-review report.
 
+use std::io::Write;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Result;
 
 use super::{playbook_of, split_list};
 use crate::Context;
 use crate::engagement::store::write_atomic;
-use crate::engagement::{Engagement, Status};
+use crate::engagement::{Engagement, Status, Summary};
 use crate::error::{user, user_hint};
 use crate::render::{self, Format, Term, json};
 use crate::sla::Due;
@@ -126,64 +128,104 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         Some(_) => Term::PIPE,
         None => ctx.term,
     };
-    let times;
-    let text = if args.ids.is_empty() {
-        let portfolio = portfolio(ctx, &ws, &args)?;
-        // The heading's "on ..." is a time of day when no --today pins a date.
-        times = matches!(ctx.now, When::At(_))
-            || portfolio.rows.iter().any(|r| {
-                r.next_due
-                    .as_ref()
-                    .is_some_and(|n| matches!(n.due, Due::At(_)))
-            });
-        let all = if portfolio.rows.is_empty() && ctx.format == Format::Table && !args.all {
-            ctx.engagements(&ws)?
-        } else {
-            Vec::new()
-        };
-        let me = ctx.me_opt().unwrap_or_default();
-        if !all.is_empty() && all.iter().all(|e| e.roles_of(me).next().is_none()) {
-            let total = match all.len() {
-                1 => "the 1 engagement; `--all` reports on it".to_string(),
-                n => format!("any of the {n} engagements; `--all` reports on all of them"),
-            };
-            ctx.say(&format!("{} holds no role in {total}", ctx.me()?))?;
-            return Ok(0);
+    if args.ids.is_empty() {
+        return portfolio_report(ctx, &ws, &args, term);
+    }
+    let mut details = Vec::new();
+    for id in &args.ids {
+        let e = ws.store.load(id, &ws.catalog)?;
+        let p = playbook_of(&ws.catalog, &e);
+        details.push(view::detail(
+            p,
+            &e,
+            &ws.settings.calendar,
+            ctx.now,
+            ws.settings.at_risk,
+        ));
+    }
+    let times = details.iter().any(|d| d.engagement.shows_times());
+    let text = match ctx.format {
+        Format::Html => {
+            // The page says when it was made ("As of ...").
+            let at = times || matches!(ctx.now, When::At(_));
+            render::html::details(&details, ctx.now, zone(ctx, at).as_deref())
         }
-        match ctx.format {
-            Format::Json => json(&portfolio),
-            Format::Html => {
-                let views = views(ctx, &ws, &portfolio.rows)?;
-                render::html::portfolio(&portfolio, &views, ctx.now, zone(ctx, times).as_deref())
-            }
-            f => render::report::portfolio(&portfolio, f, term),
-        }
-    } else {
-        let mut details = Vec::new();
-        for id in &args.ids {
-            let e = ws.store.load(id, &ws.catalog)?;
-            let p = playbook_of(&ws.catalog, &e);
-            details.push(view::detail(
-                p,
-                &e,
-                &ws.settings.calendar,
-                ctx.now,
-                ws.settings.at_risk,
-            ));
-        }
-        times = details.iter().any(|d| d.engagement.shows_times());
-        match ctx.format {
-            Format::Html => {
-                // The page says when it was made ("As of ...").
-                let at = times || matches!(ctx.now, When::At(_));
-                render::html::details(&details, ctx.now, zone(ctx, at).as_deref())
-            }
-            Format::Json => json(&view::Details::new(&details, ctx.now)),
-            f => details_text(&details, f, term),
-        }
+        Format::Json => json(&view::Details::new(&details, ctx.now)),
+        f => details_text(&details, f, term),
     };
     emit(ctx, args.output.as_deref(), text, times)?;
     Ok(0)
+}
+
+/// The portfolio of the engagements the options choose, in the format asked.
+fn portfolio_report(ctx: &Context, ws: &Workspace, args: &Args, term: Term) -> Result<i32> {
+    let choice = Choice::new(ctx, args)?;
+    let mut report = Report::new(ctx, ws, args, &choice)?;
+    let wants = |s: &Summary| choice.wants(ws, s);
+    let first_pass = |want: &Wants| ctx.engagements_where(ws, want);
+    if ctx.format == Format::Json {
+        // Written a row at a time: only a batch of the engagements is in
+        // memory at once.
+        let mut batches = Batches::new(ws, &wants, BATCH, first_pass)?;
+        // JSON never has the line naming the time zone (see `Context::zone_line`).
+        match &args.output {
+            Some(path) => {
+                let bytes = report.json(&mut batches, Vec::new())?;
+                let text = String::from_utf8(bytes).expect("JSON is UTF-8");
+                emit(ctx, Some(path), text, false)?;
+            }
+            None => {
+                let out = std::io::BufWriter::new(std::io::stdout().lock());
+                report.json(&mut batches, out)?.flush()?;
+            }
+        }
+        return Ok(0);
+    }
+    // The other formats keep every row and lay them out together: more
+    // passes would cost time and save little.
+    let mut batches = Batches::new(ws, &wants, usize::MAX, first_pass)?;
+    let mut rows = Vec::new();
+    report.each_row(&mut batches, &mut |row| {
+        rows.push(row);
+        Ok(())
+    })?;
+    let times = report.times;
+    let portfolio = Portfolio {
+        rows,
+        ..report.finish()
+    };
+    if portfolio.rows.is_empty()
+        && ctx.format == Format::Table
+        && !args.all
+        && holds_no_role(ctx, ws)?
+    {
+        return Ok(0);
+    }
+    let text = match ctx.format {
+        Format::Html => {
+            let views = views(ctx, ws, &portfolio.rows)?;
+            render::html::portfolio(&portfolio, &views, ctx.now, zone(ctx, times).as_deref())
+        }
+        f => render::report::portfolio(&portfolio, f, term),
+    };
+    emit(ctx, args.output.as_deref(), text, times)?;
+    Ok(0)
+}
+
+/// Say so when I hold no role in any engagement of the workspace (and
+/// there is one), rather than print an empty report.
+fn holds_no_role(ctx: &Context, ws: &Workspace) -> Result<bool> {
+    let (all, _) = ctx.engagements_where(ws, &|_| false)?;
+    let me = ctx.me_opt().unwrap_or_default();
+    if all.is_empty() || all.iter().any(|s| s.roles_of(me).next().is_some()) {
+        return Ok(false);
+    }
+    let total = match all.len() {
+        1 => "the 1 engagement; `--all` reports on it".to_string(),
+        n => format!("any of the {n} engagements; `--all` reports on all of them"),
+    };
+    ctx.say(&format!("{} holds no role in {total}", ctx.me()?))?;
+    Ok(true)
 }
 
 /// Print the report, or write it to `output`, with the line naming the
@@ -214,108 +256,307 @@ fn emit(
     }
 }
 
-/// The portfolio of the engagements the options choose.
-fn portfolio(ctx: &Context, ws: &Workspace, args: &Args) -> Result<Portfolio> {
-    let engagements = ctx.engagements(ws)?;
-    let statuses: Vec<Status> = split_list(&args.status)
-        .iter()
-        .map(|s| s.parse::<Status>().map_err(user))
-        .collect::<Result<_>>()?;
-    let playbooks = split_list(&args.playbook);
-    let me = if args.all && args.role.is_none() {
-        None
-    } else {
-        Some(ctx.me()?.to_string())
-    };
-    let role = args.role.as_deref();
-    let keep = |e: &&Engagement| {
+/// Which engagements the options choose.
+struct Choice {
+    statuses: Vec<Status>,
+    playbooks: Vec<String>,
+    /// Whose engagements: nobody's in particular with `--all` and no `--role`.
+    me: Option<String>,
+    role: Option<String>,
+}
+
+impl Choice {
+    fn new(ctx: &Context, args: &Args) -> Result<Choice> {
+        let statuses = split_list(&args.status)
+            .iter()
+            .map(|s| s.parse::<Status>().map_err(user))
+            .collect::<Result<_>>()?;
+        let me = if args.all && args.role.is_none() {
+            None
+        } else {
+            Some(ctx.me()?.to_string())
+        };
+        Ok(Choice {
+            statuses,
+            playbooks: split_list(&args.playbook),
+            me,
+            role: args.role.clone(),
+        })
+    }
+
+    fn scope(&self) -> String {
+        match (&self.me, &self.role) {
+            (None, _) => "all engagements".to_string(),
+            (Some(me), None) => format!("engagements of {me}"),
+            (Some(me), Some(r)) => format!("engagements where {me} is {r}"),
+        }
+    }
+
+    /// Whether `held`, the roles I hold on an engagement following
+    /// `playbook`, make it one of mine as the options mean it.
+    fn mine<'r>(
+        &self,
+        ws: &Workspace,
+        playbook: &str,
+        mut held: impl Iterator<Item = &'r str>,
+    ) -> bool {
+        match (&self.me, &self.role) {
+            (None, _) => true,
+            (Some(_), None) => held.next().is_some(),
+            (Some(_), Some(r)) => {
+                let alias = ws
+                    .catalog
+                    .get(playbook)
+                    .and_then(|p| p.role(r))
+                    .map(|r| r.alias.as_str());
+                held.any(|h| Some(h) == alias)
+            }
+        }
+    }
+
+    /// Whether the engagement may be chosen, as far as its summary tells:
+    /// by default a closed engagement may stay (see [`Choice::keeps`]).
+    fn wants(&self, ws: &Workspace, s: &Summary) -> bool {
+        let me = self.me.as_deref().unwrap_or_default();
+        (self.statuses.is_empty() || self.statuses.contains(&s.status))
+            && (self.playbooks.is_empty() || self.playbooks.contains(&s.playbook))
+            && self.mine(ws, &s.playbook, s.roles_of(me))
+    }
+
+    fn keeps(&self, ws: &Workspace, e: &Engagement, now: When) -> bool {
         // A closed engagement stays while any of its SLA clocks runs
         // (the closing report, product feedback).
-        let status_ok = if statuses.is_empty() {
+        let status_ok = if self.statuses.is_empty() {
             e.status != Status::Closed
-                || running_clock(ws, e, ctx.now)
+                || running_clock(ws, e, now)
                 || ws
                     .catalog
                     .get(&e.playbook)
                     .is_some_and(|p| !crate::view::report::open_mandatory(p, e).is_empty())
         } else {
-            statuses.contains(&e.status)
+            self.statuses.contains(&e.status)
         };
-        let mine = match (&me, role) {
-            (None, _) => true,
-            (Some(me), None) => e.roles_of(me).next().is_some(),
-            (Some(me), Some(r)) => {
-                let alias = ws
-                    .catalog
-                    .get(&e.playbook)
-                    .and_then(|p| p.role(r))
-                    .map(|r| r.alias.as_str());
-                e.roles_of(me).any(|held| Some(held) == alias)
-            }
-        };
-        status_ok && mine && (playbooks.is_empty() || playbooks.contains(&e.playbook))
-    };
-    let chosen: Vec<&Engagement> = engagements.iter().filter(keep).collect();
-    let counting = counting(ctx, args)?;
-    let scope = match (&me, role) {
-        (None, _) => "all engagements".to_string(),
-        (Some(me), None) => format!("engagements of {me}"),
-        (Some(me), Some(r)) => format!("engagements where {me} is {r}"),
-    };
-    let cal = &ws.settings.calendar;
-    let mut now = view::portfolio(
-        &scope,
-        &chosen,
-        &ws.catalog,
-        cal,
-        ctx.now,
-        ws.settings.at_risk,
-        counting,
-    );
-    if let Some(c) = &args.compare {
-        let then_at = past_date(ctx, "--compare", c)?;
-        // The previous period is as long as this one and ends at the date.
-        let earlier = crate::report::Counting {
-            window: counting.window.map(|(from, to)| {
-                let end = then_at.date();
-                (end - (to - from), end)
-            }),
-            ..counting
-        };
-        let then = as_it_was(ws, &scope, &chosen, then_at, earlier);
-        now.compare = Some(view::compare(&then, &now, then_at, &chosen));
+        let me = self.me.as_deref().unwrap_or_default();
+        status_ok
+            && self.mine(ws, &e.playbook, e.roles_of(me))
+            && (self.playbooks.is_empty() || self.playbooks.contains(&e.playbook))
     }
-    Ok(now)
 }
 
-/// The portfolio as the engagements' own records show it at `then`: those
-/// opened by then, with later records left out.
-fn as_it_was(
-    ws: &Workspace,
-    scope: &str,
-    chosen: &[&Engagement],
-    then: When,
-    counting: crate::report::Counting,
-) -> Portfolio {
-    let before: Vec<Engagement> = chosen
-        .iter()
-        .filter(|e| {
-            e.opened()
-                .is_none_or(|o| crate::engagement::happened_by(o, then))
+/// The portfolio of the engagements the options choose, made one
+/// engagement at a time, and with `--compare` the same figures as the
+/// engagements' own records show them at that date.
+struct Report<'a> {
+    ws: &'a Workspace,
+    choice: &'a Choice,
+    at: When,
+    now: view::Builder<'a>,
+    /// With `--compare`: its date, the portfolio as it was then, and each
+    /// engagement's changes since.
+    then: Option<(When, view::Builder<'a>, Vec<view::Changes>)>,
+    /// The heading's "on ..." is a time of day: no `--today` pins a date,
+    /// or a row's next due item is due at a time.
+    times: bool,
+}
+
+impl<'a> Report<'a> {
+    fn new(
+        ctx: &Context,
+        ws: &'a Workspace,
+        args: &Args,
+        choice: &'a Choice,
+    ) -> Result<Report<'a>> {
+        let counting = counting(ctx, args)?;
+        let scope = choice.scope();
+        let cal = &ws.settings.calendar;
+        let at_risk = ws.settings.at_risk;
+        let builder = |at, c| view::Builder::new(&scope, &ws.catalog, cal, at, at_risk, c);
+        let then = match &args.compare {
+            None => None,
+            Some(c) => {
+                let then_at = past_date(ctx, "--compare", c)?;
+                // The previous period is as long as this one and ends at the date.
+                let earlier = crate::report::Counting {
+                    window: counting.window.map(|(from, to)| {
+                        let end = then_at.date();
+                        (end - (to - from), end)
+                    }),
+                    ..counting
+                };
+                Some((then_at, builder(then_at, earlier), Vec::new()))
+            }
+        };
+        Ok(Report {
+            ws,
+            at: ctx.now,
+            now: builder(ctx.now, counting),
+            then,
+            times: matches!(ctx.now, When::At(_)),
+            choice,
         })
-        .map(|e| e.as_of(then))
-        .collect();
-    let refs: Vec<&Engagement> = before.iter().collect();
-    let cal = &ws.settings.calendar;
-    view::portfolio(
-        scope,
-        &refs,
-        &ws.catalog,
-        cal,
-        then,
-        ws.settings.at_risk,
-        counting,
-    )
+    }
+
+    /// The row of one engagement, when the options choose it (and its
+    /// playbook is known), counted in the summaries now and then.
+    fn add(&mut self, e: &Engagement) -> Option<Row> {
+        if !self.choice.keeps(self.ws, e, self.at) {
+            return None;
+        }
+        let row = self.now.add(e);
+        if let Some((then_at, then, changes)) = &mut self.then {
+            // Those opened by then, with later records left out.
+            let opened = e
+                .opened()
+                .is_none_or(|o| crate::engagement::happened_by(o, *then_at));
+            let before = if opened {
+                then.add(&e.as_of(*then_at))
+            } else {
+                None
+            };
+            if let Some(after) = &row {
+                changes.extend(view::changes(e, before.as_ref(), after, *then_at));
+            }
+        }
+        let row = row?;
+        self.times |= row
+            .next_due
+            .as_ref()
+            .is_some_and(|n| matches!(n.due, Due::At(_)));
+        Some(row)
+    }
+
+    /// Give `each` the row of every chosen engagement, in the workspace's order.
+    fn each_row(
+        &mut self,
+        batches: &mut Batches,
+        each: &mut dyn FnMut(Row) -> Result<()>,
+    ) -> Result<()> {
+        while let Some(batch) = batches.next()? {
+            for e in &batch {
+                if let Some(row) = self.add(e) {
+                    each(row)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The portfolio without its rows: the heading, the summary and the comparison.
+    fn finish(self) -> Portfolio {
+        let mut p = self.now.finish();
+        if let Some((then_at, then, changes)) = self.then {
+            p.compare = Some(view::compare(&then.finish(), &p, then_at, changes));
+        }
+        p
+    }
+
+    /// The portfolio as JSON to `out`, each row written as it is made.
+    fn json<W: Write>(mut self, batches: &mut Batches, out: W) -> Result<W> {
+        let mut w = render::report::PortfolioJson::begin(out, self.now.head())?;
+        self.each_row(batches, &mut |row| Ok(w.row(&row)?))?;
+        Ok(w.finish(&self.finish())?)
+    }
+}
+
+/// At most this many engagements are decoded at once for `--format json`:
+/// the report goes through the chosen ones a batch at a time, so its memory
+/// does not grow with the workspace. Each batch after the first costs
+/// another pass over the workspace (and its cache). A power of two: the
+/// loader gathers a pass's engagements in a vector that doubles as it grows.
+const BATCH: usize = 16_384;
+
+/// Which engagements to decode, by their summary. `Sync`: the workspace may
+/// ask about several files at once.
+type Wants<'a> = dyn Fn(&Summary) -> bool + Sync + 'a;
+
+/// The engagements whose summary `wants` accepts, in the workspace's order
+/// (by id), a batch of at most `size` at a time.
+struct Batches<'a> {
+    ws: &'a Workspace,
+    wants: &'a Wants<'a>,
+    /// The first batch, decoded by the first pass.
+    first: Vec<Engagement>,
+    /// The id each later batch begins at, in order; each ends where the
+    /// next begins. Only these are kept between passes: nothing a pass
+    /// allocated stays behind, so the next can reuse its memory.
+    starts: std::vec::IntoIter<String>,
+}
+
+impl<'a> Batches<'a> {
+    /// The first pass, `pass` (which gives every summary, and names
+    /// unusable files), decodes the first `size` engagements it asks
+    /// about; it need not ask in order (see [`Batches::after`]).
+    fn new(
+        ws: &'a Workspace,
+        wants: &'a Wants<'a>,
+        size: usize,
+        pass: impl FnOnce(&Wants) -> Result<(Vec<Summary>, Vec<Engagement>)>,
+    ) -> Result<Self> {
+        let offered = AtomicUsize::new(0);
+        let first_batch = |s: &Summary| wants(s) && offered.fetch_add(1, Ordering::Relaxed) < size;
+        let (summaries, first) = pass(&first_batch)?;
+        Ok(Batches::after(ws, wants, &summaries, first, size))
+    }
+
+    /// The batches after a first pass that gave every summary (in the
+    /// workspace's order) and decoded `first`: those of them that begin
+    /// the wanted engagements come first, then the others `size` at a time.
+    fn after(
+        ws: &'a Workspace,
+        wants: &'a Wants<'a>,
+        summaries: &[Summary],
+        mut first: Vec<Engagement>,
+        size: usize,
+    ) -> Self {
+        let wanted: Vec<&str> = summaries
+            .iter()
+            .filter(|s| wants(s))
+            .map(|s| s.id.as_str())
+            .collect();
+        let done = first
+            .iter()
+            .zip(&wanted)
+            .take_while(|(e, id)| e.id == **id)
+            .count();
+        let starts: Vec<String> = if done == wanted.len() {
+            Vec::new()
+        } else if wanted.is_sorted_by(|a, b| a < b) {
+            first.truncate(done);
+            wanted[done..]
+                .iter()
+                .step_by(size)
+                .map(|id| id.to_string())
+                .collect()
+        } else {
+            // Not by id, as the workspace lists its files: one batch of all.
+            first.clear();
+            vec![String::new()]
+        };
+        Batches {
+            ws,
+            wants,
+            first,
+            starts: starts.into_iter(),
+        }
+    }
+
+    /// The next batch, or none after the last.
+    fn next(&mut self) -> Result<Option<Vec<Engagement>>> {
+        if !self.first.is_empty() {
+            return Ok(Some(std::mem::take(&mut self.first)));
+        }
+        let Some(start) = self.starts.next() else {
+            return Ok(None);
+        };
+        // Up to where the next batch begins.
+        let end = self.starts.as_slice().first();
+        let wants = self.wants;
+        let in_batch = |s: &Summary| s.id >= start && end.is_none_or(|end| s.id < *end) && wants(s);
+        // The first pass named the files that are unusable; one that has
+        // become unusable since is left out.
+        let selection = self.ws.load_where(false, &in_batch)?;
+        Ok(Some(selection.engagements))
+    }
 }
 
 /// The view of each engagement of `rows`, for the timelines of the HTML report.
@@ -366,5 +607,89 @@ fn details_text(details: &[Detail], format: Format, term: Term) -> String {
             .map(|d| render::report::detail(&d.row, &d.engagement, f, term))
             .collect::<Vec<_>>()
             .join("\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workspace of the demo engagements, each three times over.
+    fn workspace(dir: &std::path::Path) -> Workspace {
+        std::fs::write(dir.join("ft.toml"), "").unwrap();
+        let engagements = dir.join("engagements");
+        std::fs::create_dir(&engagements).unwrap();
+        let today = "2026-11-23".parse().unwrap();
+        for (id, template) in crate::demo::ENGAGEMENTS {
+            for n in 0..3 {
+                let text = crate::demo::expand(template, today);
+                std::fs::write(engagements.join(format!("{id}-{n}.toml")), text).unwrap();
+            }
+        }
+        Workspace::open(dir).unwrap()
+    }
+
+    /// The ids of every engagement `wants` accepts, in order, `size` at a
+    /// time, checking that no batch is larger.
+    fn batched(ws: &Workspace, wants: &Wants, size: usize) -> Vec<String> {
+        let pass = |want: &Wants| {
+            let s = ws.load_where(true, want)?;
+            Ok((s.summaries, s.engagements))
+        };
+        let mut batches = Batches::new(ws, wants, size, pass).unwrap();
+        let mut ids = Vec::new();
+        while let Some(batch) = batches.next().unwrap() {
+            assert!(!batch.is_empty() && batch.len() <= size, "{}", batch.len());
+            ids.extend(batch.into_iter().map(|e| e.id));
+        }
+        ids
+    }
+
+    #[test]
+    fn batches_give_every_wanted_engagement_once_in_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = workspace(tmp.path());
+        let all = |_: &Summary| true;
+        let alice = |s: &Summary| s.roles_of("alice").next().is_some();
+        let expected = |wants: &Wants| -> Vec<String> {
+            let s = ws.load_where(false, &|_| false).unwrap();
+            s.summaries
+                .into_iter()
+                .filter(|s| wants(s))
+                .map(|s| s.id)
+                .collect()
+        };
+        let (every, mine) = (expected(&all), expected(&alice));
+        assert_eq!(every.len(), 24);
+        assert!(!mine.is_empty() && mine.len() < 24, "{mine:?}");
+        // Files just written are read again (too recent for the cache to
+        // answer for); once settled, the cache answers, except for two
+        // files changed since, which are read again: the first pass then
+        // decodes those after the others.
+        for round in 0..3 {
+            if round == 1 {
+                std::thread::sleep(std::time::Duration::from_millis(2100));
+                ws.load_where(true, &|_| false).unwrap();
+            }
+            if round == 2 {
+                for id in ["adatum-webapps-1", "contoso-teams-0"] {
+                    let path = ws.store.path(id).unwrap();
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    std::fs::write(&path, format!("{text}\n")).unwrap();
+                }
+            }
+            for size in [1, 2, 5, 24, usize::MAX] {
+                assert_eq!(
+                    batched(&ws, &all, size),
+                    every,
+                    "round {round}, size {size}"
+                );
+                assert_eq!(
+                    batched(&ws, &alice, size),
+                    mine,
+                    "round {round}, size {size}"
+                );
+            }
+        }
     }
 }

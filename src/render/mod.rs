@@ -23,6 +23,8 @@ pub mod next;
 pub mod report;
 pub mod show;
 
+use std::io::{self, Write};
+
 use serde::Serialize;
 
 pub use layout::{Block, Fit, Layout};
@@ -225,6 +227,106 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
     s
 }
 
+/// Pretty JSON of one object written a piece at a time: its fields in
+/// turn, one of which may be an array written an element at a time. The
+/// bytes are those [`json`] gives for the whole object, without the whole
+/// of it (or its text) in memory at once.
+pub struct JsonObject<W: Write> {
+    out: W,
+    /// Fields begun so far.
+    fields: usize,
+    /// Elements written so far of the array being written, if one is.
+    elements: Option<usize>,
+}
+
+impl<W: Write> JsonObject<W> {
+    pub fn new(out: W) -> Self {
+        JsonObject {
+            out,
+            fields: 0,
+            elements: None,
+        }
+    }
+
+    fn key(&mut self, key: &str) -> io::Result<()> {
+        let before: &[u8] = if self.fields == 0 { b"{\n  " } else { b",\n  " };
+        self.fields += 1;
+        self.out.write_all(before)?;
+        serde_json::to_writer(&mut self.out, key)?;
+        self.out.write_all(b": ")
+    }
+
+    pub fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> io::Result<()> {
+        self.key(key)?;
+        nested(&mut self.out, b"  ", value)
+    }
+
+    /// Begin a field whose value is an array of [`JsonObject::element`]s.
+    pub fn begin_array(&mut self, key: &str) -> io::Result<()> {
+        self.key(key)?;
+        self.elements = Some(0);
+        self.out.write_all(b"[")
+    }
+
+    pub fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
+        let n = self.elements.as_mut().expect("an array is begun");
+        let before: &[u8] = if *n == 0 { b"\n    " } else { b",\n    " };
+        *n += 1;
+        self.out.write_all(before)?;
+        nested(&mut self.out, b"    ", value)
+    }
+
+    pub fn end_array(&mut self) -> io::Result<()> {
+        match self.elements.take() {
+            Some(0) | None => self.out.write_all(b"]"),
+            Some(_) => self.out.write_all(b"\n  ]"),
+        }
+    }
+
+    /// Close the object (and the line), and give back the writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        let end: &[u8] = if self.fields == 0 { b"{}\n" } else { b"\n}\n" };
+        self.out.write_all(end)?;
+        Ok(self.out)
+    }
+}
+
+/// `value` as pretty JSON nested in a value `indent` deep: each of its
+/// lines after the first is indented by that much more. (JSON text has
+/// no line breaks in its strings, so every one is the formatter's.)
+fn nested<W: Write, T: Serialize + ?Sized>(out: W, indent: &[u8], value: &T) -> io::Result<()> {
+    let out = Indented { out, indent };
+    serde_json::to_writer_pretty(out, value).map_err(io::Error::from)
+}
+
+/// A writer that indents every line after the first.
+struct Indented<'a, W> {
+    out: W,
+    indent: &'a [u8],
+}
+
+impl<W: Write> Write for Indented<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        for (i, line) in buf.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\n")?;
+                self.out.write_all(self.indent)?;
+            }
+            self.out.write_all(line)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,5 +385,43 @@ mod tests {
             "{csv}"
         );
         assert!(csv.contains(",\"'+cmd|' /C calc'!A0\"\r\n"), "{csv}");
+    }
+
+    #[test]
+    fn json_written_a_piece_at_a_time_is_the_whole_value() {
+        #[derive(Serialize)]
+        struct Whole {
+            n: u32,
+            list: Vec<serde_json::Value>,
+            last: serde_json::Value,
+        }
+        let items = vec![
+            serde_json::json!({"a": [1, {"b": "two\nlines \"quoted\""}], "c": {}, "d": []}),
+            serde_json::json!([]),
+            serde_json::json!("s"),
+            serde_json::json!(null),
+        ];
+        for list in [Vec::new(), items] {
+            let whole = Whole {
+                n: 3,
+                list,
+                last: serde_json::json!({"k": [true, 1.5, {"x": {}}]}),
+            };
+            let mut o = JsonObject::new(Vec::new());
+            o.field("n", &whole.n).unwrap();
+            o.begin_array("list").unwrap();
+            for v in &whole.list {
+                o.element(v).unwrap();
+            }
+            o.end_array().unwrap();
+            o.field("last", &whole.last).unwrap();
+            let text = String::from_utf8(o.finish().unwrap()).unwrap();
+            assert_eq!(text, json(&whole));
+        }
+        let empty = JsonObject::new(Vec::new()).finish().unwrap();
+        assert_eq!(
+            String::from_utf8(empty).unwrap(),
+            json(&serde_json::json!({}))
+        );
     }
 }

@@ -359,6 +359,41 @@ pub fn portfolio(p: &Portfolio, format: Format, term: Term) -> String {
     }
 }
 
+/// `--format json` of a portfolio whose rows are written as they are made:
+/// [`PortfolioJson::begin`] with the heading, a [`PortfolioJson::row`]
+/// each, then [`PortfolioJson::finish`] with the summary, in the bytes of
+/// [`super::json`] of the whole portfolio.
+pub struct PortfolioJson<W: std::io::Write>(super::JsonObject<W>);
+
+impl<W: std::io::Write> PortfolioJson<W> {
+    /// The fields before the rows, from `head` (whose rows are not written).
+    pub fn begin(out: W, head: &Portfolio) -> std::io::Result<Self> {
+        let mut o = super::JsonObject::new(out);
+        o.field("schema_version", &head.schema_version)?;
+        o.field("today", &head.today)?;
+        o.field("scope", &head.scope)?;
+        if let Some(period) = &head.period {
+            o.field("period", period)?;
+        }
+        o.begin_array("rows")?;
+        Ok(PortfolioJson(o))
+    }
+
+    pub fn row(&mut self, row: &Row) -> std::io::Result<()> {
+        self.0.element(row)
+    }
+
+    /// The fields after the rows, from `p`; gives back the writer.
+    pub fn finish(mut self, p: &Portfolio) -> std::io::Result<W> {
+        self.0.end_array()?;
+        self.0.field("summary", &p.summary)?;
+        if let Some(c) = &p.compare {
+            self.0.field("compare", c)?;
+        }
+        self.0.finish()
+    }
+}
+
 /// The period the SLA figures count, after the date: ", from 2026-11-16
 /// to 2026-11-23"; empty without `--since`.
 pub(crate) fn period(p: &Portfolio) -> String {
@@ -722,5 +757,69 @@ mod tests {
             chart.ends_with("    section Milestones\n    opening :milestone, m1, 2026-11-16, 0d\n    self-assignment :milestone, m2, 2026-11-20, 0d\n```\n"),
             "{chart}"
         );
+    }
+
+    /// `--format json` written a row at a time, as the command does it.
+    fn streamed(p: &Portfolio) -> String {
+        let head = Portfolio {
+            rows: Vec::new(),
+            ..p.clone()
+        };
+        let mut out = PortfolioJson::begin(Vec::new(), &head).unwrap();
+        for r in &p.rows {
+            out.row(r).unwrap();
+        }
+        String::from_utf8(out.finish(&head).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn portfolio_json_written_a_row_at_a_time_is_the_whole_portfolio() {
+        let mut catalog = crate::playbook::Catalog::default();
+        for p in crate::playbook::builtin::all() {
+            catalog.insert(p);
+        }
+        let today: NaiveDate = "2026-11-23".parse().unwrap();
+        let engagements: Vec<_> = crate::demo::ENGAGEMENTS
+            .iter()
+            .filter_map(|(id, template)| {
+                let text = crate::demo::expand(template, today);
+                let path = std::path::PathBuf::from(format!("engagements/{id}.toml"));
+                crate::engagement::load::parse(&path, id, &text, &catalog).engagement
+            })
+            .collect();
+        assert_eq!(engagements.len(), crate::demo::ENGAGEMENTS.len());
+        let refs: Vec<_> = engagements.iter().collect();
+        let now = When::Date(today);
+        let cal = Calendar::default();
+        let portfolio = |refs: &[&crate::engagement::Engagement], counting| {
+            crate::view::report::portfolio(
+                "all engagements",
+                refs,
+                &catalog,
+                &cal,
+                now,
+                0.8,
+                counting,
+            )
+        };
+        let counting = crate::report::Counting::default();
+        let period = crate::report::Counting {
+            by: crate::report::By::Person,
+            window: Some((today - chrono::Days::new(30), today)),
+        };
+        let mut compared = portfolio(&refs, period);
+        let then = compared.clone();
+        let changes = vec![crate::view::report::Changes {
+            engagement: "contoso-teams".into(),
+            items: vec!["done x".into()],
+        }];
+        compared.compare = Some(crate::view::report::compare(&then, &compared, now, changes));
+        for p in [
+            portfolio(&refs, counting),
+            portfolio(&[], counting),
+            compared,
+        ] {
+            assert_eq!(streamed(&p), crate::render::json(&p));
+        }
     }
 }

@@ -170,7 +170,7 @@ pub struct HealthCounts {
     pub unknown: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
     pub engagements: usize,
     pub missing_dibs: Vec<String>,
@@ -506,26 +506,29 @@ pub fn detail(p: &Playbook, e: &Engagement, cal: &Calendar, now: When, at_risk: 
 
 /// For each role a task or cadence is `accountable:` to, the share of the
 /// engagements (where it applies) with the task done: "FTA: 3334 done in 1
-/// of 2 (50%), 3330 done in 0 of 2 (0%)".
-fn measures(engagements: &[&Engagement], catalog: &Catalog) -> Vec<String> {
-    /// Per role: (task, done, engagements where it applies).
-    type Counts = Vec<(String, usize, usize)>;
-    let mut by_role: Vec<(String, Counts)> = Vec::new();
-    for e in engagements {
-        let Some(p) = catalog.get(&e.playbook) else {
-            continue;
-        };
+/// of 2 (50%), 3330 done in 0 of 2 (0%)". Counted one engagement at a time.
+#[derive(Default)]
+struct Measures {
+    /// Per role, in the order first met, its tasks' counts.
+    by_role: Vec<(String, Vec<TaskCount>)>,
+}
+
+/// A task, how many engagements have it done, and of how many where it applies.
+type TaskCount = (String, usize, usize);
+
+impl Measures {
+    fn add(&mut self, p: &Playbook, e: &Engagement) {
         for (_, t) in p.tasks().filter(|(_, t)| applies(&t.services, &e.services)) {
             let done = matches!(
                 e.task_state(&t.id),
                 Some(crate::engagement::TaskState::Done(_))
             );
             for role in &t.accountable {
-                let slot = match by_role.iter().position(|(r, _)| r == role) {
-                    Some(i) => &mut by_role[i].1,
+                let slot = match self.by_role.iter().position(|(r, _)| r == role) {
+                    Some(i) => &mut self.by_role[i].1,
                     None => {
-                        by_role.push((role.clone(), Vec::new()));
-                        &mut by_role.last_mut().expect("just pushed").1
+                        self.by_role.push((role.clone(), Vec::new()));
+                        &mut self.by_role.last_mut().expect("just pushed").1
                     }
                 };
                 match slot.iter_mut().find(|(id, _, _)| *id == t.id) {
@@ -538,19 +541,22 @@ fn measures(engagements: &[&Engagement], catalog: &Catalog) -> Vec<String> {
             }
         }
     }
-    by_role
-        .into_iter()
-        .map(|(role, tasks)| {
-            let parts: Vec<String> = tasks
-                .iter()
-                .map(|(id, done, of)| {
-                    let pct = crate::report::percent(*done, *of).unwrap_or(0.0);
-                    format!("{id} done in {done} of {of} ({pct:.0}%)")
-                })
-                .collect();
-            format!("{role}: {}", parts.join(", "))
-        })
-        .collect()
+
+    fn lines(self) -> Vec<String> {
+        self.by_role
+            .into_iter()
+            .map(|(role, tasks)| {
+                let parts: Vec<String> = tasks
+                    .iter()
+                    .map(|(id, done, of)| {
+                        let pct = crate::report::percent(*done, *of).unwrap_or(0.0);
+                        format!("{id} done in {done} of {of} ({pct:.0}%)")
+                    })
+                    .collect();
+                format!("{role}: {}", parts.join(", "))
+            })
+            .collect()
+    }
 }
 
 /// The portfolio of `engagements`: a row each, and the summary.
@@ -563,66 +569,121 @@ pub fn portfolio(
     at_risk: f64,
     counting: crate::report::Counting,
 ) -> Portfolio {
-    let rows: Vec<Row> = engagements
-        .iter()
-        .filter_map(|e| {
-            catalog
-                .get(&e.playbook)
-                .map(|p| row(p, e, cal, now, at_risk))
-        })
-        .collect();
-    let mut health = HealthCounts::default();
-    for r in &rows {
-        match r.health {
-            Some(Health::Red) => health.red += 1,
-            Some(Health::Yellow) => health.yellow += 1,
-            Some(Health::Green) => health.green += 1,
-            None => health.unknown += 1,
+    let mut b = Builder::new(scope, catalog, cal, now, at_risk, counting);
+    let rows = engagements.iter().filter_map(|e| b.add(e)).collect();
+    Portfolio { rows, ..b.finish() }
+}
+
+/// A portfolio made one engagement at a time: [`Builder::add`] gives the
+/// engagement's row and counts it in the summary, so the engagements (and,
+/// when they are written as they come, the rows) need not all be in memory
+/// at once.
+pub struct Builder<'a> {
+    catalog: &'a Catalog,
+    cal: &'a Calendar,
+    now: When,
+    at_risk: f64,
+    /// Without rows: the heading, and the summary's counts so far.
+    head: Portfolio,
+    measures: Measures,
+    sla: crate::report::SlaTally<'a>,
+    goals: crate::report::GoalTallies<'a>,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(
+        scope: &str,
+        catalog: &'a Catalog,
+        cal: &'a Calendar,
+        now: When,
+        at_risk: f64,
+        counting: crate::report::Counting,
+    ) -> Self {
+        Builder {
+            catalog,
+            cal,
+            now,
+            at_risk,
+            head: Portfolio {
+                schema_version: SCHEMA_VERSION,
+                today: now.to_string(),
+                as_of: crate::clock::stamp_words(now),
+                scope: scope.to_string(),
+                period: counting.window,
+                compare: None,
+                rows: Vec::new(),
+                summary: Summary::default(),
+            },
+            measures: Measures::default(),
+            sla: crate::report::SlaTally::new(catalog, cal, now, counting),
+            goals: crate::report::GoalTallies::new(catalog, cal, now, counting),
         }
     }
-    let ids = |f: &dyn Fn(&Row) -> bool| {
-        rows.iter()
-            .filter(|r| f(r))
-            .map(|r| r.id.clone())
-            .collect::<Vec<_>>()
-    };
-    let summary = Summary {
-        engagements: rows.len(),
-        missing_dibs: ids(&|r| r.dibs_missing.as_ref().is_some_and(|m| !m.is_empty())),
-        overdue_mandatory: ids(&|r| r.overdue_mandatory),
-        at_risk: ids(&|r| !r.at_risk.is_empty()),
-        unfilled: rows
-            .iter()
-            .filter(|r| !r.unfilled.is_empty())
-            .map(|r| format!("{} ({})", r.id, r.unfilled.join(", ")))
-            .collect(),
-        short: rows
-            .iter()
-            .filter(|r| !r.short.is_empty())
-            .map(|r| format!("{} ({})", r.id, r.short.join("; ")))
-            .collect(),
-        closed_open: rows
-            .iter()
-            .filter(|r| !r.closed_open.is_empty())
-            .map(|r| format!("{} ({})", r.id, r.closed_open.len()))
-            .collect(),
-        forced_skips: ids(&|r| !r.forced_skips.is_empty()),
-        measures: measures(engagements, catalog),
-        stale: ids(&|r| r.stale),
-        open_blockers: rows.iter().map(|r| r.open_blockers).sum(),
-        health,
-        sla: crate::report::sla_lines(engagements, catalog, cal, now, counting),
-        goals: crate::report::goal_lines(engagements, catalog, cal, now, counting),
-    };
-    Portfolio {
-        schema_version: SCHEMA_VERSION,
-        today: now.to_string(),
-        as_of: crate::clock::stamp_words(now),
-        scope: scope.to_string(),
-        period: counting.window,
-        compare: None,
-        rows,
-        summary,
+
+    /// The portfolio so far, without rows: what comes before them.
+    pub fn head(&self) -> &Portfolio {
+        &self.head
+    }
+
+    /// The row of one more engagement, counted in the summary; none when
+    /// its playbook is unknown.
+    pub fn add(&mut self, e: &Engagement) -> Option<Row> {
+        let p = self.catalog.get(&e.playbook)?;
+        let row = row(p, e, self.cal, self.now, self.at_risk);
+        self.count(&row);
+        self.measures.add(p, e);
+        self.sla.add(e);
+        self.goals.add(e);
+        Some(row)
+    }
+
+    /// The summary's counts of one row.
+    fn count(&mut self, r: &Row) {
+        let s = &mut self.head.summary;
+        s.engagements += 1;
+        match r.health {
+            Some(Health::Red) => s.health.red += 1,
+            Some(Health::Yellow) => s.health.yellow += 1,
+            Some(Health::Green) => s.health.green += 1,
+            None => s.health.unknown += 1,
+        }
+        let id = || r.id.clone();
+        if r.dibs_missing.as_ref().is_some_and(|m| !m.is_empty()) {
+            s.missing_dibs.push(id());
+        }
+        if r.overdue_mandatory {
+            s.overdue_mandatory.push(id());
+        }
+        if !r.at_risk.is_empty() {
+            s.at_risk.push(id());
+        }
+        if !r.unfilled.is_empty() {
+            s.unfilled
+                .push(format!("{} ({})", r.id, r.unfilled.join(", ")));
+        }
+        if !r.short.is_empty() {
+            s.short.push(format!("{} ({})", r.id, r.short.join("; ")));
+        }
+        if !r.closed_open.is_empty() {
+            s.closed_open
+                .push(format!("{} ({})", r.id, r.closed_open.len()));
+        }
+        if !r.forced_skips.is_empty() {
+            s.forced_skips.push(id());
+        }
+        if r.stale {
+            s.stale.push(id());
+        }
+        s.open_blockers += r.open_blockers;
+    }
+
+    /// The portfolio without rows: the heading and the whole summary.
+    pub fn finish(self) -> Portfolio {
+        let mut p = self.head;
+        p.summary.measures = self.measures.lines();
+        p.summary.sla = self.sla.lines();
+        p.summary.goals = self.goals.lines();
+        p
     }
 }
 
@@ -788,37 +849,35 @@ fn goal_figures(a: &Summary, b: &Summary) -> Vec<Figure> {
         .collect()
 }
 
-/// Each figure of `then` beside `now`, and each engagement's changes.
+/// Each figure of `then` beside `now` (their summaries, and the period
+/// of `then`), with the engagements' changes (see [`changes`]).
 pub fn compare(
     then: &Portfolio,
     now: &Portfolio,
     since: When,
-    engagements: &[&Engagement],
+    changes: Vec<Changes>,
 ) -> Comparison {
-    let figures = figures(&then.summary, &now.summary);
-    let changes = engagements
-        .iter()
-        .filter_map(|e| {
-            let before = then.rows.iter().find(|r| r.id == e.id);
-            let after = now.rows.iter().find(|r| r.id == e.id)?;
-            let items = changes(e, before, after, since);
-            (!items.is_empty()).then(|| Changes {
-                engagement: e.id.clone(),
-                items,
-            })
-        })
-        .collect();
     Comparison {
         since: since.to_string(),
         period: then.period,
-        figures,
+        figures: figures(&then.summary, &now.summary),
         changes,
     }
 }
 
+/// The changes of one engagement since `since`, given its row then (if it
+/// was in the report) and now; none when nothing changed.
+pub fn changes(e: &Engagement, before: Option<&Row>, after: &Row, since: When) -> Option<Changes> {
+    let items = change_items(e, before, after, since);
+    (!items.is_empty()).then(|| Changes {
+        engagement: e.id.clone(),
+        items,
+    })
+}
+
 /// What changed on one engagement since `since`: health moves, tasks done
 /// and skipped, milestones, new misses, blockers opened and resolved, holds.
-fn changes(e: &Engagement, before: Option<&Row>, after: &Row, since: When) -> Vec<String> {
+fn change_items(e: &Engagement, before: Option<&Row>, after: &Row, since: When) -> Vec<String> {
     let later = |w: When| !crate::engagement::happened_by(w, since);
     let mut out = Vec::new();
     if before.is_none() {
