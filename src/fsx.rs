@@ -175,6 +175,13 @@ impl Dir {
 
     /// Names in this directory with what each is (links not followed), sorted.
     pub fn entries(&self) -> Result<Vec<(std::ffi::OsString, Kind)>> {
+        let mut out = self.unsorted()?;
+        out.sort();
+        Ok(out)
+    }
+
+    /// [`Dir::entries`] in the directory's own order.
+    pub fn unsorted(&self) -> Result<Vec<(std::ffi::OsString, Kind)>> {
         let cannot = || format!("cannot read `{}`", self.path.display());
         let mut dir = rustix::fs::Dir::read_from(&self.fd)
             .map_err(io_err)
@@ -188,7 +195,6 @@ impl Dir {
             }
             out.push((name.to_os_string(), kind_of(entry.file_type())));
         }
-        out.sort();
         Ok(out)
     }
 

@@ -203,9 +203,26 @@ impl Context {
         ws: &Workspace,
         want: &crate::workspace::Want<'_>,
     ) -> Result<(Vec<engagement::Summary>, Vec<engagement::Engagement>)> {
-        let selection = ws.load_where(true, want)?;
+        let mut engagements = Vec::new();
+        let summaries = self.engagements_each(ws, want, &mut |e| {
+            engagements.push(e);
+            Ok(())
+        })?;
+        Ok((summaries, engagements))
+    }
+
+    /// [`Context::engagements_where`], giving `each` the wanted engagements
+    /// one at a time in the workspace's order (see
+    /// [`Workspace::load_each`]); the problems are named once all are given.
+    pub fn engagements_each(
+        &self,
+        ws: &Workspace,
+        want: &crate::workspace::Want<'_>,
+        each: &mut dyn FnMut(engagement::Engagement) -> Result<()>,
+    ) -> Result<Vec<engagement::Summary>> {
+        let selection = ws.load_each(true, want, each)?;
         if selection.problems.is_empty() {
-            return Ok((selection.summaries, selection.engagements));
+            return Ok(selection.summaries);
         }
         let usable: std::collections::HashSet<&Path> = selection
             .summaries
@@ -219,7 +236,7 @@ impl Context {
         let broken: Vec<Diagnostic> = broken.into_iter().filter(|d| d.is_error()).collect();
         self.warn_all(ws, &broken);
         warn_problems(&ws.root, &in_usable);
-        Ok((selection.summaries, selection.engagements))
+        Ok(selection.summaries)
     }
 }
 

@@ -391,6 +391,26 @@ impl Workspace {
     /// accepts: a cached engagement that is not wanted is never read. The
     /// files the cache cannot answer for are read and parsed on every core.
     pub fn load_where(&self, save: bool, want: &Want<'_>) -> Result<Selection> {
+        let mut engagements = Vec::new();
+        let mut selection = self.load_each(save, want, &mut |e| {
+            engagements.push(e);
+            Ok(())
+        })?;
+        selection.engagements = engagements;
+        Ok(selection)
+    }
+
+    /// [`Workspace::load_where`], giving `each` the wanted engagements one
+    /// at a time, in the workspace's order, instead of keeping them: those
+    /// the cache answers for as they are read (a warm run holds one at a
+    /// time), the others once they are parsed. An error from `each` ends
+    /// the pass.
+    pub fn load_each(
+        &self,
+        save: bool,
+        want: &Want<'_>,
+        each: &mut dyn FnMut(Engagement) -> Result<()>,
+    ) -> Result<Selection> {
         let mut cache = Cache::open(&self.root.join(".ft").join("cache"), self.fingerprint);
         let files = self.store.files()?;
         let Some(dir) = self.store.open_dir()? else {
@@ -416,9 +436,14 @@ impl Workspace {
                         )),
                 ),
             }
+            // Nothing before it is still to be parsed: in order already.
+            if misses.is_empty() {
+                pass.wanted.drain(..).try_for_each(|(_, e)| each(e))?;
+            }
         }
         let parsed = parse_all(&dir, &misses, &self.catalog, want);
         pass.fill(misses, parsed);
+        pass.wanted.drain(..).try_for_each(|(_, e)| each(e))?;
         if save && (pass.must_save || cache.leftovers() > 0 || cache.worth_saving(&pass.racy)) {
             cache.save_records(&pass.records());
         }
@@ -948,6 +973,77 @@ pub fn playbook_files(dir: &Dir) -> Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A workspace of the demo engagements, each three times over.
+    fn demo_workspace(dir: &Path) -> Workspace {
+        std::fs::write(dir.join("ft.toml"), "").unwrap();
+        let engagements = dir.join("engagements");
+        std::fs::create_dir(&engagements).unwrap();
+        let today = "2026-11-23".parse().unwrap();
+        for (id, template) in crate::demo::ENGAGEMENTS {
+            for n in 0..3 {
+                let text = crate::demo::expand(template, today);
+                std::fs::write(engagements.join(format!("{id}-{n}.toml")), text).unwrap();
+            }
+        }
+        Workspace::open(dir).unwrap()
+    }
+
+    /// `load_each` gives every wanted engagement once, in the workspace's
+    /// order, whether the cache answers for all, none, or all but a few
+    /// (which are parsed after the others are read).
+    #[test]
+    fn each_wanted_engagement_is_given_once_in_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = demo_workspace(tmp.path());
+        let given = |want: &Want<'_>| {
+            let mut ids = Vec::new();
+            ws.load_each(true, want, &mut |e| {
+                ids.push(e.id);
+                Ok(())
+            })
+            .unwrap();
+            ids
+        };
+        let all = |_: &Summary| true;
+        let alice = |s: &Summary| s.roles_of("alice").next().is_some();
+        let expected = |want: &Want<'_>| -> Vec<String> {
+            let s = ws.load_where(false, &|_| false).unwrap();
+            s.summaries
+                .into_iter()
+                .filter(|s| want(s))
+                .map(|s| s.id)
+                .collect()
+        };
+        let (every, mine) = (expected(&all), expected(&alice));
+        assert_eq!(every.len(), 24);
+        assert!(!mine.is_empty() && mine.len() < 24, "{mine:?}");
+        for round in 0..3 {
+            if round == 1 {
+                // Settled: the cache answers for every file.
+                std::thread::sleep(std::time::Duration::from_millis(2100));
+                ws.load_where(true, &|_| false).unwrap();
+            }
+            if round == 2 {
+                for id in ["adatum-webapps-1", "contoso-teams-0"] {
+                    let path = ws.store.path(id).unwrap();
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    std::fs::write(&path, format!("{text}\n")).unwrap();
+                }
+            }
+            assert_eq!(given(&all), every, "round {round}");
+            assert_eq!(given(&alice), mine, "round {round}");
+        }
+        let mut stopped = 0;
+        let err = ws.load_each(true, &all, &mut |_| {
+            stopped += 1;
+            anyhow::bail!("enough")
+        });
+        assert!(
+            err.is_err() && stopped == 1,
+            "an error from `each` ends the pass"
+        );
+    }
 
     #[test]
     fn resolution_order() {

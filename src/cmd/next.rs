@@ -13,6 +13,7 @@ use crate::playbook::Catalog;
 use crate::render::{self, Format, json};
 use crate::sla;
 use crate::words;
+use crate::workspace::Workspace;
 
 /// What to do next: open tasks, due cadences and missing DIBS across my engagements, most urgent first
 ///
@@ -57,19 +58,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let want = |s: &Summary| {
         (only.is_empty() || only.contains(&s.id)) && agenda::concerns(&ask, &ws.catalog, s)
     };
-    let (summaries, engagements) = ctx.engagements_where(&ws, &want)?;
+    let (summaries, mut items) = items_of(ctx, &ws, &ask, &want)?;
     for id in &only {
         if !summaries.iter().any(|e| &e.id == id) {
             return Err(user(format!("no engagement `{id}`")));
         }
     }
-    let mut items = agenda::items_for(
-        &ask,
-        &engagements,
-        &ws.catalog,
-        &ws.settings.calendar,
-        ctx.now,
-    );
     if let Some(role) = &args.role {
         let aliases: Vec<String> = ws
             .catalog
@@ -143,6 +137,25 @@ fn empty(
     let all = ctx.engagements(ws)?;
     let assign = assign_hint(ctx.config.role.is_some(), &all, &ws.catalog);
     Ok(format!("{} {assign}", nothing_due(me, &mine, within)))
+}
+
+/// Every engagement's summary, and the items of those `want` accepts. Each
+/// engagement's items are made as it is read, and it is dropped: a stable
+/// sort of them all orders them as `items_for` would at once.
+fn items_of(
+    ctx: &Context,
+    ws: &Workspace,
+    ask: &agenda::Ask,
+    want: &crate::workspace::Want<'_>,
+) -> Result<(Vec<Summary>, Vec<agenda::Item>)> {
+    let mut items = Vec::new();
+    let summaries = ctx.engagements_each(ws, want, &mut |e| {
+        let cal = &ws.settings.calendar;
+        items.extend(agenda::items_for(ask, &[e], &ws.catalog, cal, ctx.now));
+        Ok(())
+    })?;
+    agenda::sort(&mut items);
+    Ok((summaries, items))
 }
 
 /// What an empty list looked at: "3 engagements where alice holds FE, PM;

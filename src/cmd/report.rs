@@ -2,7 +2,6 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Result;
 
@@ -162,30 +161,26 @@ fn portfolio_report(ctx: &Context, ws: &Workspace, args: &Args, term: Term) -> R
     let choice = Choice::new(ctx, args)?;
     let mut report = Report::new(ctx, ws, args, &choice)?;
     let wants = |s: &Summary| choice.wants(ws, s);
-    let first_pass = |want: &Wants| ctx.engagements_where(ws, want);
     if ctx.format == Format::Json {
-        // Written a row at a time: only a batch of the engagements is in
-        // memory at once.
-        let mut batches = Batches::new(ws, &wants, BATCH, first_pass)?;
+        // Written a row at a time, each engagement as the workspace gives
+        // it: they are never all in memory at once.
         // JSON never has the line naming the time zone (see `Context::zone_line`).
         match &args.output {
             Some(path) => {
-                let bytes = report.json(&mut batches, Vec::new())?;
+                let bytes = report.json(ctx, ws, &wants, Vec::new())?;
                 let text = String::from_utf8(bytes).expect("JSON is UTF-8");
                 emit(ctx, Some(path), text, false)?;
             }
             None => {
                 let out = std::io::BufWriter::new(std::io::stdout().lock());
-                report.json(&mut batches, out)?.flush()?;
+                report.json(ctx, ws, &wants, out)?.flush()?;
             }
         }
         return Ok(0);
     }
-    // The other formats keep every row and lay them out together: more
-    // passes would cost time and save little.
-    let mut batches = Batches::new(ws, &wants, usize::MAX, first_pass)?;
+    // The other formats keep every row and lay them out together.
     let mut rows = Vec::new();
-    report.each_row(&mut batches, &mut |row| {
+    report.each_row(ctx, ws, &wants, &mut |row| {
         rows.push(row);
         Ok(())
     })?;
@@ -425,19 +420,19 @@ impl<'a> Report<'a> {
         Some(row)
     }
 
-    /// Give `each` the row of every chosen engagement, in the workspace's order.
+    /// Give `each` the row of every chosen engagement, in the workspace's
+    /// order, each engagement dropped once its row is made.
     fn each_row(
         &mut self,
-        batches: &mut Batches,
+        ctx: &Context,
+        ws: &Workspace,
+        wants: &Wants,
         each: &mut dyn FnMut(Row) -> Result<()>,
     ) -> Result<()> {
-        while let Some(batch) = batches.next()? {
-            for e in &batch {
-                if let Some(row) = self.add(e) {
-                    each(row)?;
-                }
-            }
-        }
+        ctx.engagements_each(ws, wants, &mut |e| match self.add(&e) {
+            Some(row) => each(row),
+            None => Ok(()),
+        })?;
         Ok(())
     }
 
@@ -451,113 +446,16 @@ impl<'a> Report<'a> {
     }
 
     /// The portfolio as JSON to `out`, each row written as it is made.
-    fn json<W: Write>(mut self, batches: &mut Batches, out: W) -> Result<W> {
+    fn json<W: Write>(mut self, ctx: &Context, ws: &Workspace, wants: &Wants, out: W) -> Result<W> {
         let mut w = render::report::PortfolioJson::begin(out, self.now.head())?;
-        self.each_row(batches, &mut |row| Ok(w.row(&row)?))?;
+        self.each_row(ctx, ws, wants, &mut |row| Ok(w.row(&row)?))?;
         Ok(w.finish(&self.finish())?)
     }
 }
 
-/// At most this many engagements are decoded at once for `--format json`:
-/// the report goes through the chosen ones a batch at a time, so its memory
-/// does not grow with the workspace. Each batch after the first costs
-/// another pass over the workspace (and its cache). A power of two: the
-/// loader gathers a pass's engagements in a vector that doubles as it grows.
-const BATCH: usize = 16_384;
-
 /// Which engagements to decode, by their summary. `Sync`: the workspace may
 /// ask about several files at once.
 type Wants<'a> = dyn Fn(&Summary) -> bool + Sync + 'a;
-
-/// The engagements whose summary `wants` accepts, in the workspace's order
-/// (by id), a batch of at most `size` at a time.
-struct Batches<'a> {
-    ws: &'a Workspace,
-    wants: &'a Wants<'a>,
-    /// The first batch, decoded by the first pass.
-    first: Vec<Engagement>,
-    /// The id each later batch begins at, in order; each ends where the
-    /// next begins. Only these are kept between passes: nothing a pass
-    /// allocated stays behind, so the next can reuse its memory.
-    starts: std::vec::IntoIter<String>,
-}
-
-impl<'a> Batches<'a> {
-    /// The first pass, `pass` (which gives every summary, and names
-    /// unusable files), decodes the first `size` engagements it asks
-    /// about; it need not ask in order (see [`Batches::after`]).
-    fn new(
-        ws: &'a Workspace,
-        wants: &'a Wants<'a>,
-        size: usize,
-        pass: impl FnOnce(&Wants) -> Result<(Vec<Summary>, Vec<Engagement>)>,
-    ) -> Result<Self> {
-        let offered = AtomicUsize::new(0);
-        let first_batch = |s: &Summary| wants(s) && offered.fetch_add(1, Ordering::Relaxed) < size;
-        let (summaries, first) = pass(&first_batch)?;
-        Ok(Batches::after(ws, wants, &summaries, first, size))
-    }
-
-    /// The batches after a first pass that gave every summary (in the
-    /// workspace's order) and decoded `first`: those of them that begin
-    /// the wanted engagements come first, then the others `size` at a time.
-    fn after(
-        ws: &'a Workspace,
-        wants: &'a Wants<'a>,
-        summaries: &[Summary],
-        mut first: Vec<Engagement>,
-        size: usize,
-    ) -> Self {
-        let wanted: Vec<&str> = summaries
-            .iter()
-            .filter(|s| wants(s))
-            .map(|s| s.id.as_str())
-            .collect();
-        let done = first
-            .iter()
-            .zip(&wanted)
-            .take_while(|(e, id)| e.id == **id)
-            .count();
-        let starts: Vec<String> = if done == wanted.len() {
-            Vec::new()
-        } else if wanted.is_sorted_by(|a, b| a < b) {
-            first.truncate(done);
-            wanted[done..]
-                .iter()
-                .step_by(size)
-                .map(|id| id.to_string())
-                .collect()
-        } else {
-            // Not by id, as the workspace lists its files: one batch of all.
-            first.clear();
-            vec![String::new()]
-        };
-        Batches {
-            ws,
-            wants,
-            first,
-            starts: starts.into_iter(),
-        }
-    }
-
-    /// The next batch, or none after the last.
-    fn next(&mut self) -> Result<Option<Vec<Engagement>>> {
-        if !self.first.is_empty() {
-            return Ok(Some(std::mem::take(&mut self.first)));
-        }
-        let Some(start) = self.starts.next() else {
-            return Ok(None);
-        };
-        // Up to where the next batch begins.
-        let end = self.starts.as_slice().first();
-        let wants = self.wants;
-        let in_batch = |s: &Summary| s.id >= start && end.is_none_or(|end| s.id < *end) && wants(s);
-        // The first pass named the files that are unusable; one that has
-        // become unusable since is left out.
-        let selection = self.ws.load_where(false, &in_batch)?;
-        Ok(Some(selection.engagements))
-    }
-}
 
 /// The view of each engagement of `rows`, for the timelines of the HTML report.
 fn views(ctx: &Context, ws: &Workspace, rows: &[Row]) -> Result<Vec<View>> {
@@ -607,89 +505,5 @@ fn details_text(details: &[Detail], format: Format, term: Term) -> String {
             .map(|d| render::report::detail(&d.row, &d.engagement, f, term))
             .collect::<Vec<_>>()
             .join("\n"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A workspace of the demo engagements, each three times over.
-    fn workspace(dir: &std::path::Path) -> Workspace {
-        std::fs::write(dir.join("ft.toml"), "").unwrap();
-        let engagements = dir.join("engagements");
-        std::fs::create_dir(&engagements).unwrap();
-        let today = "2026-11-23".parse().unwrap();
-        for (id, template) in crate::demo::ENGAGEMENTS {
-            for n in 0..3 {
-                let text = crate::demo::expand(template, today);
-                std::fs::write(engagements.join(format!("{id}-{n}.toml")), text).unwrap();
-            }
-        }
-        Workspace::open(dir).unwrap()
-    }
-
-    /// The ids of every engagement `wants` accepts, in order, `size` at a
-    /// time, checking that no batch is larger.
-    fn batched(ws: &Workspace, wants: &Wants, size: usize) -> Vec<String> {
-        let pass = |want: &Wants| {
-            let s = ws.load_where(true, want)?;
-            Ok((s.summaries, s.engagements))
-        };
-        let mut batches = Batches::new(ws, wants, size, pass).unwrap();
-        let mut ids = Vec::new();
-        while let Some(batch) = batches.next().unwrap() {
-            assert!(!batch.is_empty() && batch.len() <= size, "{}", batch.len());
-            ids.extend(batch.into_iter().map(|e| e.id));
-        }
-        ids
-    }
-
-    #[test]
-    fn batches_give_every_wanted_engagement_once_in_order() {
-        let tmp = tempfile::tempdir().unwrap();
-        let ws = workspace(tmp.path());
-        let all = |_: &Summary| true;
-        let alice = |s: &Summary| s.roles_of("alice").next().is_some();
-        let expected = |wants: &Wants| -> Vec<String> {
-            let s = ws.load_where(false, &|_| false).unwrap();
-            s.summaries
-                .into_iter()
-                .filter(|s| wants(s))
-                .map(|s| s.id)
-                .collect()
-        };
-        let (every, mine) = (expected(&all), expected(&alice));
-        assert_eq!(every.len(), 24);
-        assert!(!mine.is_empty() && mine.len() < 24, "{mine:?}");
-        // Files just written are read again (too recent for the cache to
-        // answer for); once settled, the cache answers, except for two
-        // files changed since, which are read again: the first pass then
-        // decodes those after the others.
-        for round in 0..3 {
-            if round == 1 {
-                std::thread::sleep(std::time::Duration::from_millis(2100));
-                ws.load_where(true, &|_| false).unwrap();
-            }
-            if round == 2 {
-                for id in ["adatum-webapps-1", "contoso-teams-0"] {
-                    let path = ws.store.path(id).unwrap();
-                    let text = std::fs::read_to_string(&path).unwrap();
-                    std::fs::write(&path, format!("{text}\n")).unwrap();
-                }
-            }
-            for size in [1, 2, 5, 24, usize::MAX] {
-                assert_eq!(
-                    batched(&ws, &all, size),
-                    every,
-                    "round {round}, size {size}"
-                );
-                assert_eq!(
-                    batched(&ws, &alice, size),
-                    mine,
-                    "round {round}, size {size}"
-                );
-            }
-        }
     }
 }

@@ -76,7 +76,7 @@ impl Store {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
-        for (name, _) in dir.entries()? {
+        for (name, _) in dir.unsorted()? {
             let Some(name) = name.to_str() else {
                 continue;
             };
@@ -93,13 +93,10 @@ impl Store {
             out.push((id, path, end - stem.len()..end));
         }
         // By id (the file stem): the order the cache keeps its entries in.
-        // Sorted by name already, unless a name such as `a-b` sorts before `a`.
         fn stem((_, path, at): &(Result<String, String>, PathBuf, Range<usize>)) -> &[u8] {
             &path.as_os_str().as_encoded_bytes()[at.clone()]
         }
-        if !out.is_sorted_by(|a, b| stem(a) <= stem(b)) {
-            out.sort_by(|a, b| stem(a).cmp(stem(b)));
-        }
+        out.sort_unstable_by(|a, b| stem(a).cmp(stem(b)));
         let out = out.into_iter().map(|(id, path, _)| (id, path)).collect();
         Ok(out)
     }
