@@ -444,7 +444,14 @@ impl Workspace {
         let parsed = parse_all(&dir, &misses, &self.catalog, want);
         pass.fill(misses, parsed);
         pass.wanted.drain(..).try_for_each(|(_, e)| each(e))?;
-        if save && (pass.must_save || cache.leftovers() > 0 || cache.worth_saving(&pass.racy)) {
+        // A save is worth its cost when it makes an entry trusted (a file
+        // parsed now that a cache written now may answer for, or one that
+        // has settled since) or mends or drops entries.
+        let gains = pass.damaged
+            || cache.leftovers() > 0
+            || cache.worth_saving(&pass.racy)
+            || cache.trusted_if_saved(&pass.fresh);
+        if save && gains {
             cache.save_records(&pass.records());
         }
         Ok(pass.finish())
@@ -700,7 +707,11 @@ struct Pass {
     wanted: Vec<(usize, Engagement)>,
     /// Files with no slot: bad names, unreadable.
     problems: Vec<Diagnostic>,
-    must_save: bool,
+    /// A cached engagement did not match its checksum.
+    damaged: bool,
+    /// The stamps of the files parsed, and of those the cache had but did
+    /// not yet trust.
+    fresh: Vec<Stamp>,
     racy: Vec<Stamp>,
 }
 
@@ -731,7 +742,8 @@ impl Pass {
             kept_problems: Vec::new(),
             wanted: Vec::new(),
             problems: Vec::new(),
-            must_save: false,
+            damaged: false,
+            fresh: Vec::new(),
             racy: Vec::new(),
         }
     }
@@ -752,7 +764,7 @@ impl Pass {
             Ok(mut hit) => {
                 let wanted = hit.summary.as_ref().is_some_and(want);
                 match wanted.then(|| cache.engagement(&hit, &path)) {
-                    Some(None) => self.must_save = true, // damaged: read the file
+                    Some(None) => self.damaged = true, // read the file
                     found => {
                         if let Some(Some(e)) = found {
                             self.wanted.push((slot, e));
@@ -770,7 +782,7 @@ impl Pass {
                 }
             }
             Err(true) => self.racy.push(stamp),
-            Err(false) => self.must_save = true,
+            Err(false) => {}
         }
         self.slots.push(Slot::Pending);
         self.summaries.push(None);
@@ -783,6 +795,7 @@ impl Pass {
         for (miss, parsed) in misses.into_iter().zip(parsed) {
             match parsed {
                 Ok(p) => {
+                    self.fresh.push(p.stamp);
                     self.slots[miss.slot] = Slot::Fresh(Box::new(Fresh {
                         id: miss.id,
                         stamp: p.stamp,

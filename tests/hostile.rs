@@ -274,9 +274,17 @@ fn the_cache_always_sees_a_changed_file_and_is_safe_to_delete_or_corrupt() {
     ws.ft(&["new", "c", "--customer", "Contoso"]).ok();
     let path = ws.path("engagements/c.toml");
     let cache = ws.path(".ft/cache");
-    // Settle the file an hour in the past so the cache trusts its entry.
+    // Settle the file an hour in the past; its change time is now, so the
+    // cache is written only once that is out of the racy window (a cache
+    // written before would not trust the entry).
     let old = SystemTime::now() - Duration::from_secs(3600);
     set_mtime(&path, old);
+    ws.ft(&["list"]).ok();
+    assert!(
+        !cache.exists(),
+        "a cache that would trust nothing is not written"
+    );
+    std::thread::sleep(Duration::from_millis(2_100));
     ws.ft(&["list"]).ok();
     assert!(cache.exists(), "the cache is written");
     let first = std::fs::metadata(&cache).unwrap().modified().unwrap();

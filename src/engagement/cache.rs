@@ -33,7 +33,7 @@ use super::{Engagement, Summary};
 use crate::error::Diagnostic;
 use crate::fsx::Regular;
 
-const MAGIC: &[u8; 8] = b"ftcache5";
+const MAGIC: &[u8; 8] = b"ftcache6";
 /// Magic, index length (u64) and index checksum (u32), little-endian.
 const HEADER: usize = 20;
 /// A larger cache is ignored (and rewritten): reads are bounded.
@@ -97,13 +97,14 @@ impl Stamp {
     }
 }
 
-/// What the index keeps of an entry after its stamp, as written.
+/// What the index keeps of an entry after where its engagement lies and
+/// its stamp, as written. Where the engagement lies comes first, so a save
+/// can move it and copy the rest as it is.
 #[derive(Serialize)]
 struct FieldsRef<'a> {
     summary: Option<&'a Summary>,
     #[serde(serialize_with = "problems::serialize")]
     problems: &'a [Diagnostic],
-    body: Option<Body>,
 }
 
 /// [`FieldsRef`] as read back.
@@ -112,7 +113,6 @@ struct Fields {
     summary: Option<Summary>,
     #[serde(deserialize_with = "problems::deserialize")]
     problems: Vec<Diagnostic>,
-    body: Option<Body>,
 }
 
 /// A cached entry whose file is unchanged: its summary and problems, and
@@ -408,7 +408,8 @@ impl Cache {
             }
         };
         let bytes = &self.index[kept.fields.0..kept.fields.1];
-        let (cached, rest) = postcard::take_from_bytes::<Stamp>(bytes).map_err(|_| false)?;
+        let (body, rest) = postcard::take_from_bytes::<Option<Body>>(bytes).map_err(|_| false)?;
+        let (cached, rest) = postcard::take_from_bytes::<Stamp>(rest).map_err(|_| false)?;
         if cached != *stamp {
             return Err(false);
         }
@@ -418,7 +419,6 @@ impl Cache {
         let Fields {
             summary,
             mut problems,
-            body,
         } = postcard::from_bytes(rest).map_err(|_| false)?;
         for d in &mut problems {
             d.path = path.to_path_buf();
@@ -618,45 +618,36 @@ impl Cache {
                         at += b.len;
                         b
                     });
+                    postcard::to_io(&body, &mut fields).ok()?;
                     postcard::to_io(stamp, &mut fields).ok()?;
-                    postcard::to_io(
-                        &FieldsRef {
-                            summary: *summary,
-                            problems,
-                            body,
-                        },
-                        &mut fields,
-                    )
-                    .ok()?;
+                    let summary = *summary;
+                    postcard::to_io(&FieldsRef { summary, problems }, &mut fields).ok()?;
                 }
                 Record::Kept(k) => {
                     let bytes = self.index.get(k.fields.0..k.fields.1)?;
-                    let (stamp, rest) = postcard::take_from_bytes::<Stamp>(bytes).ok()?;
-                    let kept: Fields = postcard::from_bytes(rest).ok()?;
+                    let (body, rest) = postcard::take_from_bytes::<Option<Body>>(bytes).ok()?;
                     // Its bytes keep their checksum: damage stays detected.
-                    let body = kept.body.map(|b| {
+                    let body = body.map(|b| {
                         pieces.push(Piece::Kept(b));
                         let moved = Body { start: at, ..b };
                         at += b.len;
                         moved
                     });
-                    let summary = kept.summary.as_ref();
-                    let problems = &kept.problems;
-                    postcard::to_io(&stamp, &mut fields).ok()?;
-                    postcard::to_io(
-                        &FieldsRef {
-                            summary,
-                            problems,
-                            body,
-                        },
-                        &mut fields,
-                    )
-                    .ok()?;
+                    // The stamp, summary and problems as they are.
+                    postcard::to_io(&body, &mut fields).ok()?;
+                    fields.extend_from_slice(rest);
                 }
             }
             postcard::to_io(&(names[i], fields.as_slice()), &mut index).ok()?;
         }
         Some((index, pieces, at))
+    }
+
+    /// Would a cache written now trust any of these freshly read files?
+    /// One changed within the racy window would be read again all the same.
+    pub fn trusted_if_saved(&self, stamps: &[Stamp]) -> bool {
+        let now = now_ns();
+        stamps.iter().any(|s| s.settled_before(now))
     }
 
     /// Would writing the cache now make an entry trusted that is not yet?
@@ -860,6 +851,18 @@ mod tests {
             cache.worth_saving(&[stamp(4 * SECOND, 12)]),
             "an entry settled now but racy when cached is worth saving"
         );
+    }
+
+    #[test]
+    fn a_save_gains_only_entries_it_would_trust() {
+        let f = fixture();
+        let cache = Cache::open(&f.path, 42);
+        assert!(cache.trusted_if_saved(&[f.racy, f.old]));
+        assert!(
+            !cache.trusted_if_saved(&[f.racy]),
+            "a file changed half a second ago would be read again from a cache written now"
+        );
+        assert!(!cache.trusted_if_saved(&[]));
     }
 
     #[test]
