@@ -666,13 +666,16 @@ fn stat_all(dir: &Dir, files: &[(Result<String, String>, PathBuf)]) -> Vec<Optio
     })
 }
 
-/// `work` over `items` in order: on one thread, or split over as many as
-/// the machine has cores when there are at least two `per_thread` each.
+/// `work` over `items` in order: on one thread, or on as many as the
+/// machine has cores when there are at least two `per_thread` each. The
+/// threads take chunks of 64 as they finish the last (files differ in
+/// size), and the results are put back in order.
 fn on_threads<T: Sync, R: Send>(
     items: &[T],
     per_thread: usize,
     work: impl Fn(&[T]) -> Vec<R> + Sync,
 ) -> Vec<R> {
+    const CHUNK: usize = 64;
     let threads = match items.len() / per_thread {
         0 | 1 => 1,
         most => std::thread::available_parallelism().map_or(1, |n| n.get().min(most)),
@@ -680,18 +683,29 @@ fn on_threads<T: Sync, R: Send>(
     if threads == 1 {
         return work(items);
     }
-    let chunk = items.len().div_ceil(threads);
-    let work = &work;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || work(part)))
-            .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let take = || {
+        let mut done = Vec::new();
+        loop {
+            let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) * CHUNK;
+            let Some(part) = items.get(at..(at + CHUNK).min(items.len())) else {
+                return done;
+            };
+            if part.is_empty() {
+                return done;
+            }
+            done.push((at, work(part)));
+        }
+    };
+    let mut done: Vec<(usize, Vec<R>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(take)).collect();
         handles
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
-    })
+    });
+    done.sort_unstable_by_key(|(at, _)| *at);
+    done.into_iter().flat_map(|(_, r)| r).collect()
 }
 
 /// One pass over the engagement files: what [`Workspace::load_where`]
@@ -1000,6 +1014,19 @@ mod tests {
             }
         }
         Workspace::open(dir).unwrap()
+    }
+
+    /// Work split over threads comes back whole and in order.
+    #[test]
+    fn work_on_threads_comes_back_in_order() {
+        let items: Vec<usize> = (0..10_007).collect();
+        let doubled = on_threads(&items, 100, |part| part.iter().map(|i| i * 2).collect());
+        let want: Vec<usize> = items.iter().map(|i| i * 2).collect();
+        assert_eq!(doubled, want);
+        assert_eq!(
+            on_threads(&items[..5], 100, |part| part.to_vec()),
+            &items[..5]
+        );
     }
 
     /// `load_each` gives every wanted engagement once, in the workspace's
