@@ -38,6 +38,11 @@ const MAGIC: &[u8; 8] = b"ftcache6";
 const HEADER: usize = 20;
 /// A larger cache is ignored (and rewritten): reads are bounded.
 const MAX_BYTES: u64 = 1 << 30;
+/// A larger index is ignored: about 450,000 engagements' worth, so a
+/// crafted header cannot make every run read a gigabyte.
+const MAX_INDEX: u64 = 64 << 20;
+/// A larger engagement is damage: engagement files are at most 1 MiB.
+const MAX_BODY: u64 = 16 << 20;
 /// Engagements are read from the file this many bytes at a time: those
 /// wanted are asked for in the order they lie in.
 const WINDOW: u64 = 256 << 10;
@@ -208,6 +213,15 @@ mod problems {
     }
 }
 
+/// An index entry as [`Cache::peek`] finds it.
+struct Peeked<'a> {
+    name: &'a str,
+    name_at: std::ops::Range<usize>,
+    fields_at: std::ops::Range<usize>,
+    /// Where the next entry starts.
+    next: usize,
+}
+
 /// The start of the index: what it was built for, when, and how many
 /// entries follow (each a name and its fields, sorted by name).
 #[derive(Serialize, Deserialize)]
@@ -221,6 +235,10 @@ pub struct Cache {
     path: PathBuf,
     fingerprint: u64,
     built_ns: i128,
+    /// When this cache was opened, before any file was looked at: what a
+    /// save records as its time, so a file read later (and perhaps changed
+    /// since within its timestamp's granularity) is never trusted.
+    opened_ns: i128,
     /// The verified index; entries are read from `at` on, in order, by
     /// [`Cache::hit`].
     index: Vec<u8>,
@@ -280,7 +298,7 @@ fn index_of(
     let rest = start.strip_prefix(MAGIC.as_slice())?;
     let index_len = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
     let sum = u32::from_le_bytes(rest.get(8..12)?.try_into().ok()?);
-    if len > MAX_BYTES || index_len > len - HEADER as u64 {
+    if len > MAX_BYTES || index_len > MAX_INDEX || index_len > len - HEADER as u64 {
         return None;
     }
     let index_len = usize::try_from(index_len).ok()?;
@@ -326,6 +344,7 @@ impl Cache {
             path: path.to_path_buf(),
             fingerprint,
             built_ns: 0,
+            opened_ns: now_ns(),
             index: Vec::new(),
             at: 0,
             remaining: 0,
@@ -359,25 +378,31 @@ impl Cache {
     /// The next entry's name and fields (undecoded), and where the entry
     /// after it starts; `None` at the end, or where the index is not in
     /// name order (then the rest is not trusted).
-    fn peek(&self) -> Option<(&str, &[u8], usize)> {
+    fn peek(&self) -> Option<Peeked<'_>> {
         if self.remaining == 0 {
             return None;
         }
         let (entry, rest) =
             postcard::take_from_bytes::<(&str, &[u8])>(self.index.get(self.at..)?).ok()?;
+        // Where the name and fields lie, as decoded (a varint need not be
+        // in its shortest form).
+        let base = self.index.as_ptr().addr();
+        let at = |bytes: &[u8]| {
+            let start = bytes.as_ptr().addr() - base;
+            start..start + bytes.len()
+        };
         let last = self.index.get(self.last.clone())?;
-        (self.last.is_empty() || last < entry.0.as_bytes()).then_some((
-            entry.0,
-            entry.1,
-            self.index.len() - rest.len(),
-        ))
+        (self.last.is_empty() || last < entry.0.as_bytes()).then(|| Peeked {
+            name: entry.0,
+            name_at: at(entry.0.as_bytes()),
+            fields_at: at(entry.1),
+            next: self.index.len() - rest.len(),
+        })
     }
 
     /// Move past the entry [`Cache::peek`] gave.
-    fn advance(&mut self, name_len: usize, next: usize, fields_len: usize) {
-        // The name lies just before the fields, which end where the next entry starts.
-        let name_end = next - fields_len - varint_len(fields_len as u64);
-        self.last = name_end - name_len..name_end;
+    fn advance(&mut self, name_at: std::ops::Range<usize>, next: usize) {
+        self.last = name_at;
         self.at = next;
         self.remaining -= 1;
     }
@@ -389,26 +414,34 @@ impl Cache {
     pub fn hit(&mut self, name: &str, stamp: &Stamp, path: &Path) -> Result<Hit, bool> {
         // Files are asked for in name order, so walk the sorted entries alongside.
         let kept = loop {
-            let (found, fields, next) = self.peek().ok_or(false)?;
-            let (found_len, fields_len) = (found.len(), fields.len());
-            match found.cmp(name) {
+            let p = self.peek().ok_or(false)?;
+            let (name_at, fields_at, next) = (p.name_at, p.fields_at, p.next);
+            match p.name.cmp(name) {
                 std::cmp::Ordering::Greater => return Err(false),
                 std::cmp::Ordering::Less => {
-                    self.advance(found_len, next, fields_len);
+                    self.advance(name_at, next);
                     self.leftovers += 1;
                 }
                 std::cmp::Ordering::Equal => {
-                    let start = next - fields_len;
-                    self.advance(found_len, next, fields_len);
+                    self.advance(name_at.clone(), next);
                     break Kept {
-                        name: (self.last.start, self.last.end),
-                        fields: (start, next),
+                        name: (name_at.start, name_at.end),
+                        fields: (fields_at.start, fields_at.end),
                     };
                 }
             }
         };
         let bytes = &self.index[kept.fields.0..kept.fields.1];
         let (body, rest) = postcard::take_from_bytes::<Option<Body>>(bytes).map_err(|_| false)?;
+        // An engagement outside the file: the entry is not used (and so not kept).
+        let outside = |b: Body| {
+            b.start
+                .checked_add(b.len)
+                .is_none_or(|end| end > self.bodies_len)
+        };
+        if body.is_some_and(|b| b.len > MAX_BODY || outside(b)) {
+            return Err(false);
+        }
         let (cached, rest) = postcard::take_from_bytes::<Stamp>(rest).map_err(|_| false)?;
         if cached != *stamp {
             return Err(false);
@@ -464,6 +497,12 @@ impl Cache {
         hit.summary.as_ref()?;
         let bytes = self.body(hit.body.as_ref()?)?;
         let mut e: Engagement = postcard::from_bytes(bytes).ok()?;
+        // The engagement is the entry's: a body placed under another entry
+        // is damage, not an answer.
+        let s = hit.summary.as_ref()?;
+        if (&e.id, &e.playbook, e.status) != (&s.id, &s.playbook, s.status) {
+            return None;
+        }
         e.path = path.to_path_buf();
         Some(e)
     }
@@ -487,9 +526,9 @@ impl Cache {
     /// Entries for files that were not asked for (deleted since), or an
     /// index that could not be read to its end.
     pub fn leftovers(&mut self) -> usize {
-        while let Some((name, fields, next)) = self.peek() {
-            let (name_len, fields_len) = (name.len(), fields.len());
-            self.advance(name_len, next, fields_len);
+        while let Some(p) = self.peek() {
+            let (name_at, next) = (p.name_at, p.next);
+            self.advance(name_at, next);
             self.leftovers += 1;
         }
         let unread = usize::try_from(self.remaining).unwrap_or(usize::MAX);
@@ -528,7 +567,7 @@ impl Cache {
             return;
         };
         // A larger cache would not be read back.
-        if HEADER as u64 + index.len() as u64 + len > MAX_BYTES {
+        if HEADER as u64 + index.len() as u64 + len > MAX_BYTES || index.len() as u64 > MAX_INDEX {
             return;
         }
         let (Some(dir), Some(name)) = (
@@ -589,7 +628,7 @@ impl Cache {
         postcard::to_io(
             &Head {
                 fingerprint: self.fingerprint,
-                built_ns: now_ns(),
+                built_ns: self.opened_ns,
                 entries: order.len() as u64,
             },
             &mut index,
@@ -646,22 +685,17 @@ impl Cache {
     /// Would a cache written now trust any of these freshly read files?
     /// One changed within the racy window would be read again all the same.
     pub fn trusted_if_saved(&self, stamps: &[Stamp]) -> bool {
-        let now = now_ns();
+        let now = self.opened_ns;
         stamps.iter().any(|s| s.settled_before(now))
     }
 
     /// Would writing the cache now make an entry trusted that is not yet?
     pub fn worth_saving(&self, stamps: &[Stamp]) -> bool {
-        let now = now_ns();
+        let now = self.opened_ns;
         stamps
             .iter()
             .any(|s| !s.settled_before(self.built_ns) && s.settled_before(now))
     }
-}
-
-/// The length of `n` as a postcard varint.
-fn varint_len(n: u64) -> usize {
-    (64 - n.max(1).leading_zeros() as usize).div_ceil(7)
 }
 
 #[cfg(test)]
@@ -851,6 +885,35 @@ mod tests {
             cache.worth_saving(&[stamp(4 * SECOND, 12)]),
             "an entry settled now but racy when cached is worth saving"
         );
+    }
+
+    /// A header may claim an index as large as the file: past 64 MiB it is
+    /// not read at all (a sparse file would otherwise cost every run that).
+    #[test]
+    fn a_huge_index_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache");
+        let claimed = MAX_INDEX + 1;
+        let mut header = MAGIC.to_vec();
+        header.extend_from_slice(&claimed.to_le_bytes());
+        header.extend_from_slice(&0u32.to_le_bytes());
+        std::fs::write(&path, &header).unwrap();
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_len(HEADER as u64 + claimed).unwrap();
+        let cache = Cache::open(&path, 42);
+        assert!(cache.index.is_empty(), "the index is refused unread");
+    }
+
+    /// An engagement placed under another entry (its bytes intact, its
+    /// checksum right) is not that entry's answer.
+    #[test]
+    fn an_engagement_must_be_its_entrys() {
+        let f = fixture();
+        let mut cache = Cache::open(&f.path, 42);
+        let mut hit = cache.hit("c", &f.old, Path::new("c.toml")).ok().unwrap();
+        assert!(cache.engagement(&hit, Path::new("c.toml")).is_some());
+        hit.summary.as_mut().unwrap().id = "someone-else".into();
+        assert!(cache.engagement(&hit, Path::new("c.toml")).is_none());
     }
 
     #[test]
