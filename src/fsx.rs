@@ -202,11 +202,11 @@ impl Dir {
     /// run only compares it with the cache): a link, device, FIFO or socket
     /// is refused as [`Dir::open_file`] refuses it.
     pub fn stat_file(&self, name: &str) -> Result<rustix::fs::Stat> {
-        let st = rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW)
-            .map_err(io_err)
-            .with_context(|| format!("cannot read `{}`", self.join(name).display()))?;
         // The path is made only for a message: this runs once per file.
         let path = || self.join(name);
+        let st = rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW)
+            .map_err(io_err)
+            .with_context(|| format!("cannot read `{}`", path().display()))?;
         match FileType::from_raw_mode(st.st_mode as _) {
             FileType::RegularFile => Ok(st),
             FileType::Symlink => Err(link_refused("read", &path())),
@@ -349,10 +349,9 @@ impl Dir {
         self.replace(name, |w| w.write_all(bytes), true, before_rename)
     }
 
-    /// [`Dir::write_atomic`] without waiting for the disk: for a file that
-    /// checks itself (the cache), where a crash may lose it but never
-    /// leaves a half-written file in its place.
-    /// The bytes come from `write`, which is given the file, buffered.
+    /// [`Dir::write_atomic`] without waiting for the disk, the bytes written
+    /// by `write` (given the file, buffered): for a file that checks itself
+    /// (the cache), which a crash may lose but never leaves half-written.
     pub fn write_atomic_unsynced(
         &self,
         name: &str,

@@ -177,23 +177,8 @@ pub fn mean(values: &[f64]) -> Option<f64> {
 
 /// SLA compliance per task and due rule over the engagements (and per
 /// person who held the role, with [`By::Person`]), then DIBS by their
-/// milestone.
-pub fn sla_lines(
-    engagements: &[&Engagement],
-    catalog: &Catalog,
-    cal: &Calendar,
-    now: When,
-    counting: Counting,
-) -> Vec<SlaLine> {
-    let mut tally = SlaTally::new(catalog, cal, now, counting);
-    for e in engagements {
-        tally.add(e);
-    }
-    tally.lines()
-}
-
-/// [`sla_lines`] counted one engagement at a time, so the engagements need
-/// not all be in memory at once.
+/// milestone: counted one engagement at a time, so the engagements need not
+/// all be in memory at once.
 pub struct SlaTally<'a> {
     catalog: &'a Catalog,
     cal: &'a Calendar,
@@ -344,22 +329,7 @@ fn dibs_line(p: &Playbook, at: &str, person: Option<String>) -> SlaLine {
 
 /// Each goal of the playbooks in use, measured over the engagements (and,
 /// with [`By::Person`], a line per person who held the role of the goal's
-/// tasks after the team's line).
-pub fn goal_lines(
-    engagements: &[&Engagement],
-    catalog: &Catalog,
-    cal: &Calendar,
-    now: When,
-    counting: Counting,
-) -> Vec<GoalLine> {
-    let mut tally = GoalTallies::new(catalog, cal, now, counting);
-    for e in engagements {
-        tally.add(e);
-    }
-    tally.lines()
-}
-
-/// [`goal_lines`] counted one engagement at a time.
+/// tasks after the team's line), counted one engagement at a time.
 pub struct GoalTallies<'a> {
     catalog: &'a Catalog,
     cal: &'a Calendar,
@@ -564,13 +534,10 @@ mod tests {
         e.milestones
             .insert("opened".into(), "2026-11-23T09:00:00Z".parse().unwrap());
         let now: When = "2026-11-23T10:00:00Z".parse().unwrap();
-        let lines = sla_lines(
-            &[&e],
-            &catalog,
-            &Calendar::default(),
-            now,
-            Counting::default(),
-        );
+        let cal = Calendar::default();
+        let mut tally = SlaTally::new(&catalog, &cal, now, Counting::default());
+        tally.add(&e);
+        let lines = tally.lines();
         assert!(
             lines.iter().all(|l| l.task != "exit-critsit"),
             "a DFM task is not counted for an IcM: {:?}",

@@ -412,10 +412,10 @@ impl Workspace {
         each: &mut dyn FnMut(Engagement) -> Result<()>,
     ) -> Result<Selection> {
         let mut cache = Cache::open(&self.root.join(".ft").join("cache"), self.fingerprint);
-        let files = self.store.files()?;
         let Some(dir) = self.store.open_dir()? else {
             return Ok(Pass::new(0).finish());
         };
+        let files = store::files_in(&dir)?;
         // Never through a link, and refused unless a regular file. A file
         // the cache answers for is only stat'ed, never opened.
         let stats = stat_all(&dir, &files);

@@ -72,35 +72,42 @@ impl Store {
     /// `(id, path)` of every `*.toml` file in `engagements/`, sorted by id.
     /// Files whose names are not valid ids are returned with `Err`.
     pub fn files(&self) -> Result<Vec<(Result<String, String>, PathBuf)>> {
-        let Some(dir) = self.open_dir()? else {
-            return Ok(Vec::new());
-        };
-        let mut out = Vec::new();
-        for (name, _) in dir.unsorted()? {
-            let Some(name) = name.to_str() else {
-                continue;
-            };
-            let Some(stem) = name.strip_suffix(".toml") else {
-                continue;
-            };
-            if name.starts_with('.') {
-                continue;
-            }
-            let id = check_id(stem).map(|()| stem.to_string());
-            let path = dir.join(name);
-            // Where the stem lies in the path: it ends with `{stem}.toml`.
-            let end = path.as_os_str().len() - ".toml".len();
-            out.push((id, path, end - stem.len()..end));
+        match self.open_dir()? {
+            Some(dir) => files_in(&dir),
+            None => Ok(Vec::new()),
         }
-        // By id (the file stem): the order the cache keeps its entries in.
-        fn stem((_, path, at): &(Result<String, String>, PathBuf, Range<usize>)) -> &[u8] {
-            &path.as_os_str().as_encoded_bytes()[at.clone()]
-        }
-        out.sort_unstable_by(|a, b| stem(a).cmp(stem(b)));
-        let out = out.into_iter().map(|(id, path, _)| (id, path)).collect();
-        Ok(out)
     }
+}
 
+/// [`Store::files`] of `engagements/` already open.
+pub fn files_in(dir: &Dir) -> Result<Vec<(Result<String, String>, PathBuf)>> {
+    let mut out = Vec::new();
+    for (name, _) in dir.unsorted()? {
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        let Some(stem) = name.strip_suffix(".toml") else {
+            continue;
+        };
+        if name.starts_with('.') {
+            continue;
+        }
+        let id = check_id(stem).map(|()| stem.to_string());
+        let path = dir.join(name);
+        // Where the stem lies in the path: it ends with `{stem}.toml`.
+        let end = path.as_os_str().len() - ".toml".len();
+        out.push((id, path, end - stem.len()..end));
+    }
+    // By id (the file stem): the order the cache keeps its entries in.
+    fn stem((_, path, at): &(Result<String, String>, PathBuf, Range<usize>)) -> &[u8] {
+        &path.as_os_str().as_encoded_bytes()[at.clone()]
+    }
+    out.sort_unstable_by(|a, b| stem(a).cmp(stem(b)));
+    let out = out.into_iter().map(|(id, path, _)| (id, path)).collect();
+    Ok(out)
+}
+
+impl Store {
     /// Load one engagement by id, failing with its diagnostics when it is unusable.
     pub fn load(&self, id: &str, catalog: &Catalog) -> Result<Engagement> {
         self.load_with_text(id, catalog).map(|(e, _)| e)
