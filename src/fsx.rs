@@ -226,7 +226,7 @@ impl Dir {
     }
 
     /// [`Dir::open_file`] for a file [`Dir::stat_file`] has just found
-    /// regular: opened without following a link and without blocking, and
+    /// regular, or that the directory's listing gave as regular: opened without following a link and without blocking, and
     /// refused unless still a regular file once open.
     pub fn open_stated(&self, name: &str) -> Result<Regular> {
         let path = self.join(name);

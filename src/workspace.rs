@@ -417,17 +417,21 @@ impl Workspace {
         };
         let files = store::files_in(&dir)?;
         // Never through a link, and refused unless a regular file. A file
-        // the cache answers for is only stat'ed, never opened.
-        let stats = stat_all(&dir, &files);
+        // the cache answers for is only stat'ed, never opened; with nothing
+        // cached, a file listed as regular is not stat'ed before it is
+        // opened (the open checks it again).
+        let stats = stat_all(&dir, &files, cache.is_empty());
         let mut pass = Pass::new(files.len());
         let mut misses = Vec::new();
-        for ((id, path), stat) in files.into_iter().zip(stats) {
-            match (id, stat) {
-                (Ok(id), Some(Ok(stamp))) => {
+        for (listed, stat) in files.into_iter().zip(stats) {
+            let path = listed.path;
+            match (listed.id, stat) {
+                (Ok(id), Some(Ok(Some(stamp)))) => {
                     if let Some(miss) = pass.lookup(&mut cache, id, path, stamp, want) {
                         misses.push(miss);
                     }
                 }
+                (Ok(id), Some(Ok(None))) => misses.push(pass.miss(id, path)),
                 (_, Some(Err(e))) => pass.problems.push(read_problem(&path, &e)),
                 (id, _) => pass.problems.push(
                     Diagnostic::error(&path, (1, 1), "file-name", id.err().unwrap_or_default())
@@ -598,7 +602,7 @@ fn parse_one(
     catalog: &Catalog,
     want: &Want<'_>,
 ) -> Result<Parsed> {
-    // Just stat'ed as a regular file (see `stat_all`).
+    // Stat'ed or listed as a regular file (see `stat_all`).
     let file = dir.open_stated(&format!("{id}.toml"))?;
     // The stamp of what was read: the file may have changed since the stat.
     let stamp = Stamp::of(&file.meta);
@@ -651,16 +655,31 @@ fn parse_all(
 /// The status of every file with a usable name, in order, on every core
 /// for many files: as git preloads its index, the `stat`s of a warm run
 /// are most of its time, and the kernel answers them side by side.
-fn stat_all(dir: &Dir, files: &[(Result<String, String>, PathBuf)]) -> Vec<Option<Result<Stamp>>> {
+/// `Ok(None)` for a file listed as regular that `unless_regular` spares
+/// the `stat` (no cache to compare it with).
+fn stat_all(
+    dir: &Dir,
+    files: &[store::Listed],
+    unless_regular: bool,
+) -> Vec<Option<Result<Option<Stamp>>>> {
+    if unless_regular && files.iter().all(|f| f.regular) {
+        return files
+            .iter()
+            .map(|f| f.id.is_ok().then_some(Ok(None)))
+            .collect();
+    }
     on_threads(files, 1_000, |part| {
         let mut name = String::new();
         part.iter()
-            .map(|(id, _)| {
-                let id = id.as_ref().ok()?;
+            .map(|f| {
+                let id = f.id.as_ref().ok()?;
+                if unless_regular && f.regular {
+                    return Some(Ok(None));
+                }
                 name.clear();
                 name.push_str(id);
                 name.push_str(".toml");
-                Some(dir.stat_file(&name).map(|st| Stamp::of_stat(&st)))
+                Some(dir.stat_file(&name).map(|st| Some(Stamp::of_stat(&st))))
             })
             .collect()
     })
@@ -798,9 +817,15 @@ impl Pass {
             Err(true) => self.racy.push(stamp),
             Err(false) => {}
         }
+        Some(self.miss(id, path))
+    }
+
+    /// A file to be read and parsed without asking the cache.
+    fn miss(&mut self, id: String, path: PathBuf) -> Miss {
+        let slot = self.slots.len();
         self.slots.push(Slot::Pending);
         self.summaries.push(None);
-        Some(Miss { slot, id, path })
+        Miss { slot, id, path }
     }
 
     /// Put the misses' results in their places.

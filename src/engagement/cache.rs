@@ -400,6 +400,12 @@ impl Cache {
         })
     }
 
+    /// No entry left to answer with (before the first [`Cache::hit`]: the
+    /// cache is missing, stale or empty).
+    pub fn is_empty(&self) -> bool {
+        self.remaining == 0
+    }
+
     /// Move past the entry [`Cache::peek`] gave.
     fn advance(&mut self, name_at: std::ops::Range<usize>, next: usize) {
         self.last = name_at;

@@ -359,6 +359,14 @@ pub struct Loaded {
 
 /// Lines that git writes around a merge conflict.
 pub fn conflict_marker_line(text: &str) -> Option<usize> {
+    // Each marker holds seven of one character, which an engagement file
+    // almost never does: a vectorized search first, lines only then.
+    if !["<<<<<<<", "=======", ">>>>>>>"]
+        .iter()
+        .any(|m| text.contains(m))
+    {
+        return None;
+    }
     text.lines()
         .position(|l| {
             l.starts_with("<<<<<<< ")

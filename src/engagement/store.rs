@@ -21,7 +21,7 @@ use super::load::{self, Loaded};
 use super::ops::{self, Actor, Op};
 use super::{Engagement, check_id};
 use crate::error::{Diagnostics, user, user_hint};
-use crate::fsx::{self, Dir};
+use crate::fsx::{self, Dir, Kind};
 use crate::playbook::{Catalog, Playbook};
 
 pub const DIR: &str = "engagements";
@@ -73,16 +73,29 @@ impl Store {
     /// Files whose names are not valid ids are returned with `Err`.
     pub fn files(&self) -> Result<Vec<(Result<String, String>, PathBuf)>> {
         match self.open_dir()? {
-            Some(dir) => files_in(&dir),
+            Some(dir) => Ok(files_in(&dir)?
+                .into_iter()
+                .map(|l| (l.id, l.path))
+                .collect()),
             None => Ok(Vec::new()),
         }
     }
 }
 
-/// [`Store::files`] of `engagements/` already open.
-pub fn files_in(dir: &Dir) -> Result<Vec<(Result<String, String>, PathBuf)>> {
+/// One `*.toml` name in `engagements/`: its id (`Err` when the name is not
+/// a valid id), its path, and whether the directory listed it as a regular
+/// file (a link, device or unknown type is only known once stat'ed).
+pub struct Listed {
+    pub id: Result<String, String>,
+    pub path: PathBuf,
+    pub regular: bool,
+}
+
+/// [`Store::files`] of `engagements/` already open, with what the listing
+/// says of each file's type.
+pub fn files_in(dir: &Dir) -> Result<Vec<Listed>> {
     let mut out = Vec::new();
-    for (name, _) in dir.unsorted()? {
+    for (name, kind) in dir.unsorted()? {
         let Some(name) = name.to_str() else {
             continue;
         };
@@ -96,15 +109,19 @@ pub fn files_in(dir: &Dir) -> Result<Vec<(Result<String, String>, PathBuf)>> {
         let path = dir.join(name);
         // Where the stem lies in the path: it ends with `{stem}.toml`.
         let end = path.as_os_str().len() - ".toml".len();
-        out.push((id, path, end - stem.len()..end));
+        let listed = Listed {
+            id,
+            path,
+            regular: kind == Kind::File,
+        };
+        out.push((listed, end - stem.len()..end));
     }
     // By id (the file stem): the order the cache keeps its entries in.
-    fn stem((_, path, at): &(Result<String, String>, PathBuf, Range<usize>)) -> &[u8] {
-        &path.as_os_str().as_encoded_bytes()[at.clone()]
+    fn stem((listed, at): &(Listed, Range<usize>)) -> &[u8] {
+        &listed.path.as_os_str().as_encoded_bytes()[at.clone()]
     }
     out.sort_unstable_by(|a, b| stem(a).cmp(stem(b)));
-    let out = out.into_iter().map(|(id, path, _)| (id, path)).collect();
-    Ok(out)
+    Ok(out.into_iter().map(|(listed, _)| listed).collect())
 }
 
 impl Store {
