@@ -198,6 +198,13 @@ impl Dir {
         Ok(out)
     }
 
+    /// The status of the directory itself.
+    pub fn stat(&self) -> Result<rustix::fs::Stat> {
+        rustix::fs::fstat(&self.fd)
+            .map_err(io_err)
+            .with_context(|| format!("cannot read `{}`", self.path.display()))
+    }
+
     /// The status of the regular file `name`, without opening it (a warm
     /// run only compares it with the cache): a link, device, FIFO or socket
     /// is refused as [`Dir::open_file`] refuses it.

@@ -415,7 +415,13 @@ impl Workspace {
         let Some(dir) = self.store.open_dir()? else {
             return Ok(Pass::new(0).finish());
         };
-        let files = store::files_in(&dir)?;
+        // The directory's stamp before it is listed: a name added while it
+        // is listed changes it after.
+        let dir_stamp = dir.stat().ok().map(|st| Stamp::of_stat(&st));
+        let files = match dir_stamp.as_ref().and_then(|s| cache.listing(s)) {
+            Some(names) => store::named(&dir, &names),
+            None => store::files_in(&dir)?,
+        };
         // Never through a link, and refused unless a regular file. A file
         // the cache answers for is only stat'ed, never opened; with nothing
         // cached, a file listed as regular is not stat'ed before it is
@@ -451,12 +457,15 @@ impl Workspace {
         // A save is worth its cost when it makes an entry trusted (a file
         // parsed now that a cache written now may answer for, or one that
         // has settled since) or mends or drops entries.
+        // Every file has a record: the entries' names are the listing.
+        let listing = dir_stamp.filter(|_| pass.problems.is_empty());
         let gains = pass.damaged
             || cache.leftovers() > 0
             || cache.worth_saving(&pass.racy)
-            || cache.trusted_if_saved(&pass.fresh);
+            || cache.trusted_if_saved(&pass.fresh)
+            || cache.listing_gains(listing);
         if save && gains {
-            cache.save_records(&pass.records());
+            cache.save_records(&pass.records(), listing);
         }
         Ok(pass.finish())
     }
@@ -1108,6 +1117,24 @@ mod tests {
             err.is_err() && stopped == 1,
             "an error from `each` ends the pass"
         );
+
+        // Settled, every file cached: the entries stand for the listing,
+        // until a name is added or removed.
+        let listed = || {
+            let dir = ws.store.open_dir().unwrap().unwrap();
+            let cache = Cache::open(&ws.root.join(".ft").join("cache"), ws.fingerprint);
+            let names = cache.listing(&Stamp::of_stat(&dir.stat().unwrap()));
+            names.map(|n| n.len())
+        };
+        assert_eq!(listed(), Some(24), "the cache holds the listing");
+        let added = ws.store.dir().join("added.toml");
+        std::fs::copy(ws.store.path("adatum-webapps-1").unwrap(), &added).unwrap();
+        std::fs::remove_file(ws.store.path("contoso-teams-0").unwrap()).unwrap();
+        assert_eq!(listed(), None, "a changed directory is listed again");
+        let ids = given(&all);
+        assert_eq!(ids.len(), 24, "{ids:?}");
+        assert!(ids.contains(&"added".to_string()), "{ids:?}");
+        assert!(!ids.contains(&"contoso-teams-0".to_string()), "{ids:?}");
     }
 
     #[test]
@@ -1297,7 +1324,7 @@ mod index_tests {
             }
         }
         pass.fill(misses, parsed);
-        cache.save_records(&pass.records());
+        cache.save_records(&pass.records(), None);
         pass.finish()
     }
 

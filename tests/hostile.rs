@@ -268,6 +268,61 @@ fn set_mtime(path: &Path, when: SystemTime) {
         .unwrap();
 }
 
+/// The ids `ft list` shows, in order.
+fn listed(ws: &Ws) -> Vec<String> {
+    let out = ws.ft(&["list", "--format", "json"]).ok().stdout;
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = rows.as_array().unwrap();
+    rows.iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The cache stands for the listing of `engagements/` (when every file
+/// there has an entry) only while the directory is as it was: a name
+/// added, removed or renamed is seen at once, even with the directory's
+/// modification time set back; a file the cache cannot hold is named on
+/// every run.
+#[test]
+fn the_cache_sees_every_name_added_removed_or_renamed() {
+    let ws = Ws::new();
+    let engagement =
+        |id: &str| format!("customer = \"{id}\"\nplaybook = \"azure-fasttrack-engineer\"\n");
+    ws.engagement("a", &engagement("A"))
+        .engagement("b", &engagement("B"));
+    let dir = ws.path("engagements");
+    let set_back = |when: SystemTime| File::open(&dir).unwrap().set_modified(when).unwrap();
+    let old = SystemTime::now() - Duration::from_secs(3600);
+    set_mtime(&ws.path("engagements/a.toml"), old);
+    set_mtime(&ws.path("engagements/b.toml"), old);
+    std::thread::sleep(Duration::from_millis(2_100));
+    assert_eq!(listed(&ws), ["a", "b"]);
+    assert!(ws.path(".ft/cache").is_file(), "the cache is written");
+    assert_eq!(listed(&ws), ["a", "b"]);
+
+    let before = std::fs::metadata(&dir).unwrap().modified().unwrap();
+    ws.engagement("c", &engagement("C"));
+    set_back(before);
+    assert_eq!(listed(&ws), ["a", "b", "c"], "added");
+    std::fs::remove_file(ws.path("engagements/b.toml")).unwrap();
+    set_back(before);
+    assert_eq!(listed(&ws), ["a", "c"], "removed");
+    std::fs::rename(ws.path("engagements/c.toml"), ws.path("engagements/d.toml")).unwrap();
+    set_back(before);
+    assert_eq!(listed(&ws), ["a", "d"], "renamed");
+
+    // Settled again, with a file the cache holds no entry for.
+    ws.write("engagements/Bad Name.toml", "x = 1\n");
+    std::fs::remove_file(ws.path("engagements/d.toml")).unwrap();
+    std::thread::sleep(Duration::from_millis(2_100));
+    for run in 0..2 {
+        let r = ws.ft(&["list"]).ok();
+        r.stderr_has("Bad Name.toml");
+        r.stdout_has("a");
+        assert!(!r.stdout.contains(" d "), "run {run}: {}", r.stdout);
+    }
+}
+
 #[test]
 fn the_cache_always_sees_a_changed_file_and_is_safe_to_delete_or_corrupt() {
     let ws = Ws::new();

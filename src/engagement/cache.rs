@@ -33,7 +33,7 @@ use super::{Engagement, Summary};
 use crate::error::Diagnostic;
 use crate::fsx::Regular;
 
-const MAGIC: &[u8; 8] = b"ftcache6";
+const MAGIC: &[u8; 8] = b"ftcache7";
 /// Magic, index length (u64) and index checksum (u32), little-endian.
 const HEADER: usize = 20;
 /// A larger cache is ignored (and rewritten): reads are bounded.
@@ -222,12 +222,15 @@ struct Peeked<'a> {
     next: usize,
 }
 
-/// The start of the index: what it was built for, when, and how many
-/// entries follow (each a name and its fields, sorted by name).
+/// The start of the index: what it was built for, when, the stamp of
+/// `engagements/` when its every `*.toml` file has an entry (so its names
+/// are the entries' names while that stamp holds), and how many entries
+/// follow (each a name and its fields, sorted by name).
 #[derive(Serialize, Deserialize)]
 struct Head {
     fingerprint: u64,
     built_ns: i128,
+    listing: Option<Stamp>,
     entries: u64,
 }
 
@@ -239,6 +242,8 @@ pub struct Cache {
     /// save records as its time, so a file read later (and perhaps changed
     /// since within its timestamp's granularity) is never trusted.
     opened_ns: i128,
+    /// The stamp of `engagements/` whose names the entries' are.
+    listing: Option<Stamp>,
     /// The verified index; entries are read from `at` on, in order, by
     /// [`Cache::hit`].
     index: Vec<u8>,
@@ -345,6 +350,7 @@ impl Cache {
             fingerprint,
             built_ns: 0,
             opened_ns: now_ns(),
+            listing: None,
             index: Vec::new(),
             at: 0,
             remaining: 0,
@@ -366,6 +372,7 @@ impl Cache {
             return self;
         }
         self.built_ns = head.built_ns;
+        self.listing = head.listing;
         self.remaining = head.entries;
         self.at = index.len() - rest.len();
         self.bodies_at = HEADER as u64 + index.len() as u64;
@@ -404,6 +411,38 @@ impl Cache {
     /// cache is missing, stale or empty).
     pub fn is_empty(&self) -> bool {
         self.remaining == 0
+    }
+
+    /// The names of the files in `engagements/`, from the entries, when the
+    /// directory's stamp is the one they were saved with and it had settled
+    /// by then (a name added, removed or renamed changes the directory's
+    /// modification and change times, and the change time cannot be set
+    /// back); `None` when the directory must be listed. Asked before the
+    /// first [`Cache::hit`].
+    pub fn listing(&self, dir: &Stamp) -> Option<Vec<&str>> {
+        if self.listing != Some(*dir) || !dir.settled_before(self.built_ns) {
+            return None;
+        }
+        let mut names = Vec::with_capacity(usize::try_from(self.remaining).ok()?);
+        let mut at = self.at;
+        for _ in 0..self.remaining {
+            let (entry, rest) =
+                postcard::take_from_bytes::<(&str, &[u8])>(self.index.get(at..)?).ok()?;
+            // In name order, as a listing is sorted.
+            if names.last().is_some_and(|last: &&str| *last >= entry.0) {
+                return None;
+            }
+            names.push(entry.0);
+            at = self.index.len() - rest.len();
+        }
+        Some(names)
+    }
+
+    /// Would a save record a listing of `engagements/` (its stamp, when
+    /// every file there has a record) that this cache does not have and
+    /// the next run would trust?
+    pub fn listing_gains(&self, listing: Option<Stamp>) -> bool {
+        listing.is_some_and(|s| self.listing != Some(s) && s.settled_before(self.opened_ns))
     }
 
     /// Move past the entry [`Cache::peek`] gave.
@@ -544,6 +583,12 @@ impl Cache {
     /// Write the cache for these results, atomically; failures are ignored
     /// (a read-only workspace simply has no cache).
     pub fn save(&mut self, results: &[(String, Stamp, &Loaded)]) {
+        self.save_listed(results, None);
+    }
+
+    /// [`Cache::save`], with the stamp of `engagements/` when `results`
+    /// are all its files.
+    fn save_listed(&mut self, results: &[(String, Stamp, &Loaded)], listing: Option<Stamp>) {
         let mut bodies = Vec::new();
         let mut fresh = Vec::with_capacity(results.len());
         for (_, _, l) in results {
@@ -564,12 +609,13 @@ impl Cache {
                 body: &bodies[body.clone()],
             })
             .collect();
-        self.save_records(&records);
+        self.save_records(&records, listing);
     }
 
-    /// [`Cache::save`] for fresh results and hits alike.
-    pub fn save_records(&mut self, results: &[Record]) {
-        let Some((index, bodies, len)) = self.encode(results) else {
+    /// [`Cache::save`] for fresh results and hits alike, with the stamp of
+    /// `engagements/` when every `*.toml` file there has a record.
+    pub fn save_records(&mut self, results: &[Record], listing: Option<Stamp>) {
+        let Some((index, bodies, len)) = self.encode(results, listing) else {
             return;
         };
         // A larger cache would not be read back.
@@ -623,7 +669,11 @@ impl Cache {
 
     /// The index for these results, sorted by name, where the engagements
     /// come from in the order the index places them, and their length.
-    fn encode<'r>(&self, results: &[Record<'r>]) -> Option<(Vec<u8>, Vec<Piece<'r>>, u64)> {
+    fn encode<'r>(
+        &self,
+        results: &[Record<'r>],
+        listing: Option<Stamp>,
+    ) -> Option<(Vec<u8>, Vec<Piece<'r>>, u64)> {
         let mut order: Vec<usize> = (0..results.len()).collect();
         let names: Vec<&str> = results.iter().map(|r| self.name(r)).collect();
         if !names.is_sorted_by(|a, b| a < b) {
@@ -635,6 +685,8 @@ impl Cache {
             &Head {
                 fingerprint: self.fingerprint,
                 built_ns: self.opened_ns,
+                // Two records of one name: not a listing.
+                listing: listing.filter(|_| order.len() == results.len()),
                 entries: order.len() as u64,
             },
             &mut index,
@@ -782,6 +834,61 @@ mod tests {
             old,
             racy,
         }
+    }
+
+    /// The entries' names stand for the listing of `engagements/` only
+    /// while the directory's stamp is the one saved, settled when saved.
+    #[test]
+    fn the_entries_are_the_listing_only_for_the_directory_they_were_saved_with() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".ft").join("cache");
+        let (b, c) = (problem("p"), loaded("C"));
+        let file = stamp(60 * SECOND, 11);
+        let listed = |listing: Option<Stamp>| {
+            Cache::open(&path, 42)
+                .save_listed(&[("b".into(), file, &b), ("c".into(), file, &c)], listing);
+            Cache::open(&path, 42)
+        };
+        let settled = stamp(30 * SECOND, 3);
+        let cache = listed(Some(settled));
+        assert_eq!(cache.listing(&settled), Some(vec!["b", "c"]));
+        // Any difference in the directory's stamp: it must be listed.
+        for other in [
+            Stamp {
+                mtime_ns: settled.mtime_ns - 1,
+                ..settled
+            },
+            Stamp {
+                ctime_ns: settled.ctime_ns + 1,
+                ..settled
+            },
+            Stamp {
+                size: settled.size + 1,
+                ..settled
+            },
+            Stamp { ino: 4, ..settled },
+        ] {
+            assert_eq!(cache.listing(&other), None, "{other:?}");
+            assert!(
+                cache.listing_gains(Some(other)),
+                "a settled new listing is saved"
+            );
+        }
+        assert!(
+            !cache.listing_gains(Some(settled)),
+            "the same listing is not saved again"
+        );
+        assert!(!cache.listing_gains(None));
+        let recent = stamp(SECOND / 2, 3);
+        assert!(
+            !cache.listing_gains(Some(recent)),
+            "too recent to be trusted"
+        );
+        // Saved while the directory was too recent, or without a listing.
+        assert_eq!(listed(Some(recent)).listing(&recent), None);
+        assert_eq!(listed(None).listing(&settled), None);
+        // Another set of playbooks: nothing is known.
+        assert_eq!(Cache::open(&path, 43).listing(&settled), None);
     }
 
     #[cfg(unix)]
@@ -1092,7 +1199,7 @@ mod tests {
         };
         let mut again = Cache::open(&path, 1);
         let records: Vec<Record> = hits.iter().map(|h| Record::Kept(h.kept)).collect();
-        again.save_records(&records);
+        again.save_records(&records, None);
         assert_eq!(std::fs::read(&path).unwrap().len(), bytes.len());
         let mut copied = Cache::open(&path, 1);
         let ok = names

@@ -124,6 +124,19 @@ pub fn files_in(dir: &Dir) -> Result<Vec<Listed>> {
     Ok(out.into_iter().map(|(listed, _)| listed).collect())
 }
 
+/// [`files_in`] for names already known (the cache's, while the directory
+/// is as it was when they were saved), in their order: each is stat'ed.
+pub fn named(dir: &Dir, names: &[&str]) -> Vec<Listed> {
+    names
+        .iter()
+        .map(|name| Listed {
+            id: check_id(name).map(|()| (*name).to_string()),
+            path: dir.join(&format!("{name}.toml")),
+            regular: false,
+        })
+        .collect()
+}
+
 impl Store {
     /// Load one engagement by id, failing with its diagnostics when it is unusable.
     pub fn load(&self, id: &str, catalog: &Catalog) -> Result<Engagement> {
