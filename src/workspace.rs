@@ -653,7 +653,7 @@ fn parse_all(
     misses: &[Miss],
     catalog: &Catalog,
     want: &Want<'_>,
-) -> Vec<Result<Parsed>> {
+) -> Ordered<Result<Parsed>> {
     on_threads(misses, 256, |part| {
         part.iter()
             .map(|m| parse_one(dir, &m.id, &m.path, catalog, want))
@@ -670,12 +670,10 @@ fn stat_all(
     dir: &Dir,
     files: &[store::Listed],
     unless_regular: bool,
-) -> Vec<Option<Result<Option<Stamp>>>> {
+) -> Ordered<Option<Result<Option<Stamp>>>> {
     if unless_regular && files.iter().all(|f| f.regular) {
-        return files
-            .iter()
-            .map(|f| f.id.is_ok().then_some(Ok(None)))
-            .collect();
+        let none = files.iter().map(|f| f.id.is_ok().then_some(Ok(None)));
+        return vec![none.collect()].into_iter().flatten();
     }
     on_threads(files, 1_000, |part| {
         let mut name = String::new();
@@ -694,22 +692,25 @@ fn stat_all(
     })
 }
 
+/// Results in order, as the parts they were made in (not copied into one).
+type Ordered<R> = std::iter::Flatten<std::vec::IntoIter<Vec<R>>>;
+
 /// `work` over `items` in order: on one thread, or on as many as the
 /// machine has cores when there are at least two `per_thread` each. The
 /// threads take chunks of 64 as they finish the last (files differ in
-/// size), and the results are put back in order.
+/// size), and the results are given back in order.
 fn on_threads<T: Sync, R: Send>(
     items: &[T],
     per_thread: usize,
     work: impl Fn(&[T]) -> Vec<R> + Sync,
-) -> Vec<R> {
+) -> Ordered<R> {
     const CHUNK: usize = 64;
     let threads = match items.len() / per_thread {
         0 | 1 => 1,
         most => std::thread::available_parallelism().map_or(1, |n| n.get().min(most)),
     };
     if threads == 1 {
-        return work(items);
+        return vec![work(items)].into_iter().flatten();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let take = || {
@@ -733,7 +734,8 @@ fn on_threads<T: Sync, R: Send>(
             .collect()
     });
     done.sort_unstable_by_key(|(at, _)| *at);
-    done.into_iter().flat_map(|(_, r)| r).collect()
+    let parts: Vec<Vec<R>> = done.into_iter().map(|(_, r)| r).collect();
+    parts.into_iter().flatten()
 }
 
 /// One pass over the engagement files: what [`Workspace::load_where`]
@@ -838,7 +840,7 @@ impl Pass {
     }
 
     /// Put the misses' results in their places.
-    fn fill(&mut self, misses: Vec<Miss>, parsed: Vec<Result<Parsed>>) {
+    fn fill(&mut self, misses: Vec<Miss>, parsed: impl Iterator<Item = Result<Parsed>>) {
         let mut wanted = Vec::new();
         for (miss, parsed) in misses.into_iter().zip(parsed) {
             match parsed {
@@ -1054,11 +1056,12 @@ mod tests {
     #[test]
     fn work_on_threads_comes_back_in_order() {
         let items: Vec<usize> = (0..10_007).collect();
-        let doubled = on_threads(&items, 100, |part| part.iter().map(|i| i * 2).collect());
+        let doubled: Vec<usize> =
+            on_threads(&items, 100, |part| part.iter().map(|i| i * 2).collect()).collect();
         let want: Vec<usize> = items.iter().map(|i| i * 2).collect();
         assert_eq!(doubled, want);
         assert_eq!(
-            on_threads(&items[..5], 100, |part| part.to_vec()),
+            on_threads(&items[..5], 100, |part| part.to_vec()).collect::<Vec<_>>(),
             &items[..5]
         );
     }
@@ -1323,7 +1326,7 @@ mod index_tests {
                 parsed.push(Ok(super::parsed(&file, id, stamp, text, &catalog, want)));
             }
         }
-        pass.fill(misses, parsed);
+        pass.fill(misses, parsed.into_iter());
         cache.save_records(&pass.records(), None);
         pass.finish()
     }
