@@ -576,13 +576,12 @@ enum Slot {
     Pending,
 }
 
-/// A file parsed in this pass: its name, stamp and problems, and its
-/// engagement encoded for the cache.
+/// A file parsed in this pass: its name and problems, and its entry
+/// encoded for the cache.
 struct Fresh {
     id: String,
-    stamp: Stamp,
     problems: Vec<Diagnostic>,
-    body: Vec<u8>,
+    entry: cache::Entry,
 }
 
 /// A file the cache could not answer for: where its result goes in the
@@ -593,13 +592,13 @@ struct Miss {
     path: PathBuf,
 }
 
-/// A file read and parsed: its stamp when read, its result as the cache
-/// keeps it, and the engagement itself when wanted.
+/// A file read and parsed: its stamp when read, its summary, problems and
+/// entry as the cache keeps them, and the engagement itself when wanted.
 struct Parsed {
     stamp: Stamp,
     summary: Option<Summary>,
     problems: Vec<Diagnostic>,
-    body: Vec<u8>,
+    entry: cache::Entry,
     wanted: Option<Box<Engagement>>,
 }
 
@@ -629,11 +628,9 @@ fn parsed(
     want: &Want<'_>,
 ) -> Parsed {
     let loaded = eload::parse(path, id, text, catalog);
-    let mut body = Vec::new();
-    let summary = loaded.engagement.as_ref().map(|e| {
-        cache::encode(e, &mut body);
-        Summary::of(e)
-    });
+    let summary = loaded.engagement.as_ref().map(Summary::of);
+    let engagement = loaded.engagement.as_ref().zip(summary.as_ref());
+    let entry = cache::Entry::new(&stamp, engagement, &loaded.problems);
     let wanted = loaded
         .engagement
         .filter(|_| summary.as_ref().is_some_and(want))
@@ -642,7 +639,7 @@ fn parsed(
         stamp,
         summary,
         problems: loaded.problems,
-        body,
+        entry,
         wanted,
     }
 }
@@ -764,15 +761,11 @@ impl Pass {
     fn records(&self) -> Vec<Record<'_>> {
         self.slots
             .iter()
-            .zip(&self.summaries)
-            .filter_map(|(slot, summary)| match slot {
+            .filter_map(|slot| match slot {
                 Slot::Kept(k) => Some(Record::Kept(*k)),
                 Slot::Fresh(f) => Some(Record::Fresh {
                     name: &f.id,
-                    stamp: f.stamp,
-                    summary: summary.as_ref(),
-                    problems: &f.problems,
-                    body: &f.body,
+                    entry: &f.entry,
                 }),
                 Slot::Pending => None,
             })
@@ -848,9 +841,8 @@ impl Pass {
                     self.fresh.push(p.stamp);
                     self.slots[miss.slot] = Slot::Fresh(Box::new(Fresh {
                         id: miss.id,
-                        stamp: p.stamp,
                         problems: p.problems,
-                        body: p.body,
+                        entry: p.entry,
                     }));
                     self.summaries[miss.slot] = p.summary;
                     wanted.extend(p.wanted.map(|e| (miss.slot, *e)));

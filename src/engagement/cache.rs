@@ -145,24 +145,50 @@ enum Piece<'a> {
     Kept(Body),
 }
 
-/// What [`Cache::save_records`] writes for one file: a fresh result (its
-/// engagement already encoded by [`encode`]), or a hit, copied as it is.
+/// What [`Cache::save_records`] writes for one file: a fresh result, or a
+/// hit, copied as it is.
 pub enum Record<'a> {
-    Fresh {
-        name: &'a str,
-        stamp: Stamp,
-        summary: Option<&'a Summary>,
-        problems: &'a [Diagnostic],
-        body: &'a [u8],
-    },
+    Fresh { name: &'a str, entry: &'a Entry },
     Kept(Kept),
 }
 
-/// An engagement as the cache keeps it, appended to `out`.
-pub fn encode(e: &Engagement, out: &mut Vec<u8>) {
-    let start = out.len();
-    if postcard::to_io(e, &mut *out).is_err() {
-        out.truncate(start);
+/// A file's result encoded for the cache where it was parsed (on a parse
+/// thread, so a save only places it): its engagement and that
+/// engagement's checksum, and the entry's fields after where the
+/// engagement lies (stamp, summary, problems).
+pub struct Entry {
+    body: Option<(Vec<u8>, u32)>,
+    rest: Vec<u8>,
+}
+
+impl Entry {
+    /// The entry for a file read with `stamp`: its engagement and that
+    /// one's summary (none when the file has no usable engagement), and
+    /// its problems.
+    pub fn new(
+        stamp: &Stamp,
+        engagement: Option<(&Engagement, &Summary)>,
+        problems: &[Diagnostic],
+    ) -> Entry {
+        let body = engagement.map(|(e, _)| {
+            let mut bytes = Vec::new();
+            if postcard::to_io(e, &mut bytes).is_err() {
+                bytes.clear();
+            }
+            let sum = checksum(&bytes);
+            (bytes, sum)
+        });
+        let mut rest = Vec::new();
+        let fields = FieldsRef {
+            summary: engagement.map(|(_, s)| s),
+            problems,
+        };
+        if postcard::to_io(stamp, &mut rest).is_err()
+            || postcard::to_io(&fields, &mut rest).is_err()
+        {
+            rest.clear();
+        }
+        Entry { body, rest }
     }
 }
 
@@ -589,25 +615,18 @@ impl Cache {
     /// [`Cache::save`], with the stamp of `engagements/` when `results`
     /// are all its files.
     fn save_listed(&mut self, results: &[(String, Stamp, &Loaded)], listing: Option<Stamp>) {
-        let mut bodies = Vec::new();
-        let mut fresh = Vec::with_capacity(results.len());
-        for (_, _, l) in results {
-            let start = bodies.len();
-            if let Some(e) = &l.engagement {
-                encode(e, &mut bodies);
-            }
-            fresh.push((l.engagement.as_ref().map(Summary::of), start..bodies.len()));
-        }
+        let entries: Vec<Entry> = results
+            .iter()
+            .map(|(_, stamp, l)| {
+                let e = l.engagement.as_ref();
+                let summary = e.map(Summary::of);
+                Entry::new(stamp, e.zip(summary.as_ref()), &l.problems)
+            })
+            .collect();
         let records: Vec<Record> = results
             .iter()
-            .zip(&fresh)
-            .map(|((name, stamp, l), (summary, body))| Record::Fresh {
-                name,
-                stamp: *stamp,
-                summary: summary.as_ref(),
-                problems: &l.problems,
-                body: &bodies[body.clone()],
-            })
+            .zip(&entries)
+            .map(|((name, _, _), entry)| Record::Fresh { name, entry })
             .collect();
         self.save_records(&records, listing);
     }
@@ -698,27 +717,19 @@ impl Cache {
         for &i in &order {
             fields.clear();
             match &results[i] {
-                Record::Fresh {
-                    stamp,
-                    summary,
-                    problems,
-                    body,
-                    ..
-                } => {
-                    let body = summary.map(|_| {
-                        pieces.push(Piece::Fresh(body));
+                Record::Fresh { entry, .. } => {
+                    let body = entry.body.as_ref().map(|(bytes, sum)| {
+                        pieces.push(Piece::Fresh(bytes));
                         let b = Body {
                             start: at,
-                            len: body.len() as u64,
-                            sum: checksum(body),
+                            len: bytes.len() as u64,
+                            sum: *sum,
                         };
                         at += b.len;
                         b
                     });
                     postcard::to_io(&body, &mut fields).ok()?;
-                    postcard::to_io(stamp, &mut fields).ok()?;
-                    let summary = *summary;
-                    postcard::to_io(&FieldsRef { summary, problems }, &mut fields).ok()?;
+                    fields.extend_from_slice(&entry.rest);
                 }
                 Record::Kept(k) => {
                     let bytes = self.index.get(k.fields.0..k.fields.1)?;
