@@ -21,10 +21,12 @@ use crate::playbook::{Catalog, Playbook};
 use crate::time::When;
 use crate::{escape, words};
 
+mod walk;
+
 /// Largest engagement file accepted.
 pub const MAX_BYTES: usize = 1 << 20;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug, Default)]
 struct RawEngagement {
     id: Option<Spanned<String>>,
     customer: Option<Spanned<String>>,
@@ -64,7 +66,7 @@ struct RawEngagement {
     handovers: Vec<Spanned<toml::Table>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 #[serde(untagged)]
 enum RawMember {
     Person(String),
@@ -74,7 +76,7 @@ enum RawMember {
     },
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 struct RawTaskRecord {
     done: Option<Datetime>,
     skipped: Option<Datetime>,
@@ -84,7 +86,7 @@ struct RawTaskRecord {
     note: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Debug)]
 struct RawDibs {
     date: Option<Spanned<Datetime>>,
     intent: Option<String>,
@@ -92,14 +94,14 @@ struct RawDibs {
     success_owner: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 struct RawHealth {
     on: Datetime,
     status: String,
     note: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 struct RawBlocker {
     opened: Datetime,
     text: String,
@@ -107,7 +109,7 @@ struct RawBlocker {
     resolved: Option<Datetime>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 struct RawHold {
     from: Datetime,
     to: Option<Datetime>,
@@ -117,7 +119,7 @@ struct RawHold {
     until: Option<Datetime>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 struct RawNote {
     on: Datetime,
     by: Option<String>,
@@ -350,6 +352,22 @@ fn value_text(v: &toml::Value) -> String {
     }
 }
 
+/// [`value_text`], the string moved out of the value.
+fn into_text(v: toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s,
+        other => other.to_string(),
+    }
+}
+
+/// The string a value holds, moved out; `None` for any other value.
+fn into_string(v: toml::Value) -> Option<String> {
+    match v {
+        toml::Value::String(s) => Some(s),
+        _ => None,
+    }
+}
+
 /// The result of loading one file: the engagement when it is usable, and every problem found.
 #[derive(Debug)]
 pub struct Loaded {
@@ -409,10 +427,14 @@ pub fn parse(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Loaded {
         problems: Vec::new(),
     };
     // One parse: the keys are checked on the parsed table, which is then
-    // deserialized.
+    // read into the raw types: walked directly when the walk is sure to
+    // build what serde would, deserialized otherwise.
     let parsed = toml::de::DeTable::parse(text).and_then(|table| {
         checker.unknown_keys(table.get_ref());
-        RawEngagement::deserialize(toml::de::Deserializer::from(table))
+        match walk::raw_engagement(table.get_ref()) {
+            Some(raw) => Ok(raw),
+            None => RawEngagement::deserialize(toml::de::Deserializer::from(table)),
+        }
     });
     let raw: RawEngagement = match parsed {
         Ok(raw) => raw,
@@ -736,14 +758,14 @@ impl Checker<'_> {
         Some(w.date())
     }
 
-    fn engagement(mut self, id: &str, raw: RawEngagement, catalog: &Catalog) -> Loaded {
-        let Some((customer, playbook, status)) = self.header(id, &raw, catalog) else {
+    fn engagement(mut self, id: &str, mut raw: RawEngagement, catalog: &Catalog) -> Loaded {
+        let Some((customer, playbook, status)) = self.header(id, &mut raw, catalog) else {
             return Loaded {
                 engagement: None,
                 problems: self.problems,
             };
         };
-        let milestones = self.milestones(playbook, &raw.milestones);
+        let milestones = self.milestones(playbook, raw.milestones);
         let opened = milestones.get("opened").copied();
         let engagement = Engagement {
             id: id.to_string(),
@@ -755,19 +777,19 @@ impl Checker<'_> {
             seats: raw.seats.filter(|s| *s > 0),
             active_users: raw.active_users,
             status,
-            fields: self.fields(playbook, &raw.fields, id),
-            team: self.team(playbook, &raw.team),
-            tasks: self.tasks(playbook, &raw.tasks, opened),
-            cadences: self.cadences(playbook, &raw.cadences, opened),
-            planned: self.milestones(playbook, &raw.planned),
+            fields: self.fields(playbook, raw.fields, id),
+            team: self.team(playbook, raw.team),
+            tasks: self.tasks(playbook, raw.tasks, opened),
+            cadences: self.cadences(playbook, raw.cadences, opened),
+            planned: self.milestones(playbook, raw.planned),
             milestones,
-            dibs: self.dibs(&raw.dibs),
-            ssat: self.ssat(playbook, &raw.ssat),
-            health: self.health(&raw.health),
-            blockers: self.blockers(&raw.blockers),
-            notes: self.notes(&raw.notes),
-            holds: self.holds(&raw.holds),
-            events: self.events(&raw.events, &raw.handovers),
+            dibs: self.dibs(raw.dibs),
+            ssat: self.ssat(playbook, raw.ssat),
+            health: self.health(raw.health),
+            blockers: self.blockers(raw.blockers),
+            notes: self.notes(raw.notes),
+            holds: self.holds(raw.holds),
+            events: self.events(raw.events, &raw.handovers),
         };
         self.hidden_work(playbook, &engagement);
         Loaded {
@@ -777,11 +799,11 @@ impl Checker<'_> {
     }
 
     /// The keys without which nothing else can be checked: customer, a known
-    /// playbook and a status.
+    /// playbook and a status. The customer's name is moved out of `raw`.
     fn header<'c>(
         &mut self,
         id: &str,
-        raw: &RawEngagement,
+        raw: &mut RawEngagement,
         catalog: &'c Catalog,
     ) -> Option<(String, &'c Playbook, Status)> {
         if let Some(file_id) = &raw.id
@@ -797,7 +819,7 @@ impl Checker<'_> {
                 Some(format!("set `id = \"{id}\"` or rename the file")),
             );
         }
-        let Some(customer) = raw.customer.as_ref().map(|c| c.get_ref().clone()) else {
+        let Some(customer) = raw.customer.take().map(Spanned::into_inner) else {
             self.missing("customer", "add `customer = \"Customer name\"`".into());
             return None;
         };
@@ -984,68 +1006,66 @@ impl Checker<'_> {
         );
     }
 
-    fn dibs(&mut self, raw: &RawDibs) -> Dibs {
+    fn dibs(&mut self, raw: RawDibs) -> Dibs {
         Dibs {
             date: raw.date.as_ref().and_then(|d| self.date(d, d.get_ref())),
-            intent: raw.intent.clone(),
-            business_reason: raw.business_reason.clone(),
-            success_owner: raw.success_owner.clone(),
+            intent: raw.intent,
+            business_reason: raw.business_reason,
+            success_owner: raw.success_owner,
         }
     }
 
     fn ssat(
         &mut self,
         playbook: &Playbook,
-        raw: &IndexMap<Spanned<String>, bool>,
+        raw: IndexMap<Spanned<String>, bool>,
     ) -> SmallMap<bool> {
         let mut ssat = SmallMap::new();
         for (item, done) in raw {
             if !playbook.ssat.is_empty() && !playbook.ssat.contains(item.get_ref()) {
                 let hint = suggest(item.get_ref(), playbook.ssat.iter().map(String::as_str));
                 self.warning(
-                    item,
+                    &item,
                     "unknown-ssat",
                     format!("`{}` is not an SSAT item of the playbook", item.get_ref()),
                     hint,
                 );
             }
-            ssat.insert(item.get_ref().clone(), *done);
+            ssat.insert(item.into_inner(), done);
         }
         ssat
     }
 
-    fn health(&mut self, raw: &[Spanned<RawHealth>]) -> Vec<HealthEntry> {
+    fn health(&mut self, raw: Vec<Spanned<RawHealth>>) -> Vec<HealthEntry> {
         let mut health = Vec::new();
-        for h in raw {
+        for mut h in raw {
+            let note = h.get_mut().note.take();
             let entry = h.get_ref();
-            let on = self.date(h, &entry.on);
+            let on = self.date(&h, &entry.on);
             match entry.status.parse() {
                 Ok(status) => {
                     if let Some(on) = on {
-                        health.push(HealthEntry {
-                            on,
-                            status,
-                            note: entry.note.clone(),
-                        });
+                        health.push(HealthEntry { on, status, note });
                     }
                 }
-                Err(e) => self.error(h, "health", e, None),
+                Err(e) => self.error(&h, "health", e, None),
             }
         }
         health
     }
 
-    fn blockers(&mut self, raw: &[Spanned<RawBlocker>]) -> Vec<Blocker> {
+    fn blockers(&mut self, raw: Vec<Spanned<RawBlocker>>) -> Vec<Blocker> {
         let mut blockers = Vec::new();
-        for b in raw {
+        for mut b in raw {
+            let (text, by) = (std::mem::take(&mut b.get_mut().text), b.get_mut().by.take());
             let r = b.get_ref();
-            let opened = self.date(b, &r.opened);
-            let resolved = r.resolved.as_ref().and_then(|d| self.date(b, d));
+            let opened = self.date(&b, &r.opened);
+            let resolved = r.resolved.as_ref().and_then(|d| self.date(&b, d));
             if let Some(opened) = opened {
                 blockers.push(Blocker {
                     opened,
-                    text: r.text.clone(),
-                    by: r.by.clone(),
+                    text,
+                    by,
                     resolved,
                 });
             }
@@ -1053,9 +1073,14 @@ impl Checker<'_> {
         blockers
     }
 
-    fn holds(&mut self, raw: &[Spanned<RawHold>]) -> Vec<Hold> {
+    fn holds(&mut self, raw: Vec<Spanned<RawHold>>) -> Vec<Hold> {
         let mut holds: Vec<Hold> = Vec::new();
-        for h in raw {
+        for mut h in raw {
+            let (reason, by) = (
+                std::mem::take(&mut h.get_mut().reason),
+                h.get_mut().by.take(),
+            );
+            let h = &h;
             let r = h.get_ref();
             let (Some(from), to) = (
                 self.when(h, &r.from),
@@ -1092,24 +1117,20 @@ impl Checker<'_> {
             holds.push(Hold {
                 from,
                 to,
-                reason: r.reason.clone(),
-                by: r.by.clone(),
+                reason,
+                by,
                 until: r.until.as_ref().and_then(|u| self.date(h, u)),
             });
         }
         holds
     }
 
-    fn notes(&mut self, raw: &[Spanned<RawNote>]) -> Vec<Note> {
+    fn notes(&mut self, raw: Vec<Spanned<RawNote>>) -> Vec<Note> {
         let mut notes = Vec::new();
-        for n in raw {
-            let r = n.get_ref();
-            if let Some(on) = self.date(n, &r.on) {
-                notes.push(Note {
-                    on,
-                    by: r.by.clone(),
-                    text: r.text.clone(),
-                });
+        for mut n in raw {
+            let (text, by) = (std::mem::take(&mut n.get_mut().text), n.get_mut().by.take());
+            if let Some(on) = self.date(&n, &n.get_ref().on) {
+                notes.push(Note { on, by, text });
             }
         }
         notes
@@ -1120,43 +1141,10 @@ impl Checker<'_> {
     /// reading, the engagement is still usable.
     fn events(
         &mut self,
-        raw: &[Spanned<toml::Table>],
+        raw: Vec<Spanned<toml::Table>>,
         handovers: &[Spanned<toml::Table>],
     ) -> Vec<Event> {
-        let mut events = Vec::new();
-        for entry in raw {
-            let t = entry.get_ref();
-            let at = t.get("at").and_then(toml::Value::as_datetime);
-            let op = t.get("op").and_then(toml::Value::as_str);
-            let (Some(at), Some(op)) = (at, op) else {
-                self.warning(
-                    entry,
-                    "event",
-                    "an event needs `at` (a date or date-time) and `op` (a word such as \"done\")"
-                        .into(),
-                    None,
-                );
-                continue;
-            };
-            let Ok(at) = When::from_toml(at) else {
-                self.warning(entry, "event", format!("`{at}` is not a date"), None);
-                continue;
-            };
-            let values = t
-                .iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "at" | "by" | "op"))
-                .map(|(k, v)| (k.clone(), value_text(v)))
-                .collect();
-            events.push(Event {
-                at,
-                by: t
-                    .get("by")
-                    .and_then(toml::Value::as_str)
-                    .map(ToString::to_string),
-                op: op.to_string(),
-                values,
-            });
-        }
+        let mut events: Vec<Event> = raw.into_iter().filter_map(|e| self.event(e)).collect();
         for h in handovers {
             let t = h.get_ref();
             let Some(at) = t
@@ -1182,6 +1170,36 @@ impl Checker<'_> {
         events
     }
 
+    /// One `[[events]]` entry, its values moved out of the table.
+    fn event(&mut self, mut entry: Spanned<toml::Table>) -> Option<Event> {
+        let t = entry.get_ref();
+        let at = t.get("at").and_then(toml::Value::as_datetime);
+        let (Some(at), true) = (at, t.get("op").is_some_and(toml::Value::is_str)) else {
+            self.warning(
+                &entry,
+                "event",
+                "an event needs `at` (a date or date-time) and `op` (a word such as \"done\")"
+                    .into(),
+                None,
+            );
+            return None;
+        };
+        let Ok(at) = When::from_toml(at) else {
+            self.warning(&entry, "event", format!("`{at}` is not a date"), None);
+            return None;
+        };
+        let (mut op, mut by, mut values) = (String::new(), None, Vec::new());
+        for (k, v) in std::mem::take(entry.get_mut()) {
+            match (k.as_str(), v) {
+                ("at", _) => {}
+                ("op", v) => op = into_string(v).unwrap_or_default(),
+                ("by", v) => by = into_string(v),
+                (_, v) => values.push((k, into_text(v))),
+            }
+        }
+        Some(Event { at, by, op, values })
+    }
+
     fn services(&mut self, playbook: &Playbook, raw: Option<&Spanned<Vec<String>>>) -> Vec<String> {
         let Some(raw) = raw else { return Vec::new() };
         let mut out = Vec::new();
@@ -1198,26 +1216,22 @@ impl Checker<'_> {
     fn fields(
         &mut self,
         playbook: &Playbook,
-        raw: &IndexMap<Spanned<String>, Spanned<toml::Value>>,
+        raw: IndexMap<Spanned<String>, Spanned<toml::Value>>,
         id: &str,
     ) -> SmallMap<String> {
         let mut out = SmallMap::new();
-        for (name, value) in raw {
-            let text = match value.get_ref() {
-                toml::Value::String(s) => s.clone(),
+        for (name, mut value) in raw {
+            let text = match value.get_mut() {
+                toml::Value::String(s) => std::mem::take(s),
                 toml::Value::Integer(i) => i.to_string(),
                 toml::Value::Float(f) => f.to_string(),
                 other => {
-                    self.error(
-                        value,
-                        "field-value",
-                        format!(
-                            "`{}` must be a string, not {}",
-                            name.get_ref(),
-                            other.type_str()
-                        ),
-                        None,
+                    let message = format!(
+                        "`{}` must be a string, not {}",
+                        name.get_ref(),
+                        other.type_str()
                     );
+                    self.error(&value, "field-value", message, None);
                     continue;
                 }
             };
@@ -1231,14 +1245,14 @@ impl Checker<'_> {
                                 escape::shell(&text)
                             )
                         });
-                    self.error(value, "field-value", e, hint);
+                    self.error(&value, "field-value", e, hint);
                     continue;
                 }
             } else {
                 {
                     let hint = suggest(name.get_ref(), playbook.fields.keys().map(String::as_str));
                     self.warning(
-                        name,
+                        &name,
                         "unknown-field",
                         format!(
                             "playbook `{}` declares no field `{}`; it is kept but unused",
@@ -1249,7 +1263,7 @@ impl Checker<'_> {
                     );
                 }
             }
-            out.insert(name.get_ref().clone(), text);
+            out.insert(name.into_inner(), text);
         }
         out
     }
@@ -1257,10 +1271,10 @@ impl Checker<'_> {
     fn team(
         &mut self,
         playbook: &Playbook,
-        raw: &IndexMap<Spanned<String>, Spanned<RawMember>>,
+        raw: IndexMap<Spanned<String>, Spanned<RawMember>>,
     ) -> SmallMap<Member> {
         let mut out = SmallMap::new();
-        for (role, member) in raw {
+        for (role, mut member) in raw {
             let Some(r) = playbook.role(role.get_ref()) else {
                 let names = playbook.roles.iter().map(|r| r.alias.as_str());
                 let hint = suggest(role.get_ref(), names).or_else(|| {
@@ -1276,7 +1290,7 @@ impl Checker<'_> {
                     ))
                 });
                 self.error(
-                    role,
+                    &role,
                     "unknown-role",
                     format!(
                         "`{}` is not a role of playbook `{}`",
@@ -1287,13 +1301,11 @@ impl Checker<'_> {
                 );
                 continue;
             };
-            let (person, since) = match member.get_ref() {
-                RawMember::Person(p) => (p.clone(), None),
-                RawMember::Full { person, since } => (
-                    person.clone(),
-                    since.as_ref().and_then(|d| self.date(member, d)),
-                ),
+            let (person, since) = match member.get_mut() {
+                RawMember::Person(p) => (std::mem::take(p), None),
+                RawMember::Full { person, since } => (std::mem::take(person), *since),
             };
+            let since = since.and_then(|d| self.date(&member, &d));
             if person.trim().is_empty() {
                 continue;
             }
@@ -1305,7 +1317,7 @@ impl Checker<'_> {
     fn milestones(
         &mut self,
         playbook: &Playbook,
-        raw: &IndexMap<Spanned<String>, Spanned<Datetime>>,
+        raw: IndexMap<Spanned<String>, Spanned<Datetime>>,
     ) -> SmallMap<When> {
         let mut out = SmallMap::new();
         for (name, value) in raw {
@@ -1315,7 +1327,7 @@ impl Checker<'_> {
                     playbook.milestones.iter().map(|m| m.id.as_str()),
                 );
                 self.error(
-                    name,
+                    &name,
                     "unknown-milestone",
                     format!(
                         "playbook `{}` has no milestone `{}`",
@@ -1326,8 +1338,8 @@ impl Checker<'_> {
                 );
                 continue;
             }
-            if let Some(w) = self.when(value, value.get_ref()) {
-                out.insert(name.get_ref().clone(), w);
+            if let Some(w) = self.when(&value, value.get_ref()) {
+                out.insert(name.into_inner(), w);
             }
         }
         out
@@ -1336,11 +1348,11 @@ impl Checker<'_> {
     fn tasks(
         &mut self,
         playbook: &Playbook,
-        raw: &IndexMap<Spanned<String>, Spanned<RawTaskRecord>>,
+        raw: IndexMap<Spanned<String>, Spanned<RawTaskRecord>>,
         opened: Option<When>,
     ) -> SmallMap<TaskRecord> {
         let mut out = SmallMap::new();
-        for (id, record) in raw {
+        for (id, mut record) in raw {
             let Some(task) = playbook.task(id.get_ref()) else {
                 let hint = suggest(
                     id.get_ref(),
@@ -1356,9 +1368,11 @@ impl Checker<'_> {
                 } else {
                     format!("playbook `{}` has no task `{}`", playbook.id, id.get_ref())
                 };
-                self.error(id, "unknown-task", message, hint);
+                self.error(&id, "unknown-task", message, hint);
                 continue;
             };
+            let (reason, note) = (record.get_mut().reason.take(), record.get_mut().note.take());
+            let record = &record;
             let r = record.get_ref();
             let state = match (&r.done, &r.skipped) {
                 (Some(_), Some(_)) => {
@@ -1383,7 +1397,7 @@ impl Checker<'_> {
                     }
                     Some(TaskState::Skipped {
                         on,
-                        reason: r.reason.clone().unwrap_or_default(),
+                        reason: reason.unwrap_or_default(),
                         forced: r.forced,
                     })
                 }
@@ -1402,13 +1416,7 @@ impl Checker<'_> {
                     None,
                 );
             }
-            out.insert(
-                id.get_ref().clone(),
-                TaskRecord {
-                    state,
-                    note: r.note.clone(),
-                },
-            );
+            out.insert(id.into_inner(), TaskRecord { state, note });
         }
         out
     }
@@ -1416,7 +1424,7 @@ impl Checker<'_> {
     fn cadences(
         &mut self,
         playbook: &Playbook,
-        raw: &IndexMap<Spanned<String>, Vec<Spanned<Datetime>>>,
+        raw: IndexMap<Spanned<String>, Vec<Spanned<Datetime>>>,
         opened: Option<When>,
     ) -> SmallMap<Vec<When>> {
         let mut out = SmallMap::new();
@@ -1427,7 +1435,7 @@ impl Checker<'_> {
                     playbook.cadences.iter().map(|c| c.id.as_str()),
                 );
                 self.error(
-                    id,
+                    &id,
                     "unknown-cadence",
                     format!(
                         "playbook `{}` has no cadence `{}`",
@@ -1439,7 +1447,7 @@ impl Checker<'_> {
                 continue;
             }
             let mut list = Vec::new();
-            for d in dates {
+            for d in &dates {
                 if let Some(w) = self.when(d, d.get_ref()) {
                     if let Some(opened) = opened
                         && w.date() < opened.date()
@@ -1457,7 +1465,7 @@ impl Checker<'_> {
                 }
             }
             list.sort();
-            out.insert(id.get_ref().clone(), list);
+            out.insert(id.into_inner(), list);
         }
         out
     }
