@@ -489,11 +489,35 @@ impl Regular {
 
     /// The bytes, refusing more than `max` by what is actually read.
     pub fn read_bytes(self, max: usize) -> Result<Vec<u8>> {
-        let mut bytes = Vec::with_capacity(usize::try_from(self.meta.len()).unwrap_or(0).min(max));
+        self.bytes(max)
+    }
+
+    fn bytes(&self, max: usize) -> Result<Vec<u8>> {
+        let cannot = || format!("cannot read `{}`", self.path.display());
+        let size = usize::try_from(self.meta.len()).unwrap_or(usize::MAX);
+        let mut bytes = Vec::new();
+        if size < max {
+            // Asked for a byte more than the file held when opened, a read
+            // that gives exactly its size has reached its end: no second
+            // read to find it. A file changed since has another stamp and
+            // is read again; anything else reads on to the end.
+            bytes.resize(size + 1, 0);
+            let n = loop {
+                match (&self.file).read(&mut bytes) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    got => break got.with_context(cannot)?,
+                }
+            };
+            bytes.truncate(n);
+            if n == size {
+                return Ok(bytes);
+            }
+        }
+        let left = (max as u64 + 1).saturating_sub(bytes.len() as u64);
         (&self.file)
-            .take(max as u64 + 1)
+            .take(left)
             .read_to_end(&mut bytes)
-            .with_context(|| format!("cannot read `{}`", self.path.display()))?;
+            .with_context(cannot)?;
         if bytes.len() > max {
             let size = self.meta.len().max(bytes.len() as u64);
             return Err(too_large(&self.path, size, max));
@@ -503,8 +527,8 @@ impl Regular {
 
     /// The text, refusing more than `max` bytes and invalid UTF-8 (with `path:line:col`).
     pub fn read_text(self, max: usize) -> Result<String> {
-        let path = self.path.clone();
-        let bytes = self.read_bytes(max)?;
+        let path = &self.path;
+        let bytes = self.bytes(max)?;
         String::from_utf8(bytes).map_err(|e| {
             let valid = e.utf8_error().valid_up_to();
             let (line, col) =
@@ -582,6 +606,43 @@ mod tests {
             "{e:#}"
         );
         assert!(read_path(Path::new("/proc/self/status"), 1 << 20).is_ok());
+    }
+
+    /// A file is read to its end whatever happened since it was opened:
+    /// as long as it was, longer (appended to), or shorter.
+    #[test]
+    fn a_file_is_read_whole_when_it_changed_after_it_was_opened() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = Dir::open(tmp.path()).unwrap();
+        let path = tmp.path().join("e.toml");
+        for (written, then, expected) in [
+            ("abc", None, "abc"),
+            ("", None, ""),
+            ("abc", Some("abcdef"), "abcdef"),
+            ("abcdef", Some("ab"), "ab"),
+        ] {
+            std::fs::write(&path, written).unwrap();
+            let f = dir.open_file("e.toml").unwrap();
+            if let Some(then) = then {
+                // The same file, changed in place.
+                let mut w = File::options()
+                    .write(true)
+                    .truncate(true)
+                    .open(&path)
+                    .unwrap();
+                w.write_all(then.as_bytes()).unwrap();
+            }
+            assert_eq!(
+                f.read_text(100).unwrap(),
+                expected,
+                "{written:?} then {then:?}"
+            );
+        }
+        std::fs::write(&path, "abcdef").unwrap();
+        let f = dir.open_file("e.toml").unwrap();
+        std::fs::write(&path, "a".repeat(200)).unwrap();
+        let e = f.read_bytes(100).unwrap_err();
+        assert!(format!("{e:#}").contains("over 100 bytes"), "{e:#}");
     }
 
     #[test]
