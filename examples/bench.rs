@@ -11,7 +11,7 @@
 //! a warm page cache and a warm `.ft/cache` (files older than its racy
 //! window), except the cold `ft next`, which deletes `.ft/cache` before each
 //! run, and `ft next` after a pull, which first rewrites 1% of the files (as
-//! a `git pull` bringing others' changes would). Times are medians of 5 runs;
+//! a `git pull` bringing others' changes would). Times are medians of 9 runs;
 //! peak memory (max RSS) comes from `/usr/bin/time` when present. A second
 //! table sets the figures beside the goals of issue 19.
 
@@ -247,9 +247,9 @@ fn run(mut c: Command) -> std::process::Output {
     out
 }
 
-/// Median of 5 runs, `before` each one untimed.
+/// Median of 9 runs, `before` each one untimed.
 fn median(make: impl Fn() -> Command, before: impl Fn()) -> f64 {
-    let mut runs: Vec<f64> = (0..5)
+    let mut runs: Vec<f64> = (0..9)
         .map(|_| {
             before();
             let c = make();
@@ -259,7 +259,7 @@ fn median(make: impl Fn() -> Command, before: impl Fn()) -> f64 {
         })
         .collect();
     runs.sort_by(f64::total_cmp);
-    runs[2]
+    runs[4]
 }
 
 fn peak_rss(c: Command) -> Option<u64> {

@@ -651,7 +651,7 @@ fn parse_all(
     catalog: &Catalog,
     want: &Want<'_>,
 ) -> Ordered<Result<Parsed>> {
-    on_threads(misses, 256, |part| {
+    on_threads(misses, 32, |part| {
         part.iter()
             .map(|m| parse_one(dir, &m.id, &m.path, catalog, want))
             .collect()
@@ -694,14 +694,13 @@ type Ordered<R> = std::iter::Flatten<std::vec::IntoIter<Vec<R>>>;
 
 /// `work` over `items` in order: on one thread, or on as many as the
 /// machine has cores when there are at least two `per_thread` each. The
-/// threads take chunks of 64 as they finish the last (files differ in
-/// size), and the results are given back in order.
+/// threads take chunks (of 64, fewer for a few items) as they finish the
+/// last (files differ in size), and the results are given back in order.
 fn on_threads<T: Sync, R: Send>(
     items: &[T],
     per_thread: usize,
     work: impl Fn(&[T]) -> Vec<R> + Sync,
 ) -> Ordered<R> {
-    const CHUNK: usize = 64;
     let threads = match items.len() / per_thread {
         0 | 1 => 1,
         most => std::thread::available_parallelism().map_or(1, |n| n.get().min(most)),
@@ -709,12 +708,14 @@ fn on_threads<T: Sync, R: Send>(
     if threads == 1 {
         return vec![work(items)].into_iter().flatten();
     }
+    // At most 64, and small enough for a few chunks each.
+    let chunk = (items.len() / (threads * 4)).clamp(1, 64);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let take = || {
         let mut done = Vec::new();
         loop {
-            let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) * CHUNK;
-            let Some(part) = items.get(at..(at + CHUNK).min(items.len())) else {
+            let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) * chunk;
+            let Some(part) = items.get(at..(at + chunk).min(items.len())) else {
                 return done;
             };
             if part.is_empty() {
@@ -1056,6 +1057,11 @@ mod tests {
             on_threads(&items[..5], 100, |part| part.to_vec()).collect::<Vec<_>>(),
             &items[..5]
         );
+        // A few items per thread: chunks smaller than 64.
+        for n in [64, 70, 129] {
+            let got: Vec<usize> = on_threads(&items[..n], 32, |part| part.to_vec()).collect();
+            assert_eq!(got, &items[..n]);
+        }
     }
 
     /// `load_each` gives every wanted engagement once, in the workspace's
