@@ -403,6 +403,17 @@ pub fn conflict_diagnostic(path: &Path, line: usize) -> Diagnostic {
 
 /// Parse and validate one engagement file.
 pub fn parse(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Loaded {
+    parse_with(path, id, text, catalog, true)
+}
+
+/// [`parse`] with every file deserialized through serde, never walked:
+/// what the walk is measured against (`examples/toml_paths`).
+#[doc(hidden)]
+pub fn parse_through_serde(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Loaded {
+    parse_with(path, id, text, catalog, false)
+}
+
+fn parse_with(path: &Path, id: &str, text: &str, catalog: &Catalog, walk: bool) -> Loaded {
     let fail = |d: Diagnostic| Loaded {
         engagement: None,
         problems: vec![d],
@@ -431,7 +442,10 @@ pub fn parse(path: &Path, id: &str, text: &str, catalog: &Catalog) -> Loaded {
     // build what serde would, deserialized otherwise.
     let parsed = toml::de::DeTable::parse(text).and_then(|table| {
         checker.unknown_keys(table.get_ref());
-        match walk::raw_engagement(table.get_ref()) {
+        match walk
+            .then(|| walk::raw_engagement(table.get_ref()))
+            .flatten()
+        {
             Some(raw) => Ok(raw),
             None => RawEngagement::deserialize(toml::de::Deserializer::from(table)),
         }
