@@ -7,9 +7,11 @@
 //! and `O_NOFOLLOW`, so a committed link (`.ft -> ~/elsewhere`,
 //! `engagements/x.toml -> /dev/zero`) is refused with its name instead of
 //! followed. Every read refuses what is not a regular file before opening it
-//! (and checks again on the open file), opens without blocking (a FIFO
-//! cannot hang), and stops after `max + 1` bytes actually read, whatever size
-//! the file reports. Every write goes to a temporary file in the same
+//! (by a `stat`, or by the directory's listing when nothing cached needs the
+//! `stat`; only a mount over a listed file, which takes root, gets past the
+//! listing), checks again on the open file with the same message, opens
+//! without blocking (a FIFO cannot hang), and stops after `max + 1` bytes
+//! actually read, whatever size the file reports. Every write goes to a temporary file in the same
 //! directory that is renamed over a regular file or a new name, never
 //! through a link or over a device.
 
@@ -239,9 +241,14 @@ impl Dir {
         let path = self.join(name);
         let flags =
             OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
-        let fd = rustix::fs::openat(&self.fd, name, flags, Mode::empty())
-            .map_err(io_err)
-            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        let fd = match rustix::fs::openat(&self.fd, name, flags, Mode::empty()) {
+            Ok(fd) => fd,
+            // Made a link since it was stat'ed or listed.
+            Err(Errno::LOOP) => return Err(link_refused("read", &path)),
+            Err(e) => {
+                return Err(io_err(e)).with_context(|| format!("cannot read `{}`", path.display()));
+            }
+        };
         Regular::new(File::from(fd), path)
     }
 
@@ -470,11 +477,14 @@ impl Regular {
             .metadata()
             .with_context(|| format!("cannot read `{}`", path.display()))?;
         if !meta.file_type().is_file() {
-            // Swapped between the check and the open.
-            return Err(user(format!(
-                "`{}` is not a regular file; ft reads only regular files",
-                path.display()
-            )));
+            // Swapped between the check and the open: said as the check says it.
+            use std::os::unix::fs::MetadataExt as _;
+            let t = FileType::from_raw_mode(meta.mode() as _);
+            return Err(if t == FileType::Directory {
+                user(format!("`{}` is a directory, not a file", path.display()))
+            } else {
+                not_regular(&path, t)
+            });
         }
         Ok(Regular { file, meta, path })
     }
@@ -643,6 +653,22 @@ mod tests {
         std::fs::write(&path, "a".repeat(200)).unwrap();
         let e = f.read_bytes(100).unwrap_err();
         assert!(format!("{e:#}").contains("over 100 bytes"), "{e:#}");
+    }
+
+    /// A file listed as regular but something else once opened (swapped
+    /// since, or a mount over it) is refused as a `stat` would refuse it.
+    #[test]
+    fn an_open_refuses_what_a_stat_refuses_with_the_same_message() {
+        let dev = Dir::open(Path::new("/dev")).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        symlink("/dev/zero", tmp.path().join("link.toml")).unwrap();
+        std::fs::create_dir(tmp.path().join("dir.toml")).unwrap();
+        let here = Dir::open(tmp.path()).unwrap();
+        for (dir, name) in [(&dev, "zero"), (&here, "link.toml"), (&here, "dir.toml")] {
+            let stat = format!("{:#}", dir.open_file(name).err().unwrap());
+            let open = format!("{:#}", dir.open_stated(name).err().unwrap());
+            assert_eq!(open, stat, "{name}");
+        }
     }
 
     #[test]
