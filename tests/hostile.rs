@@ -311,13 +311,20 @@ fn the_cache_sees_every_name_added_removed_or_renamed() {
     set_back(before);
     assert_eq!(listed(&ws), ["a", "d"], "renamed");
 
-    // Settled again, with a file the cache holds no entry for.
+    // Settled again, with files the cache holds no entry for: a name that
+    // is not an id, and one that is not even UTF-8 (never skipped in silence).
     ws.write("engagements/Bad Name.toml", "x = 1\n");
+    {
+        use std::os::unix::ffi::OsStrExt as _;
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.toml");
+        std::fs::write(dir.join(name), "customer = \"C\"\n").unwrap();
+    }
     std::fs::remove_file(ws.path("engagements/d.toml")).unwrap();
     std::thread::sleep(Duration::from_millis(2_100));
     for run in 0..2 {
         let r = ws.ft(&["list"]).ok();
         r.stderr_has("Bad Name.toml");
+        r.stderr_has("is not valid UTF-8");
         r.stdout_has("a");
         assert!(!r.stdout.contains(" d "), "run {run}: {}", r.stdout);
     }

@@ -97,6 +97,20 @@ pub fn files_in(dir: &Dir) -> Result<Vec<Listed>> {
     let mut out = Vec::new();
     for (name, kind) in dir.unsorted()? {
         let Some(name) = name.to_str() else {
+            // Not skipped in silence: named as a file-name problem.
+            let bytes = name.as_encoded_bytes();
+            if let Some(stem) = bytes.strip_suffix(b".toml")
+                && !bytes.starts_with(b".")
+            {
+                let path = dir.path().join(&name);
+                let end = path.as_os_str().len() - ".toml".len();
+                let id = Err(format!(
+                    "id `{}` is not valid UTF-8; use letters, digits, `-`, `_` and `.` only",
+                    String::from_utf8_lossy(stem).escape_debug()
+                ));
+                let regular = kind == Kind::File;
+                out.push((Listed { id, path, regular }, end - stem.len()..end));
+            }
             continue;
         };
         let Some(stem) = name.strip_suffix(".toml") else {
