@@ -11,9 +11,9 @@
 //! `stat`; only a mount over a listed file, which takes root, gets past the
 //! listing), checks again on the open file with the same message, opens
 //! without blocking (a FIFO cannot hang), and stops after `max + 1` bytes
-//! actually read, whatever size the file reports. Every write goes to a temporary file in the same
-//! directory that is renamed over a regular file or a new name, never
-//! through a link or over a device.
+//! actually read, whatever size the file reports. Every write goes to a
+//! temporary file in the same directory that is renamed over a regular file
+//! or a new name, never through a link or over a device.
 
 use std::ffi::OsStr;
 use std::fs::{File, Metadata};
@@ -84,6 +84,16 @@ fn link_refused(verb: &str, path: &Path) -> anyhow::Error {
         ),
         "replace the link with the file or folder itself",
     )
+}
+
+/// What is said of a name that is not a regular file, found by a `stat` or
+/// once open.
+fn refused(path: &Path, t: FileType) -> anyhow::Error {
+    match t {
+        FileType::Symlink => link_refused("read", path),
+        FileType::Directory => user(format!("`{}` is a directory, not a file", path.display())),
+        t => not_regular(path, t),
+    }
 }
 
 fn not_regular(path: &Path, t: FileType) -> anyhow::Error {
@@ -218,12 +228,7 @@ impl Dir {
             .with_context(|| format!("cannot read `{}`", path().display()))?;
         match FileType::from_raw_mode(st.st_mode as _) {
             FileType::RegularFile => Ok(st),
-            FileType::Symlink => Err(link_refused("read", &path())),
-            FileType::Directory => Err(user(format!(
-                "`{}` is a directory, not a file",
-                path().display()
-            ))),
-            t => Err(not_regular(&path(), t)),
+            t => Err(refused(&path(), t)),
         }
     }
 
@@ -235,8 +240,9 @@ impl Dir {
     }
 
     /// [`Dir::open_file`] for a file [`Dir::stat_file`] has just found
-    /// regular, or that the directory's listing gave as regular: opened without following a link and without blocking, and
-    /// refused unless still a regular file once open.
+    /// regular, or that the directory's listing gave as regular: opened
+    /// without following a link and without blocking, and refused unless
+    /// still a regular file once open.
     pub fn open_stated(&self, name: &str) -> Result<Regular> {
         let path = self.join(name);
         let flags =
@@ -479,12 +485,7 @@ impl Regular {
         if !meta.file_type().is_file() {
             // Swapped between the check and the open: said as the check says it.
             use std::os::unix::fs::MetadataExt as _;
-            let t = FileType::from_raw_mode(meta.mode() as _);
-            return Err(if t == FileType::Directory {
-                user(format!("`{}` is a directory, not a file", path.display()))
-            } else {
-                not_regular(&path, t)
-            });
+            return Err(refused(&path, FileType::from_raw_mode(meta.mode() as _)));
         }
         Ok(Regular { file, meta, path })
     }

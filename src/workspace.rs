@@ -454,11 +454,11 @@ impl Workspace {
         let parsed = parse_all(&dir, &misses, &self.catalog, want);
         pass.fill(misses, parsed);
         pass.wanted.drain(..).try_for_each(|(_, e)| each(e))?;
-        // A save is worth its cost when it makes an entry trusted (a file
-        // parsed now that a cache written now may answer for, or one that
-        // has settled since) or mends or drops entries.
         // Every file has a record: the entries' names are the listing.
         let listing = dir_stamp.filter(|_| pass.problems.is_empty());
+        // A save is worth its cost when it makes an entry trusted (a file
+        // parsed now that a cache written now may answer for, or one that
+        // has settled since), records a listing, or mends or drops entries.
         let gains = pass.damaged
             || cache.leftovers() > 0
             || cache.worth_saving(&pass.racy)

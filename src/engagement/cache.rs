@@ -415,8 +415,13 @@ impl Cache {
         if self.remaining == 0 {
             return None;
         }
+        self.peek_at(self.at, &self.last)
+    }
+
+    /// [`Cache::peek`] for the entry at `from`, after the name at `last`.
+    fn peek_at(&self, from: usize, last: &std::ops::Range<usize>) -> Option<Peeked<'_>> {
         let (entry, rest) =
-            postcard::take_from_bytes::<(&str, &[u8])>(self.index.get(self.at..)?).ok()?;
+            postcard::take_from_bytes::<(&str, &[u8])>(self.index.get(from..)?).ok()?;
         // Where the name and fields lie, as decoded (a varint need not be
         // in its shortest form).
         let base = self.index.as_ptr().addr();
@@ -424,8 +429,8 @@ impl Cache {
             let start = bytes.as_ptr().addr() - base;
             start..start + bytes.len()
         };
-        let last = self.index.get(self.last.clone())?;
-        (self.last.is_empty() || last < entry.0.as_bytes()).then(|| Peeked {
+        let last_name = self.index.get(last.clone())?;
+        (last.is_empty() || last_name < entry.0.as_bytes()).then(|| Peeked {
             name: entry.0,
             name_at: at(entry.0.as_bytes()),
             fields_at: at(entry.1),
@@ -450,16 +455,12 @@ impl Cache {
             return None;
         }
         let mut names = Vec::with_capacity(usize::try_from(self.remaining).ok()?);
-        let mut at = self.at;
+        let (mut at, mut last) = (self.at, self.last.clone());
         for _ in 0..self.remaining {
-            let (entry, rest) =
-                postcard::take_from_bytes::<(&str, &[u8])>(self.index.get(at..)?).ok()?;
             // In name order, as a listing is sorted.
-            if names.last().is_some_and(|last: &&str| *last >= entry.0) {
-                return None;
-            }
-            names.push(entry.0);
-            at = self.index.len() - rest.len();
+            let p = self.peek_at(at, &last)?;
+            names.push(p.name);
+            (at, last) = (p.next, p.name_at);
         }
         Some(names)
     }

@@ -96,31 +96,22 @@ pub struct Listed {
 pub fn files_in(dir: &Dir) -> Result<Vec<Listed>> {
     let mut out = Vec::new();
     for (name, kind) in dir.unsorted()? {
-        let Some(name) = name.to_str() else {
-            // Not skipped in silence: named as a file-name problem.
-            let bytes = name.as_encoded_bytes();
-            if let Some(stem) = bytes.strip_suffix(b".toml")
-                && !bytes.starts_with(b".")
-            {
-                let path = dir.path().join(&name);
-                let end = path.as_os_str().len() - ".toml".len();
-                let id = Err(format!(
-                    "id `{}` is not valid UTF-8; use letters, digits, `-`, `_` and `.` only",
-                    String::from_utf8_lossy(stem).escape_debug()
-                ));
-                let regular = kind == Kind::File;
-                out.push((Listed { id, path, regular }, end - stem.len()..end));
-            }
+        let bytes = name.as_encoded_bytes();
+        let Some(stem) = bytes.strip_suffix(b".toml") else {
             continue;
         };
-        let Some(stem) = name.strip_suffix(".toml") else {
-            continue;
-        };
-        if name.starts_with('.') {
+        if bytes.starts_with(b".") {
             continue;
         }
-        let id = check_id(stem).map(|()| stem.to_string());
-        let path = dir.join(name);
+        // A name that is not UTF-8 is a file-name problem, not skipped.
+        let id = match std::str::from_utf8(stem) {
+            Ok(stem) => check_id(stem).map(|()| stem.to_string()),
+            Err(_) => Err(format!(
+                "id `{}` is not valid UTF-8; use letters, digits, `-`, `_` and `.` only",
+                String::from_utf8_lossy(stem).escape_debug()
+            )),
+        };
+        let path = dir.path().join(&name);
         // Where the stem lies in the path: it ends with `{stem}.toml`.
         let end = path.as_os_str().len() - ".toml".len();
         let listed = Listed {
