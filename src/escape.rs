@@ -16,6 +16,7 @@
 //! writes playbooks that are parsed back, so there every string is quoted to
 //! read back exactly.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Characters that reorder or hide text on screen without being control
@@ -51,8 +52,13 @@ fn push_visible(out: &mut String, c: char) {
 /// shown escaped, so nothing can move the cursor, retitle or clear the
 /// terminal, ring the bell, or start a new line that looks like ours.
 pub fn terminal(s: &str) -> String {
+    terminal_borrowed(s).into_owned()
+}
+
+/// [`terminal`], borrowing `s` when it has nothing to escape (most text).
+pub fn terminal_borrowed(s: &str) -> Cow<'_, str> {
     if !s.chars().any(is_hazard) {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -62,7 +68,7 @@ pub fn terminal(s: &str) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Text for several lines of a terminal (an error message that may span

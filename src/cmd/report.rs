@@ -178,9 +178,40 @@ fn portfolio_report(ctx: &Context, ws: &Workspace, args: &Args, term: Term) -> R
         }
         return Ok(0);
     }
-    // The other formats keep every row and lay them out together.
-    let mut rows = Vec::new();
+    if ctx.format == Format::Html {
+        return html_report(ctx, ws, args, report, &wants);
+    }
+    // The text formats lay out each row as it is made (a table keeps only
+    // its cells).
+    let mut text = render::report::PortfolioText::begin(ctx.format, term, report.now.head());
     report.each_row(ctx, ws, &wants, &mut |row| {
+        text.row(&row);
+        Ok(())
+    })?;
+    let times = report.times;
+    let portfolio = report.finish();
+    if portfolio.summary.engagements == 0
+        && ctx.format == Format::Table
+        && !args.all
+        && holds_no_role(ctx, ws)?
+    {
+        return Ok(0);
+    }
+    emit(ctx, args.output.as_deref(), text.finish(&portfolio), times)?;
+    Ok(0)
+}
+
+/// The portfolio as an HTML page, which keeps every row: each has a
+/// timeline drawn from its engagement's view.
+fn html_report(
+    ctx: &Context,
+    ws: &Workspace,
+    args: &Args,
+    mut report: Report<'_>,
+    wants: &Wants,
+) -> Result<i32> {
+    let mut rows = Vec::new();
+    report.each_row(ctx, ws, wants, &mut |row| {
         rows.push(row);
         Ok(())
     })?;
@@ -189,21 +220,9 @@ fn portfolio_report(ctx: &Context, ws: &Workspace, args: &Args, term: Term) -> R
         rows,
         ..report.finish()
     };
-    if portfolio.rows.is_empty()
-        && ctx.format == Format::Table
-        && !args.all
-        && holds_no_role(ctx, ws)?
-    {
-        return Ok(0);
-    }
-    let text = match ctx.format {
-        Format::Html => {
-            let views = views(ctx, ws, &portfolio.rows)?;
-            render::html::portfolio(&portfolio, &views, ctx.now, zone(ctx, times).as_deref())
-        }
-        f => render::report::portfolio(&portfolio, f, term),
-    };
-    emit(ctx, args.output.as_deref(), text, times)?;
+    let views = views(ctx, ws, &portfolio.rows)?;
+    let page = render::html::portfolio(&portfolio, &views, ctx.now, zone(ctx, times).as_deref());
+    emit(ctx, args.output.as_deref(), page, times)?;
     Ok(0)
 }
 

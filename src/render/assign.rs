@@ -1,6 +1,6 @@
 //! Laying out `ft assign`: the ranked candidates.
 
-use super::{Fit, Grid, Layout, Term, Tone};
+use super::{Block, Fit, Grid, Layout, Term, Tone};
 use crate::view::assign::{Candidate, Listing};
 
 pub fn grid(listing: &Listing) -> Grid {
@@ -49,15 +49,22 @@ pub fn table(listing: &Listing, term: Term) -> String {
         return format!("{head}\n");
     }
     let g = grid(listing);
-    let mut layout = Layout::of(g.clone()).or_without(&[2]).or_without(&[2, 3]);
     // Blocks lead with the rank and the engagement id.
-    for (b, row) in layout.blocks.iter_mut().zip(&g.rows) {
-        b.head = row[..2].to_vec();
-        b.detail = (2..row.len())
-            .filter(|i| row[*i].0 != "-")
-            .map(|i| format!("{}: {}", g.headers[i], row[i].0))
-            .collect();
-    }
+    let blocks = g
+        .rows
+        .iter()
+        .map(|row| Block {
+            head: row[..2].to_vec(),
+            detail: (2..row.len())
+                .filter(|i| row[*i].0 != "-")
+                .map(|i| format!("{}: {}", g.headers[i], row[i].0))
+                .collect(),
+        })
+        .collect();
+    let layout = Layout::of(g)
+        .or_without(&[2])
+        .or_without(&[2, 3])
+        .with_blocks(blocks);
     format!("{head}\n{}", layout.render(term.width, term.color))
 }
 

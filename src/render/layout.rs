@@ -10,6 +10,8 @@
 //! width) is the richest table with every value in full, one row per line,
 //! so `grep` and `cut` work.
 
+use std::borrow::Cow;
+
 use unicode_width::UnicodeWidthStr;
 
 use super::{Grid, Tone};
@@ -47,42 +49,58 @@ pub struct Block {
     pub detail: Vec<String>,
 }
 
-/// The ways a view can be laid out, richest first.
-#[derive(Debug, Clone, Default)]
+/// The ways a view can be laid out, richest first: its grid as a table,
+/// then as leaner tables without some columns, then as blocks. Only the
+/// ways tried are made, so a view of many rows is not copied for each.
+#[derive(Debug, Clone)]
 pub struct Layout {
-    pub tables: Vec<Grid>,
-    pub blocks: Vec<Block>,
+    /// The richest table.
+    pub grid: Grid,
+    /// The columns each leaner table goes without, richest first.
+    leaner: Vec<Vec<usize>>,
+    /// Blocks of its own, when the view has them; otherwise the grid's
+    /// [`Grid::blocks`], made when no table fits.
+    blocks: Option<Vec<Block>>,
 }
 
 impl Layout {
     /// A grid as a table, or as blocks of the same cells.
-    pub fn of(g: Grid) -> Self {
+    pub fn of(grid: Grid) -> Self {
         Self {
-            blocks: g.blocks(),
-            tables: vec![g],
+            grid,
+            leaner: Vec::new(),
+            blocks: None,
         }
     }
 
     /// Offer, after the tables so far, the first one without these columns.
     pub fn or_without(mut self, cols: &[usize]) -> Self {
-        let lean = self.tables[0].without(cols);
-        self.tables.push(lean);
+        self.leaner.push(cols.to_vec());
+        self
+    }
+
+    /// Below every table, these blocks rather than the grid's own.
+    pub fn with_blocks(mut self, blocks: Vec<Block>) -> Self {
+        self.blocks = Some(blocks);
         self
     }
 
     /// Lay the view out for a terminal `width` columns wide, or in full for
     /// a pipe (`None`).
     pub fn render(&self, width: Option<usize>, color: bool) -> String {
-        let Some(first) = self.tables.first() else {
-            return blocks(&self.blocks, width.unwrap_or(usize::MAX), color);
-        };
         let Some(width) = width else {
-            return table(first, None, color).unwrap_or_default();
+            return table(&self.grid, None, color).unwrap_or_default();
         };
-        self.tables
-            .iter()
-            .find_map(|t| table(t, Some(width), color))
-            .unwrap_or_else(|| blocks(&self.blocks, width, color))
+        table(&self.grid, Some(width), color)
+            .or_else(|| {
+                self.leaner
+                    .iter()
+                    .find_map(|cols| table(&self.grid.without(cols), Some(width), color))
+            })
+            .unwrap_or_else(|| match &self.blocks {
+                Some(own) => blocks(own, width, color),
+                None => blocks(&self.grid.blocks(), width, color),
+            })
     }
 }
 
@@ -96,11 +114,73 @@ pub fn width_of(s: &str) -> usize {
 pub fn table(g: &Grid, width: Option<usize>, color: bool) -> Option<String> {
     let n = g.headers.len();
     let headers: Vec<String> = g.headers.iter().map(|h| escape::terminal(h)).collect();
-    let rows: Vec<Vec<String>> = g
+    // Cells with nothing to escape are borrowed, not copied: a table of
+    // many rows is not held twice over.
+    let rows: Vec<Vec<Cow<'_, str>>> = g
         .rows
         .iter()
-        .map(|r| r.iter().map(|(s, _)| escape::terminal(s)).collect())
+        .map(|r| {
+            r.iter()
+                .map(|(s, _)| escape::terminal_borrowed(s))
+                .collect()
+        })
         .collect();
+    let (natural, floor) = column_widths(g, &headers, &rows);
+    let widths = match width {
+        None => natural.clone(),
+        Some(w) => fit_widths(&g.fits_or_whole(), &natural, &floor, w)?,
+    };
+    let mut cells: Vec<Vec<Vec<Cow<'_, str>>>> = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let mut row = Vec::with_capacity(n);
+        for (i, s) in r.iter().enumerate().take(n) {
+            let owned = |lines: Vec<String>| lines.into_iter().map(Cow::Owned).collect();
+            let lines = match (width, g.fit_of(i)) {
+                (None, _) | (_, Fit::Whole) => vec![Cow::Borrowed(s.as_ref())],
+                (_, Fit::Shorten(_)) => vec![Cow::Owned(shorten(s, widths[i]))],
+                (_, Fit::List(_)) => vec![Cow::Owned(shorten_list(s, widths[i])?)],
+                (_, Fit::Wrap(_)) | (_, Fit::Para(_)) => owned(wrap(s, widths[i])),
+            };
+            if lines.len() > MAX_WRAP && !matches!(g.fit_of(i), Fit::Para(_)) {
+                return None;
+            }
+            row.push(lines);
+        }
+        cells.push(row);
+    }
+    let mut out = String::new();
+    if headers.iter().any(|h| !h.is_empty()) {
+        let head: Vec<(&str, Tone)> = headers.iter().map(|h| (h.as_str(), Tone::Strong)).collect();
+        line(&mut out, &head, &widths, color);
+        let rules: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+        let rule: Vec<(&str, Tone)> = rules.iter().map(|r| (r.as_str(), Tone::Plain)).collect();
+        line(&mut out, &rule, &widths, false);
+    }
+    for (r, row) in cells.iter().enumerate() {
+        let height = row.iter().map(Vec::len).max().unwrap_or(1);
+        for k in 0..height {
+            let parts: Vec<(&str, Tone)> = row
+                .iter()
+                .enumerate()
+                .map(|(i, lines)| {
+                    let tone = g.rows[r].get(i).map_or(Tone::Plain, |c| c.1);
+                    (lines.get(k).map_or("", |l| l.as_ref()), tone)
+                })
+                .collect();
+            line(&mut out, &parts, &widths, color);
+        }
+    }
+    Some(out)
+}
+
+/// Each column's natural width (its widest value or header) and the
+/// narrowest it may be shortened to.
+fn column_widths(
+    g: &Grid,
+    headers: &[String],
+    rows: &[Vec<Cow<'_, str>>],
+) -> (Vec<usize>, Vec<usize>) {
+    let n = headers.len();
     let natural: Vec<usize> = (0..n)
         .map(|i| {
             rows.iter()
@@ -125,53 +205,7 @@ pub fn table(g: &Grid, width: Option<usize>, color: bool) -> Option<String> {
             Fit::Whole => 0,
         })
         .collect();
-    let widths = match width {
-        None => natural.clone(),
-        Some(w) => fit_widths(&g.fits_or_whole(), &natural, &floor, w)?,
-    };
-    let mut cells: Vec<Vec<Vec<String>>> = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let mut row = Vec::with_capacity(n);
-        for (i, s) in r.iter().enumerate().take(n) {
-            let lines = match (width, g.fit_of(i)) {
-                (None, _) | (_, Fit::Whole) => vec![s.clone()],
-                (_, Fit::Shorten(_)) => vec![shorten(s, widths[i])],
-                (_, Fit::List(_)) => vec![shorten_list(s, widths[i])?],
-                (_, Fit::Wrap(_)) => wrap(s, widths[i]),
-                (_, Fit::Para(_)) => wrap(s, widths[i]),
-            };
-            if lines.len() > MAX_WRAP && !matches!(g.fit_of(i), Fit::Para(_)) {
-                return None;
-            }
-            row.push(lines);
-        }
-        cells.push(row);
-    }
-    let mut out = String::new();
-    if headers.iter().any(|h| !h.is_empty()) {
-        let head: Vec<(String, Tone)> = headers.iter().map(|h| (h.clone(), Tone::Strong)).collect();
-        out.push_str(&line(&head, &widths, color));
-        let rule: Vec<(String, Tone)> = widths
-            .iter()
-            .map(|w| ("─".repeat(*w), Tone::Plain))
-            .collect();
-        out.push_str(&line(&rule, &widths, false));
-    }
-    for (r, row) in cells.iter().enumerate() {
-        let height = row.iter().map(Vec::len).max().unwrap_or(1);
-        for k in 0..height {
-            let parts: Vec<(String, Tone)> = row
-                .iter()
-                .enumerate()
-                .map(|(i, lines)| {
-                    let tone = g.rows[r].get(i).map_or(Tone::Plain, |c| c.1);
-                    (lines.get(k).cloned().unwrap_or_default(), tone)
-                })
-                .collect();
-            out.push_str(&line(&parts, &widths, color));
-        }
-    }
-    Some(out)
+    (natural, floor)
 }
 
 /// Column widths that fit `width`: natural widths when they fit, else names
@@ -235,9 +269,9 @@ fn fit_widths(
     None
 }
 
-/// One line of cells, each padded to its column, trailing space trimmed.
-fn line(cells: &[(String, Tone)], widths: &[usize], color: bool) -> String {
-    let mut out = String::new();
+/// One line of cells, each padded to its column, trailing space trimmed,
+/// added to `out`.
+fn line(out: &mut String, cells: &[(&str, Tone)], widths: &[usize], color: bool) {
     let last = cells.iter().rposition(|(s, _)| !s.is_empty()).unwrap_or(0);
     for (i, (s, tone)) in cells.iter().enumerate().take(last + 1) {
         if i > 0 {
@@ -249,7 +283,6 @@ fn line(cells: &[(String, Tone)], widths: &[usize], color: bool) -> String {
         }
     }
     out.push('\n');
-    out
 }
 
 /// Colour text that is already escaped for the terminal.

@@ -24,16 +24,30 @@ pub fn item(line: &str) -> String {
 
 /// A grid as a pipe table.
 pub fn grid(g: &Grid) -> String {
-    let mut out = String::new();
-    let row = |cells: &mut dyn Iterator<Item = &String>| {
-        cells.map(|c| text(c)).collect::<Vec<_>>().join(" | ")
-    };
-    let _ = writeln!(out, "| {} |", row(&mut g.headers.iter()));
-    let _ = writeln!(out, "|{}|", vec![" --- "; g.headers.len()].join("|"));
+    let mut out = table_head(&g.headers);
     for cells in &g.rows {
-        let _ = writeln!(out, "| {} |", row(&mut cells.iter().map(|(c, _)| c)));
+        table_row(&mut out, cells.iter().map(|(c, _)| c));
     }
     out
+}
+
+/// The first two lines of a pipe table: its headers, then the line under them.
+pub fn table_head(headers: &[impl AsRef<str>]) -> String {
+    let mut out = String::new();
+    table_row(&mut out, headers);
+    let _ = writeln!(out, "|{}|", vec![" --- "; headers.len()].join("|"));
+    out
+}
+
+/// One line of a pipe table, added to `out`.
+pub fn table_row(out: &mut String, cells: impl IntoIterator<Item = impl AsRef<str>>) {
+    out.push('|');
+    for c in cells {
+        out.push(' ');
+        out.push_str(&text(c.as_ref()));
+        out.push_str(" |");
+    }
+    out.push('\n');
 }
 
 /// Text for a Mermaid label: one line, nothing Mermaid reads as syntax.

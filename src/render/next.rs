@@ -43,15 +43,12 @@ pub fn layout(items: &[Item]) -> Layout {
             detail: vec![without_brief(&i.reason, &i.brief)],
         });
     }
-    Layout {
-        tables: vec![table],
-        blocks,
-    }
+    Layout::of(table).with_blocks(blocks)
 }
 
 /// The grid for Markdown and CSV: every value in full.
 pub fn grid(items: &[Item]) -> Grid {
-    layout(items).tables.remove(0)
+    layout(items).grid
 }
 
 fn tone(i: &Item) -> Tone {

@@ -142,22 +142,28 @@ fn dibs_labels(keys: &[&str]) -> String {
 /// The portfolio rows as a grid: one row per engagement, a cell per column
 /// (every format lays out these same cells).
 pub(crate) fn rows_grid(rows: &[Row]) -> Grid {
-    let mut g = Grid::new(&HEADERS)
-        .fit(1, Fit::Shorten(10))
-        .fit(4, Fit::List(10))
-        .fit(5, Fit::Shorten(10))
-        .fit(7, Fit::List(10))
-        .fit(9, Fit::Shorten(10));
+    let mut g = rows_head();
     for r in rows {
         g.row(cells(r));
     }
     g
 }
 
+/// The grid of the portfolio rows before any row: its headers, and how
+/// each column gives way.
+fn rows_head() -> Grid {
+    Grid::new(&HEADERS)
+        .fit(1, Fit::Shorten(10))
+        .fit(4, Fit::List(10))
+        .fit(5, Fit::Shorten(10))
+        .fit(7, Fit::List(10))
+        .fit(9, Fit::Shorten(10))
+}
+
 /// On a narrow terminal the customer, SSAT, blockers, last note and
 /// enablement give way first, then the stage and DIBS, then the next due.
-fn rows_layout(rows: &[Row]) -> Layout {
-    Layout::of(rows_grid(rows))
+fn rows_layout(rows: Grid) -> Layout {
+    Layout::of(rows)
         .or_without(&[1, 2, 10, 12, 13, 14, 16])
         .or_without(&[1, 2, 4, 5, 9, 10, 12, 13, 14, 15, 16])
         .or_without(&[1, 2, 3, 4, 5, 8, 9, 10, 12, 13, 14, 15, 16])
@@ -166,65 +172,81 @@ fn rows_layout(rows: &[Row]) -> Layout {
 /// One CSV line per engagement, under one header, for spreadsheets:
 /// ISO dates and plain numbers in their own columns.
 pub fn rows_csv(rows: &[Row]) -> String {
-    let mut g = Grid::new(&[
-        "id",
-        "customer",
-        "playbook",
-        "status",
-        "team",
-        "stage",
-        "mandatory_done",
-        "mandatory_total",
-        "mandatory_percent",
-        "overdue",
-        "overdue_count",
-        "next_due_item",
-        "next_due",
-        "dibs_missing",
-        "dibs_late",
-        "ssat_done",
-        "ssat_total",
-        "health",
-        "health_on",
-        "trend",
-        "open_blockers",
-        "days_since_note",
-        "days_open",
-        "days_on_hold",
-        "enablement",
-    ]);
-    let opt = |v: Option<String>| v.unwrap_or_default();
+    let mut out = csv_head();
     for r in rows {
-        let team: Vec<String> = r.team.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        g.plain_row(vec![
-            r.id.clone(),
-            r.customer.clone(),
-            r.playbook.clone(),
-            r.status.to_string(),
-            team.join("; "),
-            opt(r.stage.clone()),
-            r.mandatory_done.to_string(),
-            r.mandatory_total.to_string(),
-            opt(r.mandatory_percent.map(|p| p.to_string())),
-            r.overdue.join("; "),
-            r.overdue.len().to_string(),
-            opt(r.next_due.as_ref().map(|n| n.item.clone())),
-            opt(r.next_due.as_ref().map(|n| n.due.to_string())),
-            opt(r.dibs_missing.as_ref().map(|m| m.join("; "))),
-            r.dibs_late.to_string(),
-            opt(r.ssat.map(|s| s.0.to_string())),
-            opt(r.ssat.map(|s| s.1.to_string())),
-            opt(r.health.map(|h| h.to_string())),
-            opt(r.health_on.map(|d| d.to_string())),
-            opt(r.trend.map(|t| format!("{t:?}").to_lowercase())),
-            r.open_blockers.to_string(),
-            opt(r.days_since_note.map(|d| d.to_string())),
-            opt(r.days_open.map(|d| d.to_string())),
-            r.days_on_hold.to_string(),
-            opt(r.enablement.map(|e| e.to_string())),
-        ]);
+        csv_row(&mut out, r);
     }
-    g.csv()
+    out
+}
+
+/// The header line of the CSV rows.
+fn csv_head() -> String {
+    let mut out = String::new();
+    super::csv::line(&mut out, CSV_HEADERS);
+    out
+}
+
+/// The CSV columns: ids, ISO dates and plain numbers.
+const CSV_HEADERS: [&str; 25] = [
+    "id",
+    "customer",
+    "playbook",
+    "status",
+    "team",
+    "stage",
+    "mandatory_done",
+    "mandatory_total",
+    "mandatory_percent",
+    "overdue",
+    "overdue_count",
+    "next_due_item",
+    "next_due",
+    "dibs_missing",
+    "dibs_late",
+    "ssat_done",
+    "ssat_total",
+    "health",
+    "health_on",
+    "trend",
+    "open_blockers",
+    "days_since_note",
+    "days_open",
+    "days_on_hold",
+    "enablement",
+];
+
+/// The CSV line of one row, added to `out`.
+fn csv_row(out: &mut String, r: &Row) {
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let team: Vec<String> = r.team.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let cells = [
+        r.id.clone(),
+        r.customer.clone(),
+        r.playbook.clone(),
+        r.status.to_string(),
+        team.join("; "),
+        opt(r.stage.clone()),
+        r.mandatory_done.to_string(),
+        r.mandatory_total.to_string(),
+        opt(r.mandatory_percent.map(|p| p.to_string())),
+        r.overdue.join("; "),
+        r.overdue.len().to_string(),
+        opt(r.next_due.as_ref().map(|n| n.item.clone())),
+        opt(r.next_due.as_ref().map(|n| n.due.to_string())),
+        opt(r.dibs_missing.as_ref().map(|m| m.join("; "))),
+        r.dibs_late.to_string(),
+        opt(r.ssat.map(|s| s.0.to_string())),
+        opt(r.ssat.map(|s| s.1.to_string())),
+        opt(r.health.map(|h| h.to_string())),
+        opt(r.health_on.map(|d| d.to_string())),
+        opt(r.trend.map(|t| format!("{t:?}").to_lowercase())),
+        r.open_blockers.to_string(),
+        opt(r.days_since_note.map(|d| d.to_string())),
+        opt(r.days_open.map(|d| d.to_string())),
+        r.days_on_hold.to_string(),
+        opt(r.enablement.map(|e| e.to_string())),
+    ];
+    super::csv::line(out, cells);
 }
 
 /// SLA compliance as a grid: one row per task and target.
@@ -351,11 +373,81 @@ pub(crate) fn summary_lines(s: &Summary) -> Vec<String> {
     ]
 }
 
+/// A portfolio as a terminal table, Markdown or CSV.
 pub fn portfolio(p: &Portfolio, format: Format, term: Term) -> String {
-    match format {
-        Format::Markdown => portfolio_markdown(p),
-        Format::Csv => rows_csv(&p.rows),
-        _ => portfolio_table(p, term),
+    let mut text = PortfolioText::begin(format, term, p);
+    for r in &p.rows {
+        text.row(r);
+    }
+    text.finish(p)
+}
+
+/// A portfolio as a terminal table, Markdown or CSV, made a row at a time:
+/// [`PortfolioText::begin`] with the heading, a [`PortfolioText::row`]
+/// each, then [`PortfolioText::finish`] with the summary, in the text of
+/// [`portfolio`]. CSV and Markdown keep each row as its line of text; a
+/// terminal table keeps its cells, as its columns are as wide as their
+/// widest value.
+pub struct PortfolioText {
+    format: Format,
+    term: Term,
+    /// The text so far.
+    out: String,
+    /// For a terminal table, the cells of the rows so far.
+    cells: Grid,
+}
+
+impl PortfolioText {
+    /// The text before the rows, from `head` (whose rows are not written).
+    pub fn begin(format: Format, term: Term, head: &Portfolio) -> Self {
+        let out = match format {
+            Format::Csv => csv_head(),
+            Format::Markdown => {
+                let mut out = markdown::heading(1, &format!("Health review: {}", head.scope));
+                let as_of = format!("{}{}", head.as_of, period(head));
+                let _ = write!(out, "_As of {}._\n\n", markdown::text(&as_of));
+                out.push_str(&markdown::heading(2, "Portfolio"));
+                out.push_str(&markdown::table_head(&HEADERS));
+                out
+            }
+            _ => format!(
+                "{} {} on {}{}\n",
+                paint("Health review:", Tone::Strong, term.color),
+                crate::escape::terminal(&head.scope),
+                crate::escape::terminal(&head.as_of),
+                period(head)
+            ),
+        };
+        PortfolioText {
+            format,
+            term,
+            out,
+            cells: rows_head(),
+        }
+    }
+
+    pub fn row(&mut self, r: &Row) {
+        match self.format {
+            Format::Csv => csv_row(&mut self.out, r),
+            Format::Markdown => markdown::table_row(&mut self.out, cells(r).iter().map(|c| &c.0)),
+            _ => self.cells.row(cells(r)),
+        }
+    }
+
+    /// The text after the rows, from `p`: the whole text.
+    pub fn finish(self, p: &Portfolio) -> String {
+        let mut out = self.out;
+        match self.format {
+            Format::Csv => {}
+            Format::Markdown => markdown_summary(&mut out, p),
+            _ => {
+                let rows = rows_layout(self.cells).render(self.term.width, self.term.color);
+                out.push_str(&rows);
+                out.push('\n');
+                table_summary(&mut out, p, self.term);
+            }
+        }
+        out
     }
 }
 
@@ -402,16 +494,9 @@ pub(crate) fn period(p: &Portfolio) -> String {
         .unwrap_or_default()
 }
 
-fn portfolio_table(p: &Portfolio, term: Term) -> String {
-    let mut out = format!(
-        "{} {} on {}{}\n",
-        paint("Health review:", Tone::Strong, term.color),
-        crate::escape::terminal(&p.scope),
-        crate::escape::terminal(&p.as_of),
-        period(p)
-    );
-    out.push_str(&rows_layout(&p.rows).render(term.width, term.color));
-    out.push('\n');
+/// The summary, SLA compliance, team goals and comparison under a
+/// portfolio's terminal table, added to `out`.
+fn table_summary(out: &mut String, p: &Portfolio, term: Term) {
     for line in summary_lines(&p.summary) {
         let line = crate::escape::terminal(&line);
         match term.width {
@@ -450,7 +535,6 @@ fn portfolio_table(p: &Portfolio, term: Term) -> String {
     if let Some(c) = &p.compare {
         out.push_str(&comparison_table(c, term));
     }
-    out
 }
 
 /// "Since 2026-11-16", and with a period the one the earlier figures
@@ -501,12 +585,9 @@ pub(crate) fn figures_grid(c: &Comparison) -> Grid {
     g
 }
 
-fn portfolio_markdown(p: &Portfolio) -> String {
-    let mut out = markdown::heading(1, &format!("Health review: {}", p.scope));
-    let as_of = format!("{}{}", p.as_of, period(p));
-    let _ = write!(out, "_As of {}._\n\n", markdown::text(&as_of));
-    out.push_str(&markdown::heading(2, "Portfolio"));
-    out.push_str(&rows_grid(&p.rows).markdown());
+/// The health chart, summary, SLA compliance, team goals and comparison
+/// under a portfolio's Markdown table, added to `out`.
+fn markdown_summary(out: &mut String, p: &Portfolio) {
     out.push_str(&health_pie(p));
     out.push('\n');
     out.push_str(&markdown::heading(2, "Summary"));
@@ -536,7 +617,6 @@ fn portfolio_markdown(p: &Portfolio) -> String {
             )));
         }
     }
-    out
 }
 
 /// A Mermaid pie of the engagements by health, after a blank line; empty
@@ -702,7 +782,8 @@ pub fn detail(row: &Row, view: &View, format: Format, term: Term) -> String {
             out
         }
         _ => {
-            let mut out = rows_layout(std::slice::from_ref(row)).render(term.width, term.color);
+            let grid = rows_grid(std::slice::from_ref(row));
+            let mut out = rows_layout(grid).render(term.width, term.color);
             out.push('\n');
             out.push_str(&show::render(view, format, term));
             out
@@ -774,6 +855,53 @@ mod tests {
 
     #[test]
     fn portfolio_json_written_a_row_at_a_time_is_the_whole_portfolio() {
+        for p in demo_portfolios() {
+            assert_eq!(streamed(&p), crate::render::json(&p));
+        }
+    }
+
+    /// The text formats written a row at a time from a heading without
+    /// rows, as the command does it, give the text of the whole portfolio;
+    /// CSV and Markdown keep no cells, only their lines.
+    #[test]
+    fn portfolio_text_written_a_row_at_a_time_is_the_whole_portfolio() {
+        let wide = Term {
+            color: true,
+            width: Some(200),
+        };
+        let narrow = Term {
+            color: false,
+            width: Some(60),
+        };
+        for p in demo_portfolios() {
+            let head = Portfolio {
+                rows: Vec::new(),
+                ..p.clone()
+            };
+            for (format, term) in [
+                (Format::Table, Term::PIPE),
+                (Format::Table, wide),
+                (Format::Table, narrow),
+                (Format::Markdown, Term::PIPE),
+                (Format::Csv, Term::PIPE),
+            ] {
+                let mut text = PortfolioText::begin(format, term, &head);
+                for r in &p.rows {
+                    text.row(r);
+                    let kept = text.cells.rows.len();
+                    assert_eq!(kept > 0, format == Format::Table, "{format:?}");
+                }
+                let whole = text.finish(&p);
+                let ids = p.rows.iter().filter(|r| whole.contains(&r.id)).count();
+                assert_eq!(ids, p.rows.len(), "{format:?}: {whole}");
+                assert_eq!(whole, portfolio(&p, format, term), "{format:?}");
+            }
+        }
+    }
+
+    /// The demo engagements' portfolio, an empty one, and one compared
+    /// with an earlier date over a period.
+    fn demo_portfolios() -> Vec<Portfolio> {
         let mut catalog = crate::playbook::Catalog::default();
         for p in crate::playbook::builtin::all() {
             catalog.insert(p);
@@ -814,12 +942,10 @@ mod tests {
             items: vec!["done x".into()],
         }];
         compared.compare = Some(crate::view::report::compare(&then, &compared, now, changes));
-        for p in [
+        vec![
             portfolio(&refs, counting),
             portfolio(&[], counting),
             compared,
-        ] {
-            assert_eq!(streamed(&p), crate::render::json(&p));
-        }
+        ]
     }
 }
