@@ -237,6 +237,28 @@ fn check_reports_every_wrong_type_in_a_file_each_at_its_key() {
     r.stdout_has("4 errors, 0 warnings");
 }
 
+/// A required key of the wrong type is named once, as of the wrong type,
+/// not also as missing.
+#[test]
+fn a_required_key_of_the_wrong_type_is_not_also_missing() {
+    let ws = Ws::new();
+    ws.engagement(
+        "n",
+        "customer = 1\nplaybook = [\"azure-fasttrack-engineer\"]\n\n[milestones]\nopened = 2026-11-13\n",
+    );
+    let r = ws.ft(&["check"]).code(1);
+    r.stdout_has("engagements/n.toml:1:1: error[type]: `customer`: invalid type: integer `1`, expected a string");
+    r.stdout_has("engagements/n.toml:2:1: error[type]: `playbook`: invalid type: sequence, expected a string");
+    assert!(!r.stdout.contains("missing-key"), "{}", r.stdout);
+    r.stdout_has("2 errors, 0 warnings");
+    // With only one of them wrong, the other is still missing when it is.
+    ws.engagement("n", "customer = 1\n");
+    let r = ws.ft(&["check"]).code(1);
+    r.stdout_has("engagements/n.toml:1:1: error[type]: `customer`");
+    r.stdout_has("error[missing-key]: the file has no `playbook`");
+    assert!(!r.stdout.contains("no `customer`"), "{}", r.stdout);
+}
+
 #[test]
 fn a_field_value_no_rule_covers_is_named_with_the_fix() {
     let ws = Ws::new();

@@ -489,13 +489,21 @@ fn rest_of(path: &Path, id: &str, text: &str, bad: &[Bad], catalog: &Catalog) ->
     let Some((patched, map)) = without(text, bad).filter(|(p, _)| p != text) else {
         return Vec::new();
     };
+    // A key left out is missing from the patched file, in serde's words
+    // or the loader's.
     let removed: Vec<String> = bad
         .iter()
         .filter_map(|b| match b {
-            Bad::Key(k) => Some(format!("missing field `{k}`")),
+            Bad::Key(k) => Some(format!("`{k}`")),
             _ => None,
         })
         .collect();
+    let left_out = |d: &Diagnostic| {
+        removed.iter().any(|k| {
+            d.message.contains(&format!("missing field {k}"))
+                || (d.code == "missing-key" && d.message == format!("the file has no {k}"))
+        })
+    };
     let again = parse(path, id, &patched, catalog);
     again
         .problems
@@ -507,7 +515,7 @@ fn rest_of(path: &Path, id: &str, text: &str, bad: &[Bad], catalog: &Catalog) ->
                 "type" | "no-services" | "needs" | "no-rule"
             )
         })
-        .filter(|d| !removed.iter().any(|r| d.message.contains(r)))
+        .filter(|d| !left_out(d))
         .map(|mut d| {
             d.line = map.get(d.line.wrapping_sub(1)).copied().unwrap_or(d.line);
             d
@@ -833,10 +841,11 @@ impl Checker<'_> {
                 Some(format!("set `id = \"{id}\"` or rename the file")),
             );
         }
-        let Some(customer) = raw.customer.take().map(Spanned::into_inner) else {
+        // A missing customer does not hide what else the heading has wrong.
+        let customer = raw.customer.take().map(Spanned::into_inner);
+        if customer.is_none() {
             self.missing("customer", "add `customer = \"Customer name\"`".into());
-            return None;
-        };
+        }
         let Some(playbook_key) = &raw.playbook else {
             let known = catalog.ids().collect::<Vec<_>>().join(", ");
             self.missing(
@@ -862,7 +871,7 @@ impl Checker<'_> {
                 }
             },
         };
-        Some((customer, playbook, status))
+        Some((customer?, playbook, status))
     }
 
     /// Work that would vanish without a word: mandatory tasks that apply to
