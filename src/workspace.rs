@@ -357,11 +357,7 @@ impl Workspace {
         for p in builtin::all() {
             catalog.insert(p);
         }
-        let mut hasher = std::hash::DefaultHasher::new();
-        env!("CARGO_PKG_VERSION").hash(&mut hasher);
-        for (name, text) in builtin::FILES {
-            (name, text).hash(&mut hasher);
-        }
+        let mut hasher = build_hasher(env!("FT_SOURCE_HASH"));
         load_playbooks(&dir, &mut catalog, &mut problems, &mut hasher)?;
         Ok(Workspace {
             root: root.to_path_buf(),
@@ -1026,6 +1022,19 @@ pub fn playbook_files(dir: &Dir) -> Result<Vec<String>> {
         .collect())
 }
 
+/// The start of a cache's fingerprint: this build of `ft` (its version and
+/// `source`, the hash of its sources, as another build may judge the files
+/// differently) and its built-in playbooks. The local playbooks follow.
+fn build_hasher(source: &str) -> std::hash::DefaultHasher {
+    let mut hasher = std::hash::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut hasher);
+    source.hash(&mut hasher);
+    for (name, text) in builtin::FILES {
+        (name, text).hash(&mut hasher);
+    }
+    hasher
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1192,6 +1201,16 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(bad[0].line, 2);
+    }
+
+    /// A cache written by one build is not one another build trusts, even
+    /// of the same version and playbooks.
+    #[test]
+    fn a_cache_fingerprint_names_the_build() {
+        let of = |source: &str| build_hasher(source).finish();
+        assert_eq!(of("a"), of("a"));
+        assert_ne!(of("a"), of("b"));
+        assert_ne!(of(env!("FT_SOURCE_HASH")), of(""));
     }
 
     #[test]
