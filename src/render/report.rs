@@ -782,8 +782,7 @@ pub fn detail(row: &Row, view: &View, format: Format, term: Term) -> String {
             out
         }
         _ => {
-            let grid = rows_grid(std::slice::from_ref(row));
-            let mut out = rows_layout(grid).render(term.width, term.color);
+            let mut out = rows_layout(row_grid).render(term.width, term.color);
             out.push('\n');
             out.push_str(&show::render(view, format, term));
             out
